@@ -1,0 +1,125 @@
+"""A draft reply as the linter sees it: the file text, its front matter and a line index.
+
+Front matter is TOML between two `+++` lines at the top of the file; it is
+case context, not reply text, so the rules see only the body while every
+position still refers to the file's own lines and columns.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .findings import Position
+from .tomldata import loads_toml, TomlSyntaxError
+
+FENCE = "+++"
+MAX_DRAFT_CHARS = 1_000_000
+
+
+class DraftError(ValueError):
+    """A draft that cannot be linted; carries the 1-based line it concerns."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column) and back, in O(log n)."""
+
+    __slots__ = ("_starts", "_length")
+
+    def __init__(self, text: str):
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+        self._length = len(text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        return self._starts[line - 1]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self._length))
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self._starts[line - 1] + column - 1
+
+    def position(self, start: int, end: int) -> Position:
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(end)
+        return Position(line, col, end_line, end_col)
+
+
+@dataclass(slots=True)
+class Draft:
+    """The reply text plus where its body begins and what its front matter said."""
+
+    text: str
+    body_start: int = 0
+    front_matter: dict = field(default_factory=dict)
+    _index: LineIndex | None = None
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    def position(self, start: int, end: int) -> Position:
+        return self.index.position(start, end)
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def parse_draft(text: str) -> Draft:
+    """Split front matter from the body. Raises DraftError with the file line on bad input."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if len(text) > MAX_DRAFT_CHARS:
+        raise DraftError(
+            f"draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,} "
+            "(is this really a reply?)"
+        )
+    if "\x00" in text:
+        raise DraftError("draft contains NUL bytes (binary file?)", text.count("\n", 0, text.index("\x00")) + 1)
+    first_nl = text.find("\n")
+    first_line = text if first_nl == -1 else text[:first_nl]
+    if first_line.rstrip("\r \t") != FENCE:
+        return Draft(text)
+    # Find the closing fence.
+    pos = first_nl + 1
+    line_no = 2
+    while True:
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl == -1 else text[pos:nl]
+        if line.rstrip("\r \t") == FENCE:
+            break
+        if nl == -1:
+            raise DraftError("front matter opened with '+++' on line 1 is never closed", 1)
+        pos = nl + 1
+        line_no += 1
+    toml_text = text[first_nl + 1 : pos]
+    try:
+        data = loads_toml(toml_text)
+    except TomlSyntaxError as exc:
+        line = exc.line + 1 if exc.line else 1
+        raise DraftError(f"front matter: {exc.message}", line) from None
+    body_start = len(text) if nl == -1 else nl + 1
+    return Draft(text, body_start=body_start, front_matter=data)

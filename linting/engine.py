@@ -1,0 +1,98 @@
+"""The linter: a draft and its case context in, sorted findings out. Pure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .context import CaseContext, ContextError, context_from_mapping
+from .document import Draft, DraftError, parse_draft
+from .findings import Finding
+from .registry import all_rules, families
+from .resources import Resources
+from .rules.base import RuleInput
+from .settings import Settings
+
+
+@dataclass
+class LintResult:
+    draft: Draft
+    context: CaseContext
+    findings: list[Finding]
+
+
+class Linter:
+    """Holds compiled packs and glossaries; lint() is cheap and thread-safe."""
+
+    def __init__(self, resources: Resources, settings: Settings | None = None):
+        self.resources = resources
+        self.settings = settings or Settings()
+        self.rules = all_rules()
+        self._families = []
+        for module in families():
+            codes = [info.code for info in module.RULES]
+            always = getattr(module, "REPORTS_FOREIGN_CODES", False)
+            if always or any(self.settings.enabled(c) for c in codes):
+                self._families.append(module)
+
+    def context_for(self, draft: Draft, overrides: CaseContext | None = None, **flags) -> CaseContext:
+        """Front matter, then a case file (`overrides`), then CLI flags, later winning."""
+        ctx = context_from_mapping(draft.front_matter) if draft.front_matter else CaseContext()
+        if overrides is not None:
+            ctx = _overlay(ctx, overrides)
+        ctx = ctx.merged(**flags)
+        self.check_context(ctx)
+        return ctx
+
+    def check_context(self, ctx: CaseContext) -> None:
+        packs = self.resources.packs
+        if ctx.platform not in packs:
+            raise ContextError("platform", f"unknown platform {ctx.platform!r} (known: {', '.join(sorted(packs))})")
+        kinds = packs[ctx.platform].kinds
+        if ctx.kind not in kinds:
+            raise ContextError("kind", f"unknown kind {ctx.kind!r} (known: {', '.join(sorted(kinds))})")
+
+    def lint(self, draft: Draft, context: CaseContext) -> list[Finding]:
+        pack = self.resources.packs[context.platform]
+        inp = RuleInput(
+            draft=draft,
+            context=context,
+            pack=pack,
+            kind=pack.kind(context.kind),
+            resources=self.resources,
+            info=self.rules,
+        )
+        settings = self.settings
+        ignored = context.ignore
+        out: list[Finding] = []
+        seen: set[tuple] = set()
+        for module in self._families:
+            for f in module.check(inp):
+                if f.rule in ignored or not settings.enabled(f.rule):
+                    continue
+                key = (f.rule, f.start, f.end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                sev = settings.severity_for(f.rule, f.severity)
+                out.append(f if sev == f.severity else f.with_severity(sev))
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def lint_text(self, text: str, overrides: CaseContext | None = None, **flags) -> LintResult:
+        """Parse, resolve context and lint. Raises DraftError or ContextError on bad input."""
+        draft = parse_draft(text)
+        ctx = self.context_for(draft, overrides, **flags)
+        return LintResult(draft, ctx, self.lint(draft, ctx))
+
+
+def _overlay(base: CaseContext, top: CaseContext) -> CaseContext:
+    """Fields the case file sets (non-default) replace the front matter's."""
+    default = CaseContext()
+    changes = {
+        name: getattr(top, name)
+        for name in base.__dataclass_fields__
+        if getattr(top, name) != getattr(default, name)
+    }
+    return base.merged(**changes)
+
+
+__all__ = ["Linter", "LintResult", "DraftError", "ContextError"]

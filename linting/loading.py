@@ -1,0 +1,57 @@
+"""Reads packs and glossaries from disk once and builds a Linter. The only I/O before linting."""
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from .config import Config
+from .engine import Linter
+from .packs import PackError, merge_tables, pack_from_mapping
+from .resources import Resources
+from .tomldata import DataFileError, load_toml_file
+
+BASE_PACK = "general"
+
+
+def builtin_pack_dir() -> Path:
+    return Path(str(files("replydesk.linting.packs")))
+
+
+def builtin_glossary_dir() -> Path:
+    return Path(str(files("replydesk.glossaries")))
+
+
+def load_packs(extra_dirs: tuple[Path, ...] = ()) -> dict:
+    """All packs by name; a user directory's pack replaces a built-in one of the same name."""
+    docs = {}
+    for folder in (builtin_pack_dir(), *extra_dirs):
+        for path in sorted(folder.glob("*.toml")):
+            docs[path.stem] = load_toml_file(path)
+    if BASE_PACK not in docs:
+        raise DataFileError(builtin_pack_dir() / f"{BASE_PACK}.toml", None, "the base pack is missing")
+    base = docs[BASE_PACK]
+    packs = {}
+    for name, doc in docs.items():
+        data = doc.data if name == BASE_PACK else merge_tables(base.data, doc.data)
+        try:
+            packs[name] = pack_from_mapping(name, data, source=str(doc.path))
+        except PackError as exc:
+            # The key may live in the base pack (inherited) or in this file.
+            line = doc.locate(*exc.keys) if exc.keys else None
+            where = doc if line or name == BASE_PACK else base
+            raise DataFileError(where.path, line or where.locate(*exc.keys), exc.message) from None
+    return packs
+
+
+def load_resources(config: Config | None = None) -> Resources:
+    from .glossary import load_glossary_set
+
+    config = config or Config()
+    packs = load_packs(config.pack_dirs)
+    glossary = load_glossary_set((builtin_glossary_dir(), *config.glossary_dirs), platforms=tuple(packs))
+    return Resources(packs=packs, glossary=glossary)
+
+
+def build_linter(config: Config | None = None) -> Linter:
+    config = config or Config()
+    return Linter(load_resources(config), config.settings)

@@ -1,0 +1,335 @@
+"""Platform packs: the data that says what each platform demands of a reply.
+
+A pack is TOML (see `packs/*.toml`); this module turns the parsed mapping
+into typed, validated objects. Packs inherit from the `general` pack
+table by table, so a platform pack states only what differs. Reading
+files happens in `loading`; everything here is pure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+LANGUAGE_CODES = ("en", "ko", "zh", "ja", "other")
+
+
+class PackError(ValueError):
+    def __init__(self, keys: tuple, message: str):
+        super().__init__(message)
+        self.keys = keys
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """How long the seller has to answer, counted from the notice (in KST)."""
+
+    hours: float | None = None
+    days: int | None = None
+    business_days: int | None = None
+    end_of_day: bool = False  # until 23:59:59 local time of the last day
+    note: str = ""
+
+    def describe(self) -> str:
+        if self.hours is not None:
+            return f"{self.hours:g} hours"
+        if self.days is not None:
+            return f"{self.days} calendar days" + (" (until 23:59:59 of the last day)" if self.end_of_day else "")
+        if self.business_days is not None:
+            return f"{self.business_days} business days"
+        return self.note or "as the notice states"
+
+    def deadline(self, received_at: datetime, tz: timezone) -> datetime | None:
+        start = received_at.astimezone(tz)
+        if self.hours is not None:
+            return start + timedelta(hours=self.hours)
+        if self.days is not None:
+            end = start + timedelta(days=self.days)
+        elif self.business_days is not None:
+            end, left = start, self.business_days
+            while left:
+                end += timedelta(days=1)
+                if end.weekday() < 5:
+                    left -= 1
+        else:
+            return None
+        if self.end_of_day:
+            end = datetime.combine(end.date(), time(23, 59, 59), tzinfo=tz)
+        return end
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A required part of a structured reply, found by any of its headings."""
+
+    name: str
+    headings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KindRules:
+    name: str
+    title: str
+    window: Window | None = None
+    priority: str = "normal"
+    required_keywords: tuple[str, ...] = ()
+    required_sections: tuple[Section, ...] = ()
+    cite_ids: tuple[str, ...] = ()
+    max_chars: int | None = None
+    min_chars: int | None = None
+    max_paragraph_lines: int | None = None
+    forbid_promises: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IdType:
+    """One kind of identifier: its shape and the labels that introduce it."""
+
+    name: str
+    title: str
+    field: str  # the CaseContext field holding this case's IDs ("" = shape check only)
+    pattern: str  # full-match shape regex
+    labels: tuple[str, ...]
+    example: str = ""
+    case_sensitive: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRules:
+    allowed_extensions: tuple[str, ...] = ()
+    forbidden_extensions: tuple[str, ...] = ()
+    max_bytes: int | None = None
+    max_count: int | None = None
+    order_id_in_name: bool = False
+    min_image_width: int | None = None
+    min_image_height: int | None = None
+    image_extensions: tuple[str, ...] = ("jpg", "jpeg", "png")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguagePolicy:
+    allowed: tuple[str, ...]
+    min_detect_chars: int = 40  # below this, langdetect is not asked
+    hanja_max_run: int = 2  # Han runs this short inside Korean are Hanja, not Chinese
+    fullwidth_punctuation: bool = False  # True where Chinese punctuation is acceptable
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    name: str
+    title: str
+    language: LanguagePolicy
+    time_zone: str
+    utc_offset_hours: float
+    line_width: int
+    kinds: dict[str, KindRules]
+    ids: tuple[IdType, ...]
+    attachments: AttachmentRules
+    template_similarity: float = 88.0
+    repeat_similarity: float = 90.0
+    source: str = ""
+
+    @property
+    def tz(self) -> timezone:
+        return timezone(timedelta(hours=self.utc_offset_hours), self.time_zone)
+
+    def kind(self, name: str) -> KindRules:
+        return self.kinds.get(name) or self.kinds["general"]
+
+
+def merge_tables(base: dict, override: dict) -> dict:
+    """Deep-merge tables; arrays and scalars in `override` replace the base's."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+# --- validation helpers -----------------------------------------------------
+
+def _get(table: dict, keys: tuple, key: str, kind, default=None, *, required=False):
+    if key not in table:
+        if required:
+            raise PackError(keys, f"missing required key '{key}'")
+        return default
+    value = table[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        raise PackError(keys + (key,), f"'{key}' must be {_kind_name(kinds)}, not a boolean")
+    if not isinstance(value, kinds):
+        raise PackError(keys + (key,), f"'{key}' must be {_kind_name(kinds)}, got {type(value).__name__}")
+    return value
+
+
+def _kind_name(kinds) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _str_tuple(table: dict, keys: tuple, key: str) -> tuple[str, ...]:
+    value = _get(table, keys, key, list, [])
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise PackError(keys + (key,), f"'{key}' item {i + 1} must be a string")
+    return tuple(value)
+
+
+def _positive(table, keys, key, kind=int):
+    value = _get(table, keys, key, (int, float) if kind is float else int)
+    if value is not None and value <= 0:
+        raise PackError(keys + (key,), f"'{key}' must be positive")
+    return value
+
+
+def _window(value, keys) -> Window | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise PackError(keys, "'window' must be a table such as { hours = 2 } or { days = 7, end_of_day = true }")
+    allowed = {"hours", "days", "business_days", "end_of_day", "note"}
+    unknown = set(value) - allowed
+    if unknown:
+        raise PackError(keys, f"unknown window keys: {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})")
+    w = Window(
+        hours=_positive(value, keys, "hours", float),
+        days=_positive(value, keys, "days"),
+        business_days=_positive(value, keys, "business_days"),
+        end_of_day=bool(_get(value, keys, "end_of_day", bool, False)),
+        note=_get(value, keys, "note", str, ""),
+    )
+    if sum(x is not None for x in (w.hours, w.days, w.business_days)) > 1:
+        raise PackError(keys, "a window takes one of hours, days or business_days")
+    return w
+
+
+def _compile_check(pattern: str, keys: tuple) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise PackError(keys, f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+KNOWN_ID_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins")
+
+
+def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
+    """Validate a merged pack mapping. Raises PackError(keys, message)."""
+    meta = _get(data, (), "pack", dict, {})
+    title = _get(meta, ("pack",), "title", str, name)
+
+    lang = _get(data, (), "language", dict, {})
+    allowed = _str_tuple(lang, ("language",), "allowed")
+    for code in allowed:
+        if code not in LANGUAGE_CODES:
+            raise PackError(("language", "allowed"), f"unknown language {code!r} (known: {', '.join(LANGUAGE_CODES)})")
+    if not allowed:
+        raise PackError(("language", "allowed"), "a pack must allow at least one language")
+    policy = LanguagePolicy(
+        allowed=allowed,
+        min_detect_chars=_get(lang, ("language",), "min_detect_chars", int, 40),
+        hanja_max_run=_get(lang, ("language",), "hanja_max_run", int, 2),
+        fullwidth_punctuation=_get(lang, ("language",), "fullwidth_punctuation", bool, False),
+    )
+
+    time_t = _get(data, (), "time", dict, {})
+    tz_name = _get(time_t, ("time",), "zone", str, "KST")
+    offset = _get(time_t, ("time",), "utc_offset_hours", (int, float), 9)
+
+    length_t = _get(data, (), "length", dict, {})
+    line_width = _get(length_t, ("length",), "line_width", int, 100)
+    defaults = {
+        "max_chars": _get(length_t, ("length",), "max_chars", int),
+        "min_chars": _get(length_t, ("length",), "min_chars", int),
+        "max_paragraph_lines": _get(length_t, ("length",), "max_paragraph_lines", int),
+    }
+
+    kinds_t = _get(data, (), "kinds", dict, {})
+    kinds: dict[str, KindRules] = {}
+    for kname, ktable in kinds_t.items():
+        keys = ("kinds", kname)
+        if not isinstance(ktable, dict):
+            raise PackError(keys, f"kinds.{kname} must be a table")
+        sections = []
+        for i, s in enumerate(_get(ktable, keys, "required_sections", list, [])):
+            skeys = keys + ("required_sections",)
+            if not isinstance(s, dict) or not isinstance(s.get("name"), str):
+                raise PackError(skeys, f"required_sections item {i + 1} needs a 'name' and 'headings'")
+            headings = _str_tuple(s, skeys, "headings") or (s["name"],)
+            sections.append(Section(s["name"], headings))
+        cite = _str_tuple(ktable, keys, "cite_ids")
+        for f in cite:
+            if f not in KNOWN_ID_FIELDS:
+                raise PackError(keys + ("cite_ids",), f"unknown ID field {f!r} (known: {', '.join(KNOWN_ID_FIELDS)})")
+        kinds[kname] = KindRules(
+            name=kname,
+            title=_get(ktable, keys, "title", str, kname.replace("-", " ")),
+            window=_window(ktable.get("window"), keys + ("window",)),
+            priority=_get(ktable, keys, "priority", str, "normal"),
+            required_keywords=_str_tuple(ktable, keys, "required_keywords"),
+            required_sections=tuple(sections),
+            cite_ids=cite,
+            max_chars=_get(ktable, keys, "max_chars", int, defaults["max_chars"]),
+            min_chars=_get(ktable, keys, "min_chars", int, defaults["min_chars"]),
+            max_paragraph_lines=_get(ktable, keys, "max_paragraph_lines", int, defaults["max_paragraph_lines"]),
+            forbid_promises=_get(ktable, keys, "forbid_promises", bool, False),
+        )
+    if "general" not in kinds:
+        kinds["general"] = KindRules(name="general", title="general", **defaults)
+
+    ids = []
+    for i, t in enumerate(_get(data, (), "ids", list, [])):
+        keys = ("ids", i)
+        if not isinstance(t, dict):
+            raise PackError(keys, "each [[ids]] entry must be a table")
+        field_name = _get(t, keys, "field", str, "")
+        if field_name and field_name not in KNOWN_ID_FIELDS:
+            raise PackError(keys + ("field",), f"unknown ID field {field_name!r} (known: {', '.join(KNOWN_ID_FIELDS)})")
+        pattern = _get(t, keys, "pattern", str, required=True)
+        _compile_check(pattern, keys + ("pattern",))
+        id_type = IdType(
+            name=_get(t, keys, "name", str, required=True),
+            title=_get(t, keys, "title", str, ""),
+            field=field_name,
+            pattern=pattern,
+            labels=_str_tuple(t, keys, "labels"),
+            example=_get(t, keys, "example", str, ""),
+            case_sensitive=_get(t, keys, "case_sensitive", bool, True),
+        )
+        if id_type.example and not re.fullmatch(id_type.pattern, id_type.example):
+            raise PackError(keys + ("example",), f"example {id_type.example!r} does not match its own pattern {pattern!r}")
+        ids.append(id_type)
+
+    att = _get(data, (), "attachments", dict, {})
+    akeys = ("attachments",)
+    min_image = _get(att, akeys, "min_image", list, None)
+    if min_image is not None and (len(min_image) != 2 or not all(isinstance(v, int) for v in min_image)):
+        raise PackError(akeys + ("min_image",), "min_image must be [width, height]")
+    attachments = AttachmentRules(
+        allowed_extensions=tuple(e.lower().lstrip(".") for e in _str_tuple(att, akeys, "allowed_extensions")),
+        forbidden_extensions=tuple(e.lower().lstrip(".") for e in _str_tuple(att, akeys, "forbidden_extensions")),
+        max_bytes=_positive(att, akeys, "max_bytes"),
+        max_count=_positive(att, akeys, "max_count"),
+        order_id_in_name=_get(att, akeys, "order_id_in_name", bool, False),
+        min_image_width=min_image[0] if min_image else None,
+        min_image_height=min_image[1] if min_image else None,
+    )
+
+    sim = _get(data, (), "similarity", dict, {})
+    return Pack(
+        name=name,
+        title=title,
+        language=policy,
+        time_zone=tz_name,
+        utc_offset_hours=float(offset),
+        line_width=line_width,
+        kinds=kinds,
+        ids=tuple(ids),
+        attachments=attachments,
+        template_similarity=float(_get(sim, ("similarity",), "template", (int, float), 88)),
+        repeat_similarity=float(_get(sim, ("similarity",), "repeat", (int, float), 90)),
+        source=source,
+    )

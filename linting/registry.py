@@ -1,0 +1,34 @@
+"""The rule families and the codes they report, in one table."""
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from .rules.base import RuleInfo
+
+FAMILY_MODULES = (
+    "keyword",
+    "language",
+    "tone",
+    "length",
+    "term",
+    "ids",
+    "time",
+    "attachment",
+    "template",
+    "policy",
+)
+
+
+def families() -> list[ModuleType]:
+    return [import_module(f".rules.{name}", __package__) for name in FAMILY_MODULES]
+
+
+def all_rules() -> dict[str, RuleInfo]:
+    rules: dict[str, RuleInfo] = {}
+    for module in families():
+        for info in module.RULES:
+            if info.code in rules:
+                raise RuntimeError(f"duplicate rule code {info.code}")
+            rules[info.code] = info
+    return dict(sorted(rules.items()))

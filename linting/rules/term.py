@@ -1,0 +1,6 @@
+"""PLACEHOLDER: family not written yet."""
+RULES = ()
+
+
+def check(inp):
+    return ()

@@ -1,0 +1,196 @@
+"""The one loader for TOML data files (packs, glossaries, config, front matter).
+
+Every error names the file and line: syntax errors come from the parser,
+shape errors from `KeyLocator`, which finds the line where a key path is
+defined so that "glossaries/coupang.toml:41: entry.avoid must be a list"
+points at the right place.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+
+class TomlSyntaxError(ValueError):
+    def __init__(self, message: str, line: int | None, column: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class DataFileError(ValueError):
+    """A data file (pack, glossary, config, case) that is broken; printable as path:line: message."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str, column: int | None = None):
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def loads_toml(text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _AT.search(msg)
+        line = col = None
+        if m:
+            if m.group(1):
+                line, col = int(m.group(1)), int(m.group(2))
+            else:
+                line = text.count("\n") + 1
+            msg = msg[: m.start()]
+        raise TomlSyntaxError(msg, line, col) from None
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 text file or raise DataFileError saying why not."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise DataFileError(path, None, "is a directory") from None
+    except OSError as exc:
+        raise DataFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:8192]:
+        raise DataFileError(path, None, "binary file (contains NUL bytes), not UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataFileError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+@dataclass
+class TomlDocument:
+    path: Path
+    text: str
+    data: dict
+
+    def locate(self, *keys: str | int) -> int | None:
+        return KeyLocator(self.text).line_of(keys)
+
+    def error(self, keys: tuple, message: str) -> DataFileError:
+        return DataFileError(self.path, self.locate(*keys), message)
+
+
+def load_toml_file(path: Path) -> TomlDocument:
+    text = read_text_file(path)
+    try:
+        data = loads_toml(text)
+    except TomlSyntaxError as exc:
+        raise DataFileError(path, exc.line, exc.message, exc.column) from None
+    return TomlDocument(path, text, data)
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
+
+
+def _split_dotted(key: str) -> list[str]:
+    parts = []
+    for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key):
+        part = part.strip()
+        if part[:1] in "\"'":
+            part = part[1:-1]
+        parts.append(part)
+    return parts
+
+
+class KeyLocator:
+    """Finds the line that defines a key path such as ("entry", 3, "avoid").
+
+    Integers index arrays of tables (`[[entry]]`). It understands table
+    headers, arrays of tables and `key = value` lines, which covers the
+    shapes our data files use; when a path cannot be found it falls back
+    to the closest enclosing table's line.
+    """
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def line_of(self, keys) -> int | None:
+        want = [k for k in keys]
+        best: int | None = None
+        counters: dict[tuple, int] = {}
+        current: list = []
+        for lineno, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            m = _HEADER.match(line)
+            if m and not _KEY.match(line):
+                names = _split_dotted(m.group(2))
+                if m.group(1) == "[[":
+                    # Array of tables: index relative to its parent path.
+                    parent = tuple(self._resolve(current, names[:-1]))
+                    key = parent + (names[-1],)
+                    idx = counters.get(key, -1) + 1
+                    counters[key] = idx
+                    # Reset counters of nested arrays under a new element.
+                    for k in list(counters):
+                        if len(k) > len(key) and k[: len(key)] == key:
+                            del counters[k]
+                    current = list(parent) + [names[-1], idx]
+                else:
+                    current = self._resolve(current, names)
+                if self._matches(current, want):
+                    if len(current) == len(want):
+                        return lineno
+                    best = lineno
+                continue
+            km = _KEY.match(line)
+            if km:
+                path = current + _split_dotted(km.group(1))
+                if self._matches(path, want) and len(path) == len(want):
+                    return lineno
+                if self._matches(want, path) and len(path) <= len(want):
+                    best = lineno if best is None or len(path) >= 1 else best
+                    # A key that is a prefix of the wanted path (inline table/array).
+                    if len(path) < len(want):
+                        best = lineno
+        return best
+
+    def _resolve(self, current: list, names: list[str]) -> list:
+        # Headers are absolute, except that an array-of-tables index must be
+        # re-inserted when the header descends into the current element.
+        resolved: list = []
+        cur = list(current)
+        i = 0
+        for name in names:
+            resolved.append(name)
+            # If current path has an index right after this name, keep it.
+            if len(cur) > len(resolved) and cur[: len(resolved)] == resolved and isinstance(cur[len(resolved)], int):
+                resolved.append(cur[len(resolved)])
+            i += 1
+        return resolved
+
+    @staticmethod
+    def _matches(path: list, prefix: list) -> bool:
+        """True when `prefix` is a prefix of `path`."""
+        if len(prefix) > len(path):
+            return False
+        return all(a == b for a, b in zip(path, prefix))
