@@ -79,7 +79,6 @@ class KindRules:
     max_chars: int | None = None
     min_chars: int | None = None
     max_paragraph_lines: int | None = None
-    forbid_promises: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +92,7 @@ class IdType:
     labels: tuple[str, ...]
     example: str = ""
     case_sensitive: bool = True
+    unlabelled: bool = False  # shape distinctive enough to check without a label
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,8 @@ class AttachmentRules:
     min_image_width: int | None = None
     min_image_height: int | None = None
     image_extensions: tuple[str, ...] = ("jpg", "jpeg", "png")
+    cloud_hosts: tuple[str, ...] = ()
+    qr_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,25 @@ class LanguagePolicy:
     min_detect_chars: int = 40  # below this, langdetect is not asked
     hanja_max_run: int = 2  # Han runs this short inside Korean are Hanja, not Chinese
     fullwidth_punctuation: bool = False  # True where Chinese punctuation is acceptable
+
+
+@dataclass(frozen=True, slots=True)
+class ToneSettings:
+    """Capitals that are acronyms, not shouting (KST, POD, SKU…), and when caps count as shouting."""
+
+    acronyms: frozenset[str] = frozenset()
+    min_shout_letters: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSettings:
+    """The platform's zone and the other zones operators write, with UTC offsets in hours."""
+
+    zone: str = "KST"
+    utc_offset_hours: float = 9
+    local_aliases: tuple[str, ...] = ("KST",)
+    other_zones: dict[str, float] = field(default_factory=dict)
+    relative_dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +149,8 @@ class Pack:
     attachments: AttachmentRules
     template_similarity: float = 88.0
     repeat_similarity: float = 90.0
+    tone: ToneSettings = ToneSettings()
+    time: TimeSettings = TimeSettings()
     source: str = ""
 
     @property
@@ -275,7 +298,6 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
             max_chars=_get(ktable, keys, "max_chars", int, defaults["max_chars"]),
             min_chars=_get(ktable, keys, "min_chars", int, defaults["min_chars"]),
             max_paragraph_lines=_get(ktable, keys, "max_paragraph_lines", int, defaults["max_paragraph_lines"]),
-            forbid_promises=_get(ktable, keys, "forbid_promises", bool, False),
         )
     if "general" not in kinds:
         kinds["general"] = KindRules(name="general", title="general", **defaults)
@@ -298,6 +320,7 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
             labels=_str_tuple(t, keys, "labels"),
             example=_get(t, keys, "example", str, ""),
             case_sensitive=_get(t, keys, "case_sensitive", bool, True),
+            unlabelled=_get(t, keys, "unlabelled", bool, False),
         )
         if id_type.example and not re.fullmatch(id_type.pattern, id_type.example):
             raise PackError(keys + ("example",), f"example {id_type.example!r} does not match its own pattern {pattern!r}")
@@ -316,7 +339,29 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         order_id_in_name=_get(att, akeys, "order_id_in_name", bool, False),
         min_image_width=min_image[0] if min_image else None,
         min_image_height=min_image[1] if min_image else None,
+        cloud_hosts=tuple(h.lower() for h in _str_tuple(att, akeys, "cloud_hosts")),
+        qr_phrases=_str_tuple(att, akeys, "qr_phrases"),
     )
+
+    tone_t = _get(data, (), "tone", dict, {})
+    tone = ToneSettings(
+        acronyms=frozenset(a.upper() for a in _str_tuple(tone_t, ("tone",), "acronyms")),
+        min_shout_letters=_get(tone_t, ("tone",), "min_shout_letters", int, 5),
+    )
+    zones_t = _get(time_t, ("time",), "other_zones", dict, {})
+    for zname, zoff in zones_t.items():
+        if isinstance(zoff, bool) or not isinstance(zoff, (int, float)) or not -14 <= zoff <= 14:
+            raise PackError(("time", "other_zones", zname), f"offset of {zname!r} must be hours between -14 and 14")
+    time_settings = TimeSettings(
+        zone=tz_name,
+        utc_offset_hours=float(offset),
+        local_aliases=_str_tuple(time_t, ("time",), "local_aliases") or (tz_name,),
+        other_zones={k: float(v) for k, v in zones_t.items()},
+        relative_dates=_str_tuple(time_t, ("time",), "relative_dates"),
+    )
+    for i, phrase in enumerate(time_settings.relative_dates):
+        if phrase.startswith("re:"):
+            _compile_check(phrase[3:], ("time", "relative_dates"))
 
     sim = _get(data, (), "similarity", dict, {})
     return Pack(
@@ -331,5 +376,7 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         attachments=attachments,
         template_similarity=float(_get(sim, ("similarity",), "template", (int, float), 88)),
         repeat_similarity=float(_get(sim, ("similarity",), "repeat", (int, float), 90)),
+        tone=tone,
+        time=time_settings,
         source=source,
     )

@@ -1,6 +1,169 @@
-"""PLACEHOLDER: family not written yet."""
-RULES = ()
+"""Attachments: evidence the platform can open, link to the order, and count.
+
+Rules come from the pack: JPG/PNG (PDF where accepted), no archives,
+at most N files of at most M bytes, file names carrying the order ID
+(Evidence_ProofOfDelivery_20240520_<OrderID>.pdf), images large enough for
+OCR, and files uploaded rather than linked from a cloud drive or a QR code.
+Attachments are listed in the case context; findings point at the
+attachment's name in the front matter when it is there.
+"""
+from __future__ import annotations
+
+import re
+
+from ..findings import Severity
+from ..packs import Pack
+from .base import RuleInfo, RuleInput
+
+RULES = (
+    RuleInfo(
+        code="ATT001",
+        category="attachment",
+        severity=Severity.ERROR,
+        summary="Attachment of a type the platform does not accept (archives, documents)",
+        why=(
+            "Platforms accept JPG/PNG (and PDF where stated); ZIP/RAR archives are not opened "
+            "(seed 004: \"在Case附件中打包压缩包 → 平台仅支持.jpg/.png/.pdf/.xlsx\"; seed 003)."
+        ),
+        bad="attachments = [{ name = \"evidence.zip\" }]",
+        good="attachments = [{ name = \"Evidence_ProofOfDelivery_20240520_22000009546234.pdf\" }]",
+    ),
+    RuleInfo(
+        code="ATT002",
+        category="attachment",
+        severity=Severity.ERROR,
+        summary="Attachment larger than the platform's limit",
+        why="Coupang takes at most 10 MB a file, Amazon cases 5 MB (seeds 001, 003, 004); larger files are refused.",
+        bad="{ name = \"pod.png\", bytes = 15000000 }",
+        good="{ name = \"pod.png\", bytes = 2400000 }",
+    ),
+    RuleInfo(
+        code="ATT003",
+        category="attachment",
+        severity=Severity.ERROR,
+        summary="More attachments than the platform accepts",
+        why="At most 5 files per response (seeds 001, 003).",
+        bad="(6 attachments)",
+        good="(at most 5 attachments)",
+    ),
+    RuleInfo(
+        code="ATT004",
+        category="attachment",
+        severity=Severity.WARNING,
+        summary="Attachment name does not carry the order ID",
+        why=(
+            "Evidence files are matched to orders by name (Evidence_Type_Date_OrderID.pdf, seed 001); "
+            "a badly named file is a top-3 failure reason (seed 000)."
+        ),
+        bad="{ name = \"photo1.jpg\" }",
+        good="{ name = \"Evidence_Photo_20240520_22000009546234.jpg\" }",
+    ),
+    RuleInfo(
+        code="ATT005",
+        category="attachment",
+        severity=Severity.ERROR,
+        summary="Attachment name carries another order's ID",
+        why="Coupang checks evidence by order ID; one waybill or file can be bound to one order only (seed 002).",
+        bad="Evidence_POD_20240520_22000009546235.pdf (this case: 22000009546234)",
+        good="Evidence_POD_20240520_22000009546234.pdf",
+    ),
+    RuleInfo(
+        code="ATT006",
+        category="attachment",
+        severity=Severity.ERROR,
+        summary="Cloud-drive link or QR code instead of an uploaded file",
+        why="Reviewers do not open external links, cloud drives or QR codes; only uploaded files count (seed 003).",
+        bad="All photos: https://pan.baidu.com/s/1abc",
+        good="Photos attached: Evidence_Photo_20240520_22000009546234.jpg",
+    ),
+    RuleInfo(
+        code="ATT007",
+        category="attachment",
+        severity=Severity.WARNING,
+        summary="Image too small for the platform's OCR",
+        why="Images under 1200×1600 are not read by OCR and must be resubmitted (seed 000).",
+        bad="{ name = \"pod.jpg\", width = 600, height = 800 }",
+        good="{ name = \"pod.jpg\", width = 1240, height = 1754 }",
+    ),
+)
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9.-]+\.(?:com|net|cn|nz|ms|org)/[^\s<>\"')\]]*", re.IGNORECASE)
 
 
-def check(inp):
-    return ()
+def _qr_pattern(pack: Pack) -> re.Pattern | None:
+    phrases = pack.attachments.qr_phrases
+    if not phrases:
+        return None
+    alts = "|".join(r"\s*".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(alts, re.IGNORECASE)
+
+
+def _locate(inp: RuleInput, name: str) -> tuple[int, int]:
+    """Body-relative span of an attachment name in the front matter, or the body start."""
+    head = inp.draft.text[: inp.body_start]
+    pos = head.find(name)
+    if pos == -1:
+        return 0, 0
+    return pos - inp.body_start, pos - inp.body_start + len(name)
+
+
+def _fmt_bytes(n: int) -> str:
+    return f"{n / 1048576:.1f} MB"
+
+
+def check(inp: RuleInput):
+    rules = inp.pack.attachments
+    ctx = inp.context
+    order_ids = ctx.order_ids
+    order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids"]
+    for att in ctx.attachments:
+        start, end = _locate(inp, att.name)
+        ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
+        if ext in rules.forbidden_extensions:
+            yield inp.finding("ATT001", start, end, f"'{att.name}' is an archive ({ext}); upload the files themselves",
+                              suggestion="attach JPG/PNG/PDF files directly")
+        elif rules.allowed_extensions and ext not in rules.allowed_extensions:
+            yield inp.finding("ATT001", start, end,
+                              f"'{att.name}': type '{ext or 'none'}' is not accepted (allowed: {', '.join(rules.allowed_extensions)})")
+        if rules.max_bytes and att.bytes is not None and att.bytes > rules.max_bytes:
+            yield inp.finding("ATT002", start, end,
+                              f"'{att.name}' is {_fmt_bytes(att.bytes)}; the limit is {_fmt_bytes(rules.max_bytes)}",
+                              suggestion="compress or split the file")
+        if ext in rules.image_extensions and rules.min_image_width and att.width and att.height:
+            # Orientation does not matter: compare short side to short side.
+            small, large = sorted((att.width, att.height))
+            need_small, need_large = sorted((rules.min_image_width, rules.min_image_height))
+            if small < need_small or large < need_large:
+                yield inp.finding("ATT007", start, end,
+                                  f"'{att.name}' is {att.width}×{att.height}; OCR needs at least "
+                                  f"{rules.min_image_width}×{rules.min_image_height}")
+        if rules.order_id_in_name and order_ids:
+            digits = re.findall(r"[A-Za-z0-9\-]+", att.name.rsplit(".", 1)[0].replace("_", " "))
+            carried = [d for d in digits if any(s.fullmatch(d) for s in order_shapes)]
+            if any(o in att.name for o in order_ids):
+                continue
+            if carried:
+                yield inp.finding("ATT005", start, end,
+                                  f"'{att.name}' carries order ID {carried[0]}, not this case's ({', '.join(order_ids)})",
+                                  suggestion=att.name.replace(carried[0], order_ids[0]))
+            else:
+                stem, dot, suffix = att.name.rpartition(".")
+                suggestion = f"{stem}_{order_ids[0]}.{suffix}" if dot else f"{att.name}_{order_ids[0]}"
+                yield inp.finding("ATT004", start, end, f"'{att.name}' does not carry the order ID",
+                                  suggestion=suggestion)
+    if rules.max_count and len(ctx.attachments) > rules.max_count:
+        yield inp.whole_reply("ATT003", f"{len(ctx.attachments)} attachments; the platform accepts at most {rules.max_count}",
+                              suggestion="keep the strongest evidence, one file per point")
+    body = inp.body
+    if rules.cloud_hosts and ("." in body):
+        for m in _URL.finditer(body):
+            url = m.group().lower()
+            host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0]
+            if any(host == h or host.endswith("." + h) for h in rules.cloud_hosts):
+                yield inp.finding("ATT006", m.start(), m.end(), f"cloud-drive link ({host}): reviewers do not open links",
+                                  suggestion="upload the files as attachments")
+    qr = inp.resources.compiled(("qr", inp.pack.name), lambda: _qr_pattern(inp.pack))
+    if qr is not None:
+        for m in qr.finditer(body):
+            yield inp.finding("ATT006", m.start(), m.end(), "QR code instead of a file: reviewers do not scan codes",
+                              suggestion="upload the files as attachments")

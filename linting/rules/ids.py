@@ -1,6 +1,183 @@
-"""PLACEHOLDER: family not written yet."""
-RULES = ()
+"""IDs: cite only this case's IDs, in the platform's format.
+
+An ID is recognised by a label in front of it (order, 주문번호, 订单号,
+ASIN ...) and its shape, both from the pack. Bare digit runs overlap with
+waybill, phone and SKU numbers, so an unlabelled token is only questioned
+when it is one or two edits away from one of this case's IDs (a typo), or
+when its pack type says `unlabelled = true` and it has a shape no count,
+date or phone number has (Amazon 3-7-7, CASE-…, Shopee order_sn).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ..findings import Severity
+from ..packs import IdType, Pack
+from .base import RuleInfo, RuleInput
+
+RULES = (
+    RuleInfo(
+        code="ID001",
+        category="id",
+        severity=Severity.ERROR,
+        summary="An ID that does not belong to this case",
+        why=(
+            "A reply that cites another order's ID cannot be linked to this case and fails; Coupang "
+            "checks by order ID, one waybill per order (seed 002), and Amazon cases are rejected when "
+            "the order ID or ASIN is wrong (seed 004). The suggestion is the closest ID of this case."
+        ),
+        bad="Order 22000009546235 was delivered.   (this case: 22000009546234)",
+        good="Order 22000009546234 was delivered.",
+        fixable=True,
+    ),
+    RuleInfo(
+        code="ID002",
+        category="id",
+        severity=Severity.ERROR,
+        summary="An ID of the wrong shape for its label and platform",
+        why=(
+            "\"Amazon requires a 10-character ASIN; entering 12 characters fails to link\" (seed 004). "
+            "Shapes come from the pack (Amazon order IDs 3-7-7 digits, Coupang order IDs 13-14 digits)."
+        ),
+        bad="ASIN B0C1234XYZ12",
+        good="ASIN B0C1234XYZ",
+    ),
+)
+
+_TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_UNLABELLED = re.compile(r"(?<![A-Za-z0-9\-])" + _TOKEN + r"(?![A-Za-z0-9\-])")
+# Between a label and its ID: punctuation, and one connector word in the languages we see.
+_GAP = r"(?:\s*(?:[:#：=]|no\.?|number|is|was|는|은|이|가|为|是|:)\s*){0,2}\s*"
 
 
-def check(inp):
-    return ()
+@dataclass(frozen=True)
+class _Compiled:
+    label_re: re.Pattern | None
+    types_by_label: dict[str, tuple[IdType, ...]]
+    shapes: tuple[tuple[IdType, re.Pattern], ...]
+
+
+def _compile(pack: Pack) -> _Compiled:
+    by_label: dict[str, list[IdType]] = {}
+    for t in pack.ids:
+        for label in t.labels:
+            by_label.setdefault(label.lower(), []).append(t)
+    if not by_label:
+        return _Compiled(None, {}, ())
+    alts = []
+    for label in sorted(by_label, key=len, reverse=True):
+        escaped = r"\s*".join(re.escape(part) for part in label.split())
+        # ASCII labels need a word start; CJK labels need none.
+        prefix = r"(?<![A-Za-z])" if label[:1].isascii() else ""
+        alts.append(prefix + escaped)
+    label_re = re.compile(
+        r"(?P<label>" + "|".join(alts) + r")(?![A-Za-z])" + _GAP + r"(?P<id>" + _TOKEN + r")(?![A-Za-z0-9\-])",
+        re.IGNORECASE,
+    )
+    shapes = tuple((t, re.compile(t.pattern)) for t in pack.ids)
+    return _Compiled(label_re, {k: tuple(v) for k, v in by_label.items()}, shapes)
+
+
+def _norm_label(label: str) -> str:
+    return re.sub(r"\s+", " ", label.lower())
+
+
+def _closest(token: str, candidates: tuple[str, ...]) -> str | None:
+    if not candidates:
+        return None
+    best = process.extractOne(token, candidates, scorer=Levenshtein.normalized_similarity)
+    return best[0] if best else None
+
+
+def _looks_distinctive(token: str) -> bool:
+    """Tokens that cannot be a plain count, date or phone number: letters+digits, or dash groups."""
+    has_digit = any(c.isdigit() for c in token)
+    has_alpha = any(c.isalpha() for c in token)
+    return (has_digit and has_alpha) or (has_digit and token.count("-") >= 2)
+
+
+def check(inp: RuleInput):
+    pack = inp.pack
+    compiled: _Compiled = inp.resources.compiled(("ids", pack.name), lambda: _compile(pack))
+    if compiled.label_re is None:
+        return
+    body = inp.body
+    ctx = inp.context
+    claimed: list[tuple[int, int]] = []
+
+    def member_check(token: str, t: IdType, start: int, end: int):
+        ids = ctx.ids_of(t.field) if t.field else ()
+        if not ids or token in ids:
+            return None
+        if not t.case_sensitive and token.upper() in {i.upper() for i in ids}:
+            return None
+        best = _closest(token, ids)
+        return inp.finding(
+            "ID001",
+            start,
+            end,
+            f"{t.title or t.name} {token} is not one of this case's IDs ({', '.join(ids)})",
+            suggestion=best,
+            replacement=best if len(ids) == 1 else None,
+        )
+
+    for m in compiled.label_re.finditer(body):
+        label = _norm_label(m.group("label"))
+        token = m.group("id")
+        start, end = m.start("id"), m.end("id")
+        types = compiled.types_by_label.get(label)
+        if types is None:
+            # Labels are matched with flexible spacing; find the entry ignoring spaces.
+            squashed = label.replace(" ", "")
+            types = next((v for k, v in compiled.types_by_label.items() if k.replace(" ", "") == squashed), ())
+        if not any(c.isdigit() for c in token):
+            continue  # "order status", "order was" — the label was a plain word
+        claimed.append((start, end))
+        fitting = [t for t in types if re.fullmatch(t.pattern, token, 0 if t.case_sensitive else re.IGNORECASE)]
+        if not fitting:
+            t = types[0]
+            ids = ctx.ids_of(t.field) if t.field else ()
+            best = _closest(token, ids)
+            shapes = " or ".join(sorted({x.title or x.name for x in types}))
+            example = next((x.example for x in types if x.example), "")
+            yield inp.finding(
+                "ID002",
+                start,
+                end,
+                f"'{token}' after '{m.group('label')}' is not a valid {shapes}"
+                + (f" (e.g. {example})" if example else ""),
+                suggestion=best,
+                replacement=best if best and len(ids) == 1 else None,
+            )
+            continue
+        # The token fits one of the label's shapes: does it belong to the case?
+        with_ids = [t for t in fitting if t.field and ctx.ids_of(t.field)]
+        if with_ids and not any(token in ctx.ids_of(t.field) for t in with_ids):
+            f = member_check(token, with_ids[0], start, end)
+            if f:
+                yield f
+
+    # Unlabelled tokens.
+    case_ids = {i for field in ("order_ids", "claim_ids", "case_ids", "asins") for i in ctx.ids_of(field)}
+    if not case_ids:
+        return
+    for m in _UNLABELLED.finditer(body):
+        token = m.group()
+        if token in case_ids or not any(c.isdigit() for c in token):
+            continue
+        start, end = m.span()
+        if any(s <= start < e for s, e in claimed):
+            continue
+        for t, shape in compiled.shapes:
+            if not t.field or not ctx.ids_of(t.field) or not shape.fullmatch(token):
+                continue
+            ids = ctx.ids_of(t.field)
+            if (t.unlabelled and _looks_distinctive(token)) or min(Levenshtein.distance(token, i) for i in ids) <= 2:
+                f = member_check(token, t, start, end)
+                if f:
+                    yield f
+                break

@@ -1,0 +1,348 @@
+"""Command line: `replydesk lint | rules | explain | glossary`.
+
+Conventions follow ruff: `path:line:col: CODE message`, exit 0 (no
+findings at or above the threshold), 1 (findings), 2 (usage or input
+errors). A file that cannot be read or parsed is reported on one line and
+the other files are still linted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+from .findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DRAFT_SUFFIXES = (".txt", ".md", ".draft")
+SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".hypothesis", ".pytest_cache"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _codes(value: str) -> frozenset[str]:
+    return frozenset(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="replydesk",
+        description="Lint replies to marketplace platform notices; bare `replydesk` opens the operator desk.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = sub.add_parser("lint", help="lint draft replies", description="Lint draft replies (files, directories, or - for stdin).")
+    lint.add_argument("paths", nargs="+", metavar="PATH", help="draft files or directories (recursively), or - for stdin")
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    lint.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (default: ALL)")
+    lint.add_argument("--extend-select", type=_codes, default=frozenset(), help="codes to enable on top of the config's selection")
+    lint.add_argument("--ignore", type=_codes, default=frozenset(), help="comma-separated codes or prefixes to disable")
+    lint.add_argument("--config", type=Path, help="config file (default: replydesk.toml or [tool.replydesk] found upward)")
+    lint.add_argument("--platform", help="platform pack (overrides front matter)")
+    lint.add_argument("--kind", help="case kind (overrides front matter)")
+    lint.add_argument("--case", type=Path, metavar="FILE", help="case JSON file giving the context (overrides front matter)")
+    lint.add_argument("--fix", action="store_true", help="apply safe fixes in place (atomically)")
+    lint.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: error)")
+    lint.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    lint.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
+    lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rules = sub.add_parser("rules", help="list every rule", description="List every rule: code, category, severity, summary.")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = sub.add_parser("explain", help="explain a rule", description="Explain why a rule exists, with examples.")
+    explain.add_argument("code")
+
+    try:
+        from .glossary.cli import add_glossary_parser
+    except ImportError:  # the glossary tooling is optional for the core
+        pass
+    else:
+        add_glossary_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "lint":
+            return run_lint(args)
+        if args.command == "rules":
+            return run_rules(args)
+        if args.command == "explain":
+            return run_explain(args)
+        if args.command == "glossary":
+            from .glossary.cli import run_glossary
+
+            return run_glossary(args)
+    except UsageError as exc:
+        print(f"replydesk: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `replydesk rules | head`: the reader left; exit quietly like other CLI tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    parser.print_help()
+    return EXIT_OK
+
+
+# --- lint ------------------------------------------------------------------------
+
+def _collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files to lint, and (path, error) for paths that do not exist."""
+    files: list[str] = []
+    missing: list[tuple[str, str]] = []
+    for raw in paths:
+        if raw == "-":
+            files.append("-")
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(names):
+                    if name.endswith(DRAFT_SUFFIXES) and not name.startswith("."):
+                        files.append(os.path.join(root, name))
+        elif p.exists():
+            files.append(raw)
+        else:
+            missing.append((raw, "no such file or directory"))
+    return files, missing
+
+
+def case_file_for(path: Path) -> Path | None:
+    """A queue draft `<queue>/drafts/<id>.txt` takes its context from `<queue>/cases/<id>.json`."""
+    if path.parent.name != "drafts":
+        return None
+    candidate = path.parent.parent / "cases" / (path.stem + ".json")
+    return candidate if candidate.is_file() else None
+
+
+def load_case_context(path: Path):
+    """Read a case JSON file into a CaseContext; errors name the file (and line for JSON syntax)."""
+    from .context import ContextError, context_from_mapping
+    from .tomldata import DataFileError, read_text_file
+
+    text = read_text_file(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, exc.lineno, f"not valid JSON: {exc.msg}", exc.colno) from None
+    try:
+        return context_from_mapping(data, strict=False)
+    except ContextError as exc:
+        line = _json_key_line(text, exc.key.split("[")[0].split(".")[0])
+        raise DataFileError(path, line, exc.message if exc.key == "(root)" else f"{exc.key}: {exc.message}") from None
+
+
+def _json_key_line(text: str, key: str) -> int | None:
+    needle = f'"{key}"'
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos != -1 else None
+
+
+def _front_matter_key_line(text: str, key: str) -> int | None:
+    import re
+
+    m = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
+    mode = path.stat().st_mode & 0o777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def run_lint(args) -> int:
+    from .config import load_config
+    from .context import ContextError
+    from .document import DraftError, parse_draft
+    from .engine import Linter
+    from .fixer import apply_fixes
+    from .loading import load_resources
+    from .reporters import FileReport, render
+    from .settings import Settings
+    from .tomldata import DataFileError, read_text_file
+
+    try:
+        config = load_config(args.config) if args.config else load_config()
+    except DataFileError as exc:
+        raise UsageError(f"config: {exc}") from None
+    settings = config.settings
+    select = args.select if args.select is not None else settings.select
+    settings = Settings(
+        select=select | args.extend_select,
+        ignore=settings.ignore | args.ignore,
+        severity=settings.severity,
+        fail_on=Severity.parse(args.fail_on) if args.fail_on else settings.fail_on,
+    )
+    try:
+        resources = load_resources(config)
+    except DataFileError as exc:
+        raise UsageError(str(exc)) from None
+    linter = Linter(resources, settings)
+    unknown = [c for c in (settings.select | settings.ignore) if c != "ALL" and not any(r.startswith(c) for r in linter.rules)]
+    if unknown:
+        raise UsageError(f"unknown rule code or prefix: {', '.join(sorted(unknown))} (see `replydesk rules`)")
+
+    flags = {"platform": args.platform.lower() if args.platform else None, "kind": args.kind.lower() if args.kind else None}
+    case_ctx = None
+    if args.case:
+        try:
+            case_ctx = load_case_context(args.case)
+        except DataFileError as exc:
+            raise UsageError(str(exc)) from None
+    if flags["platform"] and flags["platform"] not in resources.packs:
+        raise UsageError(f"unknown platform {flags['platform']!r} (known: {', '.join(sorted(resources.packs))})")
+
+    files, missing = _collect(args.paths)
+    if args.fix and "-" in files:
+        raise UsageError("--fix cannot rewrite stdin; lint a file instead")
+    reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
+    for name in files:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                reports.append(FileReport("-", error=f"not valid UTF-8 (byte offset {exc.start})"))
+                continue
+            path = None
+        else:
+            path = Path(name)
+            try:
+                text = read_text_file(path)
+            except DataFileError as exc:
+                reports.append(FileReport(name, error=exc.message, error_line=exc.line))
+                continue
+        ctx_override = case_ctx
+        if ctx_override is None and path is not None:
+            case_path = case_file_for(path)
+            if case_path is not None:
+                try:
+                    ctx_override = load_case_context(case_path)
+                except DataFileError as exc:
+                    reports.append(FileReport(name, error=str(exc)))
+                    continue
+        try:
+            draft = parse_draft(text)
+            ctx = linter.context_for(draft, ctx_override, **flags)
+        except DraftError as exc:
+            reports.append(FileReport(name, error=exc.message, error_line=exc.line))
+            continue
+        except ContextError as exc:
+            line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if "draft" in locals() and draft.front_matter else None
+            reports.append(FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line))
+            continue
+        findings = linter.lint(draft, ctx)
+        fixed = 0
+        if args.fix and path is not None and any(f.fix for f in findings):
+            new_text, fixed = apply_fixes(draft.text, findings)
+            if fixed:
+                try:
+                    _write_atomic(path, new_text)
+                except OSError as exc:
+                    reports.append(FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}"))
+                    continue
+                draft = parse_draft(new_text)
+                findings = linter.lint(draft, ctx)
+        reports.append(FileReport(name, draft=draft, findings=findings, fixed=fixed))
+        del draft
+
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+    if args.statistics and args.format == "text":
+        out = _statistics(reports, linter.rules)
+    else:
+        out = render(args.format, reports, linter.rules, color=color)
+        if args.quiet and args.format == "text":
+            out = "\n".join(line for line in out.splitlines() if not line.startswith(("Found ", "All checks passed", "Fixed ")))
+    if out:
+        print(out)
+    if any(r.error for r in reports):
+        return EXIT_ERROR
+    worst = max((f.severity for r in reports for f in r.findings), default=None)
+    return EXIT_FINDINGS if worst is not None and worst >= settings.fail_on else EXIT_OK
+
+
+def _statistics(reports, rules) -> str:
+    counts = Counter(f.rule for r in reports for f in r.findings)
+    fixable = Counter(f.rule for r in reports for f in r.findings if f.fix is not None)
+    lines = []
+    for code, n in counts.most_common():
+        info = rules.get(code)
+        mark = "[*]" if fixable[code] else "   "
+        lines.append(f"{n:5d}\t{code:<8}\t{mark} {info.summary if info else ''}")
+    errors = [r for r in reports if r.error]
+    for r in errors:
+        lines.append(f"{r.path}{':' + str(r.error_line) if r.error_line else ''}: error: {r.error}")
+    return "\n".join(lines)
+
+
+# --- rules / explain ---------------------------------------------------------------
+
+def run_rules(args) -> int:
+    from .registry import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        print(json.dumps([
+            {"code": r.code, "category": r.category, "severity": r.severity.label, "summary": r.summary, "fixable": r.fixable}
+            for r in rules.values()
+        ], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'CODE':<8} {'CATEGORY':<10} {'SEVERITY':<8} FIX SUMMARY")
+    for r in rules.values():
+        print(f"{r.code:<8} {r.category:<10} {r.severity.label:<8} {'[*]' if r.fixable else '   '} {r.summary}")
+    return EXIT_OK
+
+
+def run_explain(args) -> int:
+    from .registry import all_rules
+
+    rules = all_rules()
+    code = args.code.strip().upper()
+    info = rules.get(code)
+    if info is None:
+        near = [c for c in rules if c.startswith(code[:3])] or list(rules)
+        raise UsageError(f"unknown rule {args.code!r} (known: {', '.join(near)})")
+    lines = [
+        f"{info.code} ({info.category}, {info.severity.label}){' — fixable with --fix' if info.fixable else ''}",
+        "",
+        info.summary,
+        "",
+        "Why the platform cares:",
+        textwrap.fill(info.why, width=88, initial_indent="  ", subsequent_indent="  "),
+    ]
+    if info.bad:
+        lines += ["", "Flagged:", f"  {info.bad}"]
+    if info.good:
+        lines += ["", "Better:", f"  {info.good}"]
+    print("\n".join(lines))
+    return EXIT_OK

@@ -1,0 +1,82 @@
+"""SARIF 2.1.0, for code-scanning dashboards; validated against the schema in the tests."""
+from __future__ import annotations
+
+import json
+
+from ..findings import Severity
+from . import FileReport
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_sarif(reports: list[FileReport], rules: dict) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tool_version = version("replydesk")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        tool_version = "0"
+    codes = sorted(rules)
+    index = {code: i for i, code in enumerate(codes)}
+    results = []
+    notifications = []
+    for rep in reports:
+        uri = rep.path.replace("\\", "/")
+        if rep.error:
+            note = {"level": "error", "message": {"text": rep.error}, "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+            ]}
+            if rep.error_line:
+                note["locations"][0]["physicalLocation"]["region"] = {"startLine": rep.error_line}
+            notifications.append(note)
+            continue
+        for f in rep.findings:
+            p = rep.draft.position(f.start, f.end)
+            result = {
+                "ruleId": f.rule,
+                "level": _LEVEL[f.severity],
+                "message": {"text": f.message + (f" (suggestion: {f.suggestion})" if f.suggestion else "")},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {"startLine": p.line, "startColumn": p.column,
+                                   "endLine": p.end_line, "endColumn": p.end_column},
+                    }
+                }],
+            }
+            if f.rule in index:
+                result["ruleIndex"] = index[f.rule]
+            if f.fix is not None:
+                fp = rep.draft.position(f.fix.start, f.fix.end)
+                result["fixes"] = [{
+                    "description": {"text": f"replace with {f.fix.replacement!r}"},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri},
+                        "replacements": [{
+                            "deletedRegion": {"startLine": fp.line, "startColumn": fp.column,
+                                              "endLine": fp.end_line, "endColumn": fp.end_column},
+                            "insertedContent": {"text": f.fix.replacement},
+                        }],
+                    }],
+                }]
+            results.append(result)
+    driver = {
+        "name": "replydesk",
+        "version": tool_version,
+        "rules": [
+            {
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": rules[code].summary},
+                "fullDescription": {"text": rules[code].why},
+                "defaultConfiguration": {"level": _LEVEL[rules[code].severity]},
+                "properties": {"category": rules[code].category},
+            }
+            for code in codes
+        ],
+    }
+    run = {"tool": {"driver": driver}, "results": results}
+    if notifications:
+        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2)
