@@ -68,7 +68,7 @@ class Linter:
             for f in module.check(inp):
                 if f.rule in ignored or not settings.enabled(f.rule):
                     continue
-                key = (f.rule, f.start, f.end)
+                key = (f.rule, f.start, f.end, f.message)
                 if key in seen:
                     continue
                 seen.add(key)

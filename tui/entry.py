@@ -1,13 +1,82 @@
-"""The `replydesk` console script: subcommands go to the linter CLI; bare `replydesk` opens the desk."""
+"""The `replydesk` console script: subcommands go to the linter CLI or the importer; bare `replydesk` opens the desk.
+
+Kept light on purpose: Textual is imported only when the desk runs, so
+`replydesk lint` in CI never pays for it.
+"""
 from __future__ import annotations
 
 import sys
 
+LINTER_COMMANDS = frozenset({"lint", "rules", "explain", "glossary"})
+
+USAGE = """\
+usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse]     open the operator desk
+       replydesk lint PATH... [options]                  lint draft replies
+       replydesk rules [--format text|json]              list every rule
+       replydesk explain CODE                            explain a rule
+       replydesk glossary ...                            search and check the glossaries
+       replydesk import FILE... [--queue DIR] [--replace]
+                                                         turn exported notices into case files
+
+The desk opens QUEUE_DIR, else $REPLYDESK_QUEUE, else a per-user queue
+(filled with a demo queue on first run). The mouse is off by default so
+that the terminal's own text selection works over SSH; --mouse turns it on.
+Operator name for locks: $REPLYDESK_OPERATOR, else the login name.
+
+Run `replydesk COMMAND --help` for a command's options; inside the desk press ? for every key.
+"""
+
 
 def main(argv: list[str] | None = None) -> int:
-    from replydesk.linting.cli import main as cli_main
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in LINTER_COMMANDS:
+        from replydesk.linting.cli import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+        return cli_main(args)
+    if args and args[0] == "import":
+        from replydesk.tui.queue.importer import main as import_main
+
+        return import_main(args[1:])
+    if args and args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    return run_desk(args)
+
+
+def run_desk(args: list[str]) -> int:
+    mouse = False
+    queue_arg: str | None = None
+    for arg in args:
+        if arg == "--mouse":
+            mouse = True
+        elif arg == "--no-mouse":
+            mouse = False
+        elif arg.startswith("-"):
+            sys.stderr.write(f"replydesk: error: unknown option {arg}\n{USAGE}")
+            return 2
+        elif queue_arg is None:
+            queue_arg = arg
+        else:
+            sys.stderr.write(f"replydesk: error: unexpected argument {arg!r} (one queue directory at most)\n")
+            return 2
+
+    from replydesk.tui.queue.location import resolve_queue
+    from replydesk.tui.queue.store import QueueError, QueueStore
+
+    try:
+        location = resolve_queue(queue_arg)
+        store = QueueStore(location.path)
+    except (QueueError, OSError) as exc:
+        sys.stderr.write(f"replydesk: error: {exc}\n")
+        return 2
+    if location.installed_demo:
+        sys.stderr.write(f"replydesk: installed the demo queue in {location.path}\n")
+
+    from replydesk.tui.app import ReplydeskApp
+
+    app = ReplydeskApp(store)
+    app.run(mouse=mouse)
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

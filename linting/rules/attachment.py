@@ -157,10 +157,10 @@ def check(inp: RuleInput):
     body = inp.body
     if rules.cloud_hosts and ("." in body):
         for m in _URL.finditer(body):
-            url = m.group().lower()
+            url = m.group().rstrip(".,;:!?").lower()
             host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0]
             if any(host == h or host.endswith("." + h) for h in rules.cloud_hosts):
-                yield inp.finding("ATT006", m.start(), m.end(), f"cloud-drive link ({host}): reviewers do not open links",
+                yield inp.finding("ATT006", m.start(), m.start() + len(url), f"cloud-drive link ({host}): reviewers do not open links",
                                   suggestion="upload the files as attachments")
     qr = inp.resources.compiled(("qr", inp.pack.name), lambda: _qr_pattern(inp.pack))
     if qr is not None:

@@ -98,7 +98,7 @@ def _heading_pattern(headings: tuple[str, ...]) -> re.Pattern:
     # A heading starts a line, optionally after numbering or Markdown marks, and
     # is followed by a colon, a dash or the end of the line.
     return re.compile(
-        r"^[ \t]*(?:#+[ \t]*|\*\*|[0-9]+[.)][ \t]*|[①-⑩][ \t]*|[-*•][ \t]*|\[)?"
+        r"^[ \t]*(?:(?:#+|\*\*|[0-9]+[.)]|[①-⑩]|[-*•]|\[)[ \t]*){0,3}"
         rf"(?:{alts})(?:\*\*|\])?[ \t]*(?:[:：\-–—]|$)",
         re.IGNORECASE | re.MULTILINE,
     )

@@ -202,10 +202,11 @@ def check(inp: RuleInput):
         a, b = int(m.group(1)), int(m.group(2))
         if not (1 <= a <= 31 and 1 <= b <= 31):
             continue
-        if m.group(3) is None and (a > 12 and b > 12):
-            continue
-        if m.group(3) is None and not (a <= 12 and b <= 12):
-            continue  # 25/12 is not ambiguous; leave bare fractions-like pairs alone
+        if m.group(3) is None:
+            # Without a year: ambiguous only when both parts could be a month, and
+            # written as a date (a two-digit part: 11/05, 05/06), not a fraction (1/2).
+            if a > 12 or b > 12 or (len(m.group(1)) < 2 and len(m.group(2)) < 2):
+                continue
         yield inp.finding(
             "TIME003",
             m.start(),

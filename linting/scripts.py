@@ -1,0 +1,256 @@
+"""Unicode script analysis for replies that mix Hangul, Han, Kana and Latin.
+
+Script membership is exact and cheap (one precompiled regex pass), so the
+language rules decide with it whatever it can decide: Hangul is Korean,
+Kana is Japanese, Han outside Korean is Chinese. Only Latin-script text
+needs a statistical detector. Everything here is pure and works on
+character offsets into the string it is given, so callers keep the spans.
+
+Public API:
+- `HANGUL_RE`, `HAN_RE`, `KANA_RE`, `LATIN_RE`, `OTHER_RE`: one-or-more runs of a script.
+- `script_runs(text, start, end)` / `count_scripts(text, start, end)` -> `ScriptCounts`.
+- `sentence_spans(text)`: trimmed sentence spans (ASCII and CJK terminators, line breaks).
+- `han_chunks(text, start, end)`: Han runs with the Chinese punctuation glued to them.
+- `is_hanja(text, start, end, max_run)`: whether a Han run inside Korean reads as Hanja.
+- `other_script_name(char)`: "Cyrillic", "Thai", ... for letters of other scripts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple
+
+HANGUL = "hangul"
+HAN = "han"
+KANA = "kana"
+LATIN = "latin"
+OTHER = "other"
+
+# Character classes (regex fragments, without brackets). Hangul includes the
+# compatibility jamo (ㅎ, ㅋㅋ) Korean text uses on their own.
+HANGUL_CHARS = "\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e\ua960-\ua97f\ud7b0-\ud7ff\uffa0-\uffdc"
+# CJK ideographs, extensions, compatibility ideographs (Korean fonts encode
+# Hanja such as 盧 or 樂 there), plus 々 and 〇, which behave as ideographs.
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007\U00020000-\U0003134f"
+# Kana letters only: the middle dot ・ (U+30FB) and the long-vowel mark ー
+# (U+30FC) are excluded because they occur outside Japanese text.
+KANA_CHARS = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff6f\uff71-\uff9d"
+LATIN_CHARS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+LATIN_MARKS = "\u0300-\u036f"  # combining accents inside Latin words (decomposed Vietnamese)
+
+# Letters of scripts none of the marketplaces' reply languages use, by block.
+_OTHER_BLOCKS: tuple[tuple[int, int, str], ...] = (
+    (0x0370, 0x03FF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x0530, 0x058F, "Armenian"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0750, 0x077F, "Arabic"),
+    (0x0900, 0x097F, "Devanagari"),
+    (0x0980, 0x09FF, "Bengali"),
+    (0x0A00, 0x0DFF, "Indic"),
+    (0x0E00, 0x0E7F, "Thai"),
+    (0x0E80, 0x0EFF, "Lao"),
+    (0x1000, 0x109F, "Myanmar"),
+    (0x10A0, 0x10FF, "Georgian"),
+    (0x1780, 0x17FF, "Khmer"),
+)
+OTHER_CHARS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi, _ in _OTHER_BLOCKS)
+
+HANGUL_RE = re.compile(f"[{HANGUL_CHARS}]+")
+HAN_RE = re.compile(f"[{HAN_CHARS}]+")
+KANA_RE = re.compile(f"\u30fc*[{KANA_CHARS}][{KANA_CHARS}\u30fc]*")
+LATIN_RE = re.compile(f"[{LATIN_CHARS}][{LATIN_CHARS}{LATIN_MARKS}]*")
+OTHER_RE = re.compile(f"[{OTHER_CHARS}]+")
+
+_RUN_RE = re.compile(
+    f"(?P<{HANGUL}>[{HANGUL_CHARS}]+)"
+    f"|(?P<{HAN}>[{HAN_CHARS}]+)"
+    f"|(?P<{KANA}>\u30fc*[{KANA_CHARS}][{KANA_CHARS}\u30fc]*)"
+    f"|(?P<{LATIN}>[{LATIN_CHARS}][{LATIN_CHARS}{LATIN_MARKS}]*)"
+    f"|(?P<{OTHER}>[{OTHER_CHARS}]+)"
+)
+
+
+class Run(NamedTuple):
+    """A maximal run of letters of one script: text[start:end]."""
+
+    script: str
+    start: int
+    end: int
+
+
+def script_runs(text: str, start: int = 0, end: int | None = None) -> Iterator[Run]:
+    """Letter runs of text[start:end] by script; digits, spaces and punctuation separate runs."""
+    for m in _RUN_RE.finditer(text, start, len(text) if end is None else end):
+        yield Run(m.lastgroup, m.start(), m.end())
+
+
+@dataclass(slots=True)
+class ScriptCounts:
+    """Letters per script in a stretch of text; `latin_words` counts Latin runs."""
+
+    hangul: int = 0
+    han: int = 0
+    kana: int = 0
+    latin: int = 0
+    latin_words: int = 0
+    other: int = 0
+
+    def syllables(self, script: str) -> float:
+        """Weight of a script in syllables, so that scripts compare fairly.
+
+        A Hangul block, a Han character and a kana are each about one
+        syllable; an English syllable takes about three Latin letters.
+        """
+        if script == LATIN:
+            return self.latin / 3
+        return getattr(self, script)
+
+    def dominant(self) -> str | None:
+        """The script that carries most of the text (None when there are no letters).
+
+        Japanese mixes Kana with Han, so Kana dominates when Kana plus Han
+        outweigh every other script; otherwise the heaviest script wins,
+        and Han wins only when it is strictly heavier (a tie is read as
+        Chinese mixed into the other language).
+        """
+        hangul, latin, other = self.hangul, self.latin / 3, self.other
+        rest = max(hangul, latin, other)
+        if self.kana and self.kana + self.han >= rest:
+            return KANA
+        if self.han and self.han > rest:
+            return HAN
+        if not rest:
+            return None
+        if hangul >= latin and hangul >= other:
+            return HANGUL
+        return LATIN if latin >= other else OTHER
+
+
+def count_scripts(text: str, start: int = 0, end: int | None = None) -> ScriptCounts:
+    counts = ScriptCounts()
+    for m in _RUN_RE.finditer(text, start, len(text) if end is None else end):
+        script = m.lastgroup
+        n = m.end() - m.start()
+        if script == LATIN:
+            counts.latin += n
+            counts.latin_words += 1
+        else:
+            setattr(counts, script, getattr(counts, script) + n)
+    return counts
+
+
+# --- sentences ---------------------------------------------------------------
+
+# A sentence ends at a line break, at . ! ? … followed by white space (with any
+# closing quotes or brackets), or at a CJK terminator, which needs no space.
+_CLOSERS = "\"'”’)\\]」』）】》〉"
+_SENTENCE_END_RE = re.compile(
+    f"\n|[.!?…]+[{_CLOSERS}]*(?=\\s)|[。！？]+[{_CLOSERS}]*|[.!?…]+[{_CLOSERS}]*$"
+)
+_LEADING_RE = re.compile(r"\s*(?:[-*•]\s+)?")  # white space and a list bullet
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences in `text`, trimmed of white space and list bullets.
+
+    Deliberately simple: the language rules only need sentence-sized
+    pieces (a decimal point or "e.g." followed by a space may split a
+    sentence, which costs nothing but a shorter piece).
+    """
+    spans = []
+    pos = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        end = m.end()
+        _append_trimmed(text, pos, end, spans)
+        pos = end
+    _append_trimmed(text, pos, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
+    start = _LEADING_RE.match(text, start, end).end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+# --- Chinese ----------------------------------------------------------------
+
+# Punctuation typed by a Chinese input method; inside a Han chunk it belongs to it.
+CHINESE_PUNCTUATION = "，。、！？：；（）【】《》「」『』…—·・"
+_OPEN = "（【《「『“"
+_CLOSE = "，。、！？：；）】》」』…”"
+_HAN_CHUNK_RE = re.compile(
+    f"[{_OPEN}]*[{HAN_CHARS}]+"
+    f"(?:[\\s\\d{CHINESE_PUNCTUATION}]*[{HAN_CHARS}]+)*"
+    f"[{_CLOSE}]*"
+)
+
+
+def han_chunks(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of Han text in text[start:end], each with the Chinese punctuation,
+    digits and spaces that join its characters and the punctuation glued to its ends."""
+    for m in _HAN_CHUNK_RE.finditer(text, start, len(text) if end is None else end):
+        yield m.start(), m.end()
+
+
+# Frequent simplified characters whose traditional form differs (们 for 們,
+# 发 for 發 ...) and which are not themselves traditional characters. Korean
+# Hanja is written in traditional forms, so any of these in a Han run proves
+# it Chinese (or Japanese shinjitai such as 国, 会, 学), never Korean.
+SIMPLIFIED_ONLY = frozenset(
+    "们这发货经签单运务问题时间买卖达评价换认确处订码递邮钱银东车对说请谢让给还进过边远连选错误产质顾账联"
+    "络线级纸红绿颜页项须预领额顺风门闭开关阅园图国会学实现应该为与么个吗没从气动场样电话视频试证办库仓装"
+    "损坏态总结极条长张专业员万亿币韩华汉语译读写杂难严紧尽协议规则标检测报责赔偿记录简称补齐岁节约纪丢购"
+    "优险护户拨续贴带两刚积毕"
+)
+
+_HANGUL_BEFORE_RE = re.compile(f"[{HANGUL_CHARS}]+(?: [{HANGUL_CHARS}]+)?\\($")
+_READING_AFTER_RE = re.compile(f"\\(([{HANGUL_CHARS}]+)\\)")
+_HANGUL_ONLY_RE = re.compile(f"[{HANGUL_CHARS}]")
+
+
+def is_hanja(text: str, start: int, end: int, max_run: int) -> bool:
+    """Whether the Han run text[start:end], found inside a Korean sentence, is Hanja.
+
+    Korean writes Hanja in three ways, and Chinese mixed into Korean looks
+    like none of them:
+    1. a gloss after the Hangul word it spells, 변수(變數), 노무현(盧武鉉),
+       아베 신조(安倍晋三): every Hanja reads as exactly one Hangul syllable, so
+       the run may not be longer than the Hangul (up to two words) before
+       its opening parenthesis;
+    2. the reverse, Hanja followed by its reading: 道(도), with as many
+       syllables as characters;
+    3. a short headline abbreviation standing alone: 美 (America),
+       全大 (national convention), 男/女 - at most `max_run` characters.
+    In every case the run must contain no simplified-only character
+    (`SIMPLIFIED_ONLY`): Korean Hanja are traditional characters.
+    """
+    run = text[start:end]
+    if not SIMPLIFIED_ONLY.isdisjoint(run):
+        return False
+    length = end - start
+    if length <= max_run:
+        return True
+    if start > 0 and end < len(text) and text[start - 1] == "(" and text[end] == ")":
+        before = _HANGUL_BEFORE_RE.search(text, max(0, start - 24), start)
+        if before is not None:
+            syllables = len(_HANGUL_ONLY_RE.findall(before.group()))
+            if syllables >= length:
+                return True
+    after = _READING_AFTER_RE.match(text, end)
+    return after is not None and len(after.group(1)) == length
+
+
+# --- other scripts ----------------------------------------------------------
+
+def other_script_name(char: str) -> str:
+    """The name of the script of a letter matched by `OTHER_RE` ("Cyrillic", "Thai")."""
+    code = ord(char)
+    for lo, hi, name in _OTHER_BLOCKS:
+        if lo <= code <= hi:
+            return name
+    return "non-Latin"

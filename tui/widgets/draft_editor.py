@@ -1,0 +1,140 @@
+"""The draft editor: a TextArea that underlines the spans the linter found.
+
+TextArea has no public API for extra highlights in Textual 8.2.8, so this
+extends the private `_build_highlight_map` (called after every edit) and
+adds (start_byte, end_byte, name) spans per row. Offsets there are UTF-8
+BYTES within the line, not characters: Korean and Chinese text takes 3
+bytes a character. `tests/tui/test_draft_editor.py` pins this private API.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from textual.binding import Binding
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection, TextAreaTheme
+
+from replydesk.linting.findings import Finding
+
+THEME_NAME = "replydesk"
+SEVERITY_HIGHLIGHT = {2: "finding.error", 1: "finding.warning", 0: "finding.info"}
+
+# Underline (and bold/italic) carries the meaning under NO_COLOR; colour only adds to it.
+FINDING_STYLES = {
+    "finding.error": Style(underline=True, bold=True, color="#ff6b6b"),
+    "finding.warning": Style(underline=True, color="#f0c05a"),
+    "finding.info": Style(underline=True, italic=True),
+}
+
+
+def replydesk_theme() -> TextAreaTheme:
+    base = TextAreaTheme.get_builtin_theme("css")
+    styles = dict(base.syntax_styles) if base is not None else {}
+    styles.update(FINDING_STYLES)
+    return TextAreaTheme(name=THEME_NAME, syntax_styles=styles)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A finding's extent in editor coordinates: (row, column) pairs, 0-based, characters."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    name: str
+
+
+def offset_to_location(text: str, line_starts: list[int], offset: int) -> tuple[int, int]:
+    """Character offset in the whole text → (row, column) as TextArea counts them."""
+    import bisect
+
+    offset = max(0, min(offset, len(text)))
+    row = bisect.bisect_right(line_starts, offset) - 1
+    return row, offset - line_starts[row]
+
+
+def line_starts_of(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+class DraftEditor(TextArea):
+    """Plain-text reply editor with finding marks; Tab moves focus, as a form field should."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Leave editor", id="editor.leave"),
+    ]
+
+    def __init__(self, text: str = "", **kwargs):
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("show_line_numbers", True)
+        super().__init__(text, **kwargs)
+        self.register_theme(replydesk_theme())
+        self.theme = THEME_NAME
+        self._finding_spans: list[Span] = []
+
+    def set_findings(self, text: str, findings: list[Finding]) -> None:
+        """Mark findings computed for `text` (must be the editor's current text)."""
+        starts = line_starts_of(text)
+        spans = []
+        for f in findings:
+            if f.end <= f.start:
+                continue  # whole-reply findings have no span to underline
+            name = SEVERITY_HIGHLIGHT.get(int(f.severity), "finding.info")
+            spans.append(
+                Span(offset_to_location(text, starts, f.start), offset_to_location(text, starts, f.end), name)
+            )
+        self._finding_spans = spans
+        self._build_highlight_map()
+        self.refresh()
+
+    def clear_findings(self) -> None:
+        self.set_findings(self.text, [])
+
+    @property
+    def finding_spans(self) -> list[Span]:
+        return list(self._finding_spans)
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        if not getattr(self, "_finding_spans", None):
+            return
+        document = self.document
+        line_count = document.line_count
+        highlights = self._highlights
+        for span in self._finding_spans:
+            (start_row, start_col), (end_row, end_col) = span.start, span.end
+            if start_row >= line_count:
+                continue
+            end_row = min(end_row, line_count - 1)
+            for row in range(start_row, end_row + 1):
+                line = document.get_line(row)
+                first = start_col if row == start_row else 0
+                last = end_col if row == end_row else len(line)
+                first, last = min(first, len(line)), min(last, len(line))
+                if last <= first:
+                    continue
+                start_byte = len(line[:first].encode("utf-8"))
+                end_byte = start_byte + len(line[first:last].encode("utf-8"))
+                highlights[row].append((start_byte, end_byte, span.name))
+
+    def select_span(self, text: str, start: int, end: int) -> None:
+        """Put the cursor on a finding: select its span (cursor at its end) and scroll to it."""
+        starts = line_starts_of(text)
+        self.selection = Selection(offset_to_location(text, starts, start), offset_to_location(text, starts, end))
+        self.scroll_cursor_visible(center=True)
+
+    def cursor_offset(self) -> int:
+        """The cursor as a character offset into `self.text` (what findings use)."""
+        row, column = self.cursor_location
+        starts = line_starts_of(self.text)
+        return starts[row] + column
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()
