@@ -162,9 +162,11 @@ _MIN_FUNCTION_SHARE = 0.15
 _NON_LATIN_LETTER_RE = re.compile(
     f"[{scripts.HANGUL_CHARS}{scripts.HAN_CHARS}{scripts.KANA_CHARS}{scripts.OTHER_CHARS}]"
 )
+# A word of running prose: lower-case Latin letters, inner apostrophes or hyphens
+# (accented capitals of the extended blocks are let through; they are rare).
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u1e00-\u1eff"
 _PROSE_WORD_RE = re.compile(
-    f"[{scripts.LATIN_CHARS}][{scripts.LATIN_CHARS.replace('A-Z', '')}{scripts.LATIN_MARKS}]*"
-    f"(?:['’-][{scripts.LATIN_CHARS.replace('A-Z', '')}{scripts.LATIN_MARKS}]+)*"
+    f"[{_LOWER}][{_LOWER}{scripts.LATIN_MARKS}]*(?:['’-][{_LOWER}{scripts.LATIN_MARKS}]+)*"
 )
 _TOKEN_STRIP = "\"'“”‘’()[]{}<>.,;:!?…*"
 
@@ -189,12 +191,10 @@ def prose_words(sentence: str) -> list[str]:
     out = []
     for i, raw in enumerate(sentence.split()):
         token = raw.strip(_TOKEN_STRIP)
-        if not token or _PROSE_WORD_RE.fullmatch(token) is None:
-            if i == 0 and token and _PROSE_WORD_RE.fullmatch(token[0] + token[1:].lower()) is not None \
-                    and not token[1:].isupper():
-                out.append(token.lower())  # a sentence-initial capital
-            continue
-        out.append(token.lower())
+        if i == 0 and token:
+            token = token[0].lower() + token[1:]  # the sentence's own capital
+        if token and _PROSE_WORD_RE.fullmatch(token) is not None:
+            out.append(token)
     return out
 
 

@@ -1,0 +1,552 @@
+"""The case screen: details and history, the draft editor, and findings that follow the typing.
+
+Linting runs after a 150 ms pause in typing, in a thread, and its result is
+dropped if the text changed meanwhile (the `version` check), so keystrokes
+never wait for the linter. The case lock is taken on open and released on
+close; without it the draft is read-only. An autosave journal keeps
+unsaved text (see queue/recovery.py).
+"""
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TextArea
+
+from replydesk.linting.context import ContextError, context_from_mapping
+from replydesk.linting.document import DraftError
+from replydesk.linting.findings import Finding, Severity
+from replydesk.tui.queue.cases import Case, CaseFileError
+from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
+from replydesk.tui.queue.locks import LockInfo
+from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
+from replydesk.tui.widgets.draft_editor import DraftEditor
+from replydesk.tui.widgets.findings import FindingsList
+from replydesk.tui.widgets.header import DeskHeader
+
+
+class CaseInfo(VerticalScroll, can_focus=True):
+    """Case details, attachments and message history; scrolls with the arrow keys."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="info.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="info.up"),
+    ]
+
+
+def case_details(case: Case, now) -> Text:
+    text = Text()
+
+    def row(label: str, value: str, style: str = "") -> None:
+        text.append(f"{label:<10}", "bold")
+        text.append(value + "\n", style)
+
+    row("Subject", case.subject)
+    row("Platform", case.platform)
+    row("Kind", case.kind)
+    row("Priority", case.priority)
+    row("Received", format_kst(case.received_at))
+    if case.deadline is not None:
+        left = countdown(case.deadline, now)
+        source = " (from the pack window)" if case.deadline_computed else ""
+        level = urgency(case.deadline, now)
+        style = "bold reverse" if level is Urgency.OVERDUE else "bold" if level is Urgency.SOON else ""
+        row("Deadline", f"{format_kst(case.deadline)} ({left}){source}", style)
+    else:
+        row("Deadline", "none given")
+    for label, values in (
+        ("Order IDs", case.order_ids),
+        ("Claim IDs", case.claim_ids),
+        ("Case IDs", case.case_ids),
+        ("ASINs", case.asins),
+    ):
+        if values:
+            row(label, ", ".join(values))
+    keywords = case.raw.get("required_keywords")
+    if keywords:
+        row("Keywords", ", ".join(str(k) for k in keywords))
+    attachments = case.attachments
+    text.append("\nAttachments", "bold underline")
+    text.append(f" ({len(attachments)})\n")
+    for item in attachments:
+        size = item.get("bytes") or item.get("size")
+        extra = []
+        if isinstance(size, int):
+            extra.append(f"{size / 1_000_000:.1f} MB")
+        if item.get("width") and item.get("height"):
+            extra.append(f"{item['width']}×{item['height']}")
+        text.append(f"  • {item.get('name', '?')}")
+        text.append(f"  {' '.join(extra)}\n" if extra else "\n", "dim")
+    history = case.history
+    text.append("\nHistory", "bold underline")
+    text.append(f" ({len(history)})\n")
+    for message in history:
+        who = str(message.get("who", "?"))
+        when = message.get("when")
+        try:
+            from replydesk.tui.queue.cases import parse_time
+
+            when_text = format_kst(parse_time(when, "when")) if when else ""
+        except ValueError:
+            when_text = str(when)
+        text.append(f"{who}", "bold")
+        text.append(f"  {when_text}\n", "dim")
+        text.append(str(message.get("text", "")) + "\n\n")
+    return text
+
+
+class CaseScreen(Screen):
+    """One case: read it, write the reply, fix what the linter finds, save, mark ready."""
+
+    HELP = "A case: details and history on the left, the draft and its findings on the right."
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="case.save"),
+        Binding("ctrl+r", "mark_ready", "Ready", id="case.ready"),
+        Binding("ctrl+f", "apply_fix", "Fix", id="case.fix"),
+        Binding("ctrl+n", "next_finding", "Next finding", id="case.next-finding"),
+        Binding("ctrl+b", "previous_finding", "Prev finding", show=False, id="case.previous-finding"),
+        Binding("n", "next_finding", "Next", show=False, id="case.next"),
+        Binding("N", "previous_finding", "Prev", show=False, id="case.previous"),
+        Binding("e", "edit", "Edit", id="case.edit"),
+        Binding("i", "focus_info", "Info", show=False, id="case.info"),
+        Binding("y", "copy", "Copy", id="case.copy"),
+        Binding("escape", "close", "Back", id="case.back"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(self, case: Case, *, saved_text: str, lock_holder: LockInfo | None, took_over: LockInfo | None):
+        super().__init__(id="case-screen")
+        self.case = case
+        self.saved_text = saved_text
+        self.read_only = lock_holder is not None
+        self.lock_holder = lock_holder
+        self.took_over = took_over
+        self.version = 0
+        self.result = None  # last LintResult for the current text (or None)
+        self.result_version = -1
+        self.context = None
+        self.context_error: str | None = None
+        self._journaled_text: str | None = None
+        self._closing = False
+
+    @property
+    def desk(self):
+        return self.app
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        desk = self.desk
+        yield DeskHeader(f"replydesk · {self.case.id}", desk.clock, id="header")
+        yield Static(self.title_line(), id="case-title")
+        banner = Static(self.banner_text(), id="lock-banner")
+        banner.display = bool(self.read_only)
+        yield banner
+        with Horizontal(id="case-body"):
+            with CaseInfo(id="case-info"):
+                yield Static(case_details(self.case, desk.clock()), id="case-details")
+            with Vertical(id="draft-pane"):
+                yield DraftEditor(self.saved_text, id="editor", read_only=self.read_only)
+                yield FindingsList(id="findings")
+        yield Footer()
+
+    def title_line(self) -> Text:
+        case = self.case
+        now = self.desk.clock()
+        text = Text(" ")
+        text.append(case.id, "bold")
+        text.append(f" · {case.platform} · {case.kind} · ")
+        text.append(case.status, "bold")
+        if case.deadline is not None:
+            level = urgency(case.deadline, now)
+            style = "bold reverse" if level is Urgency.OVERDUE and case.status != "sent" else "bold"
+            text.append(" · due ")
+            text.append(f"{countdown(case.deadline, now)}", style)
+        if self.is_dirty():
+            text.append(" · modified", "italic")
+        if self.read_only:
+            text.append(" · read-only", "bold")
+        return text
+
+    def banner_text(self) -> str:
+        if self.lock_holder is not None:
+            return f"Read-only: {self.lock_holder.describe()} has this case open."
+        return ""
+
+    def on_mount(self) -> None:
+        editor = self.editor
+        editor.cursor_blink = self.desk.cursor_blink
+        self.build_context()
+        if self.read_only:
+            self.findings.focus()
+        else:
+            editor.focus()
+        if self.took_over is not None:
+            self.notify(f"Took over a stale lock from {self.took_over.describe()} (process gone).", timeout=6)
+        self._clock = self.set_interval(1.0, self.tick, name="case-clock")
+        if not self.read_only:
+            self._autosave = self.set_interval(self.desk.autosave_interval, self.autosave, name="autosave")
+        self.request_lint(immediate=True)
+
+    def on_screen_resume(self) -> None:
+        self._clock.resume()
+
+    def on_screen_suspend(self) -> None:
+        self._clock.pause()
+
+    def tick(self) -> None:
+        self.query_one(DeskHeader).tick()
+        self.query_one("#case-title", Static).update(self.title_line())
+
+    @property
+    def editor(self) -> DraftEditor:
+        return self.query_one(DraftEditor)
+
+    @property
+    def findings(self) -> FindingsList:
+        return self.query_one(FindingsList)
+
+    def is_dirty(self) -> bool:
+        try:
+            return self.editor.text != self.saved_text
+        except Exception:
+            return False
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if self.read_only and action in ("save", "apply_fix", "mark_ready", "edit"):
+            return None  # hidden from the footer: a read-only case cannot be changed
+        return True
+
+    # --- linting --------------------------------------------------------------------
+
+    def build_context(self) -> None:
+        try:
+            self.context = context_from_mapping(self.case.lint_mapping(), strict=False)
+            self.context_error = None
+        except ContextError as exc:
+            self.context = None
+            self.context_error = f"case file: {exc}"
+
+    @on(TextArea.Changed, "#editor")
+    def text_changed(self) -> None:
+        self.version += 1
+        self.query_one("#case-title", Static).update(self.title_line())
+        self.request_lint()
+
+    def request_lint(self, immediate: bool = False) -> None:
+        if self.desk.linter is None:
+            self.findings.show_message(self.desk.linter_status)
+            return
+        if self.context_error:
+            self.findings.show_message(self.context_error)
+            return
+        self.findings.border_subtitle = "linting…"
+        self.lint_later(0.0 if immediate else self.desk.lint_delay)
+
+    @work(exclusive=True, group="lint", exit_on_error=False)
+    async def lint_later(self, delay: float) -> None:
+        """Debounce: the next keystroke cancels this worker while it sleeps."""
+        if delay:
+            await asyncio.sleep(delay)
+        version, text = self.version, self.editor.text
+        linter = self.desk.linter
+        outcome = await asyncio.to_thread(self.lint_text, linter, text)
+        if version == self.version:
+            self.show_result(text, outcome)
+
+    def lint_text(self, linter, text: str):
+        """Runs in a thread; touches no widget."""
+        try:
+            return linter.lint_text(text, overrides=self.context)
+        except (DraftError, ContextError) as exc:
+            return exc
+
+    def lint_now(self):
+        """Synchronous lint of the current text (mark ready, fix on stale findings): ~ms."""
+        text = self.editor.text
+        outcome = self.lint_text(self.desk.linter, text)
+        self.show_result(text, outcome)
+        return outcome
+
+    def show_result(self, text: str, outcome) -> None:
+        findings_list = self.findings
+        findings_list.border_subtitle = ""
+        if isinstance(outcome, Exception):
+            self.result = None
+            line = getattr(outcome, "line", None)
+            where = f"line {line}: " if line else ""
+            findings_list.show_message(f"Cannot lint: {where}{getattr(outcome, 'message', outcome)}")
+            self.editor.set_findings(text, [])
+            self.result_version = self.version
+            return
+        self.result = outcome
+        self.result_version = self.version
+        findings = outcome.findings
+        errors = sum(1 for f in findings if f.severity == Severity.ERROR)
+        warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+        findings_list.border_title = f"Findings: {errors} error(s), {warnings} warning(s)"
+        if findings:
+            findings_list.show(findings, outcome.draft)
+        else:
+            findings_list.show_message("No findings." if text.strip() else "Empty draft: start typing (e).")
+        self.editor.set_findings(text, findings)
+
+    def on_linter_ready(self) -> None:
+        self.request_lint(immediate=True)
+
+    def current_findings(self) -> list[Finding]:
+        if self.result is None or self.result_version != self.version:
+            if self.desk.linter is None:
+                return []
+            outcome = self.lint_now()
+            if isinstance(outcome, Exception):
+                return []
+        return list(self.result.findings) if self.result is not None else []
+
+    # --- finding navigation and fixes -----------------------------------------------------
+
+    def _jump(self, finding: Finding, index: int) -> None:
+        editor = self.editor
+        findings = self.findings
+        if finding.end > finding.start:
+            editor.select_span(editor.text, finding.start, finding.end)
+        if findings.option_count and index < findings.option_count:
+            findings.highlighted = index
+
+    def action_next_finding(self) -> None:
+        self._step(+1)
+
+    def action_previous_finding(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        findings = self.current_findings()
+        located = [(i, f) for i, f in enumerate(findings) if f.end > f.start]
+        if not located:
+            self.notify("No findings with a place in the text.", timeout=2)
+            return
+        offset = self.editor.cursor_offset()
+        selection_start = min(self.editor.selection.start, self.editor.selection.end)
+        if direction > 0:
+            after = [(i, f) for i, f in located if f.start > offset or (f.start >= offset and f.end > offset)]
+            choice = after[0] if after else located[0]
+        else:
+            start_row, start_col = selection_start
+            from replydesk.tui.widgets.draft_editor import line_starts_of
+
+            start_offset = line_starts_of(self.editor.text)[start_row] + start_col
+            before = [(i, f) for i, f in located if f.start < start_offset]
+            choice = before[-1] if before else located[-1]
+        self._jump(choice[1], choice[0])
+
+    @on(OptionList.OptionSelected, "#findings")
+    def finding_selected(self, event: OptionList.OptionSelected) -> None:
+        findings = self.findings.findings
+        index = event.option_index
+        if 0 <= index < len(findings):
+            self._jump(findings[index], index)
+            if not self.read_only:
+                self.editor.focus()
+
+    def finding_at_cursor(self) -> Finding | None:
+        if self.focused is self.findings and self.findings.current is not None:
+            # A fix chosen in the list: refresh in case the text moved on since.
+            chosen = self.findings.current
+            for f in self.current_findings():
+                if f.rule == chosen.rule and f.start == chosen.start and f.end == chosen.end:
+                    return f
+            return None
+        offset = self.editor.cursor_offset()
+        candidates = [f for f in self.current_findings() if f.fix is not None and f.start <= offset <= f.end]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda f: (f.end - f.start, -int(f.severity)))
+
+    def action_apply_fix(self) -> None:
+        if self.desk.linter is None:
+            self.notify("The linter is still loading.", severity="warning", timeout=2)
+            return
+        finding = self.finding_at_cursor()
+        if finding is None or finding.fix is None:
+            self.notify("No fixable finding at the cursor (n/ctrl+n moves to the next finding).", timeout=3)
+            return
+        fix = finding.fix
+        editor = self.editor
+        text = editor.text
+        from replydesk.tui.widgets.draft_editor import line_starts_of, offset_to_location
+
+        starts = line_starts_of(text)
+        editor.replace(fix.replacement, offset_to_location(text, starts, fix.start), offset_to_location(text, starts, fix.end))
+        self.notify(f"{finding.rule}: replaced {text[fix.start:fix.end]!r} with {fix.replacement!r}", timeout=3)
+        self.lint_now()
+        if not self.read_only:
+            editor.focus()
+
+    # --- save, ready, copy ------------------------------------------------------------------
+
+    def action_save(self) -> bool:
+        if self.read_only:
+            return False
+        text = self.editor.text
+        desk = self.desk
+        try:
+            desk.store.save_draft(self.case.id, text)
+        except OSError as exc:
+            self.notify(f"Save failed: {exc}. Your text is kept in the recovery journal.", severity="error")
+            self.autosave(force=True)
+            return False
+        self.saved_text = text
+        desk.journal.clear(self.case.id)
+        self._journaled_text = None
+        if self.case.status == "new" and text.strip():
+            self.set_status("drafting", quiet=True)
+        if self.result is not None and self.result_version == self.version:
+            desk.record_counts(self.case.id, self.result.findings, text)
+        else:
+            desk.recount(self.case.id)
+        self.query_one("#case-title", Static).update(self.title_line())
+        self.notify(f"Saved drafts/{self.case.id}.txt", timeout=2)
+        return True
+
+    def set_status(self, status: str, quiet: bool = False) -> None:
+        try:
+            self.case = self.desk.store.set_status(self.case, status)
+        except (CaseFileError, OSError) as exc:
+            self.notify(f"Could not update the case file: {exc}", severity="error")
+            return
+        self.desk.case_changed(self.case)
+        self.query_one("#case-title", Static).update(self.title_line())
+        if not quiet:
+            self.notify(f"{self.case.id} marked {status}.", timeout=3)
+
+    def action_mark_ready(self) -> None:
+        if self.read_only:
+            return
+        if self.is_dirty() and not self.action_save():
+            return
+        if self.desk.linter is None:
+            self.notify("The linter is still loading; try again in a moment.", severity="warning")
+            return
+        findings = self.current_findings()
+        errors = [f for f in findings if f.severity == Severity.ERROR]
+        if not self.saved_text.strip():
+            self.notify("The draft is empty.", severity="warning")
+            return
+        if not errors:
+            self.set_status("ready")
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self.set_status("ready")
+
+        self.app.push_screen(
+            confirm(
+                "Errors remain",
+                f"{len(errors)} error(s) remain in this draft (first: {errors[0].rule} {errors[0].message}).\n"
+                "Mark it ready anyway?",
+                yes="Mark ready",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def action_copy(self) -> None:
+        text = self.editor.text
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"Copied {len(text)} characters to your terminal's clipboard (OSC 52; in tmux: set -g set-clipboard on).",
+            timeout=4,
+        )
+
+    def action_edit(self) -> None:
+        if not self.read_only:
+            self.editor.focus()
+
+    def action_focus_info(self) -> None:
+        self.query_one(CaseInfo).focus()
+
+    # --- journal (autosave) -------------------------------------------------------------------
+
+    def autosave(self, force: bool = False) -> None:
+        """Write the journal when the text differs from the saved draft and from the last journal."""
+        if self.read_only:
+            return
+        try:
+            text = self.editor.text
+        except Exception:
+            return
+        journal = self.desk.journal
+        if text == self.saved_text:
+            if self._journaled_text is not None:
+                journal.clear(self.case.id)
+                self._journaled_text = None
+            return
+        if text == self._journaled_text and not force:
+            return
+        journal.write(self.case.id, text, self.saved_text)
+        self._journaled_text = text
+
+    def offer_recovery(self, recovered) -> None:
+        def answered(answer: str | None) -> None:
+            if answer == "restore":
+                self.editor.load_text(recovered.text)
+                self._journaled_text = recovered.text
+                self.notify("Recovered text restored; ctrl+s saves it as the draft.", timeout=4)
+            elif answer == "discard":
+                kept = self.desk.journal.discard(self.case.id)
+                self.notify(f"Kept the saved draft; the recovered text was set aside in {kept}.", timeout=5)
+            # None (escape): decide later; the journal stays and is offered again next time.
+
+        lines = recovered.text.count("\n") + 1
+        self.app.push_screen(
+            ChoiceDialog(
+                "Recovered unsaved text",
+                f"{self.case.id} has text that was never saved ({recovered.describe()}): "
+                f"{len(recovered.text)} characters, {lines} line(s), different from the saved draft.\n"
+                "Restore it into the editor, or keep the saved draft (the recovered text is set aside, not deleted)?",
+                [Choice("r", "Restore", "restore", "primary"), Choice("k", "Keep saved draft", "discard")],
+                id="recovery-dialog",
+            ),
+            answered,
+        )
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        if not self.is_dirty() or self.read_only:
+            self.desk.close_case(self)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                if self.action_save():
+                    self.desk.close_case(self)
+            elif answer == "keep":
+                self.autosave(force=True)
+                self.desk.close_case(self)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Unsaved changes",
+                f"The draft of {self.case.id} has unsaved changes.",
+                [
+                    Choice("s", "Save", "save", "primary"),
+                    Choice("k", "Keep for later", "keep"),
+                    Choice("c", "Cancel", "cancel"),
+                ],
+            ),
+            answered,
+        )
+
+    def emergency_save(self) -> None:
+        """SIGHUP/SIGTERM or quit without saving: whatever was typed goes to the journal."""
+        if not self.read_only and self.is_dirty():
+            self.autosave(force=True)

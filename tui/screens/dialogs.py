@@ -1,0 +1,62 @@
+"""Typed modal questions: each dialog returns a value through `dismiss`, never a global flag."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # a single key that picks it
+    label: str
+    value: str
+    variant: str = "default"
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A question with a few answers, each on its own key; escape answers None (cancel)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, message: str, choices: list[Choice], *, id: str | None = None):
+        super().__init__(id=id)
+        self.title_text = title
+        self.message = message
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.message, classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                for choice in self.choices:
+                    yield Button(f"[{choice.key}] {choice.label}", id=f"choice-{choice.value}", variant=choice.variant)
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for choice in self.choices:
+            if event.key == choice.key or event.character == choice.key:
+                event.stop()
+                self.dismiss(choice.value)
+                return
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        value = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def confirm(title: str, message: str, yes: str = "Yes", no: str = "No") -> ChoiceDialog:
+    """Yes (y) / No (n); escape means no."""
+    return ChoiceDialog(title, message, [Choice("y", yes, "yes", "primary"), Choice("n", no, "no")])

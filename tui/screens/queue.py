@@ -1,0 +1,191 @@
+"""The queue screen: every case by deadline, a live filter, and facet/sort keys."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from replydesk.tui.queue.deadlines import Urgency, urgency
+from replydesk.tui.queue.view import QueueView
+from replydesk.tui.widgets.header import DeskHeader
+from replydesk.tui.widgets.queue_table import QueueTable
+
+LOCK_SCAN_EVERY = 3  # seconds between looks at .locks/
+
+
+class FilterInput(Input):
+    BINDINGS = [
+        Binding("escape", "clear_and_leave", "Clear filter", id="filter.clear"),
+        Binding("down", "leave", "To table", show=False, id="filter.leave"),
+    ]
+
+    def action_clear_and_leave(self) -> None:
+        self.value = ""
+        self.screen.query_one(QueueTable).focus()
+
+    def action_leave(self) -> None:
+        self.screen.query_one(QueueTable).focus()
+
+
+class QueueScreen(Screen):
+    """Sorted by deadline (sent cases sink); `/` filters as you type."""
+
+    HELP = "The queue: every case, most urgent first. Countdowns run in KST."
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="queue.filter"),
+        Binding("p", "facet('platform')", "Platform", id="queue.platform"),
+        Binding("t", "facet('kind')", "Kind", id="queue.kind"),
+        Binding("s", "facet('status')", "Status", id="queue.status"),
+        Binding("o", "cycle_sort", "Sort", id="queue.sort"),
+        Binding("r", "reverse_sort", "Reverse", show=False, id="queue.reverse"),
+        Binding("c", "clear_filters", "Clear", show=False, id="queue.clear"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.escape"),
+        Binding("R", "reload", "Reload", show=False, id="queue.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="queue-screen")
+        self._ticks = 0
+
+    @property
+    def desk(self):
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        desk = self.desk
+        yield DeskHeader(f"replydesk · {desk.store.root.name}", desk.clock, id="header")
+        yield FilterInput(placeholder="/ to filter: id, order, subject, platform… (fuzzy)", id="filter")
+        yield QueueTable(desk.clock, id="queue-table")
+        yield Static(id="queue-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        desk = self.desk
+        self.view: QueueView = desk.view
+        table = self.table
+        table.counts = desk.draft_counts
+        table.my_token = desk.operator.token
+        table.locks = desk.locks.all()
+        table.set_rows(self.view.rows)
+        table.focus()
+        self.update_status()
+        self._timer = self.set_interval(1.0, self.tick, name="queue-clock")
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    # --- the once-a-second tick ---------------------------------------------------
+
+    def tick(self) -> None:
+        self._ticks += 1
+        self.query_one(DeskHeader).tick()
+        if self._ticks % LOCK_SCAN_EVERY == 0:
+            self.refresh_locks()
+        self.table.refresh()
+        self.update_status()
+
+    def on_screen_suspend(self) -> None:
+        self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        self._timer.resume()
+        self.refresh_locks()
+        self.table.counts = self.desk.draft_counts
+        self.table.set_rows(self.view.rows, keep=self.current_id)
+        self.update_status()
+
+    def refresh_locks(self) -> None:
+        self.table.locks = self.desk.locks.all()
+        self.table.refresh()
+
+    @property
+    def current_id(self) -> str | None:
+        case = self.table.current
+        return case.id if case else None
+
+    def update_status(self) -> None:
+        view = self.view
+        now = self.desk.clock()
+        overdue = soon = 0
+        for case in view.rows:
+            if case.status == "sent":
+                continue
+            level = urgency(case.deadline, now)
+            if level is Urgency.OVERDUE:
+                overdue += 1
+            elif level is Urgency.SOON:
+                soon += 1
+        text = Text(" ")
+        text.append(f"{len(view.rows)}/{view.total} cases")
+        if overdue:
+            text.append(f" · {overdue} overdue", "bold")
+        if soon:
+            text.append(f" · {soon} due ≤2h", "bold")
+        text.append(f" · sort: {view.sort}{' (reversed)' if view.reverse else ''}")
+        facets = view.facets.describe()
+        if facets:
+            text.append(f" · {facets}", "italic")
+        if view.query.strip():
+            text.append(f" · /{view.query}", "italic")
+        errors = self.desk.load_errors
+        if errors:
+            text.append(f" · {len(errors)} unreadable case file(s)", "bold")
+        self.query_one("#queue-status", Static).update(text)
+
+    # --- data changes ------------------------------------------------------------
+
+    def rows_changed(self, keep: str | None = None) -> None:
+        self.table.set_rows(self.view.rows, keep=keep if keep is not None else self.current_id)
+        self.update_status()
+
+    def counts_changed(self) -> None:
+        self.table.refresh()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        keep = self.current_id
+        self.view.set_query(event.value)
+        self.rows_changed(keep)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_facet(self, facet: str) -> None:
+        value = self.view.cycle_facet(facet)
+        self.rows_changed()
+        self.notify(f"{facet}: {value or 'all'}", timeout=1.5)
+
+    def action_cycle_sort(self) -> None:
+        sort = self.view.cycle_sort()
+        self.rows_changed()
+        self.notify(f"sorted by {sort}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.view.toggle_reverse()
+        self.rows_changed()
+
+    def action_clear_filters(self) -> None:
+        self.view.clear_filters()
+        filter_input = self.query_one(FilterInput)
+        with filter_input.prevent(Input.Changed):
+            filter_input.value = ""
+        self.rows_changed()
+
+    def action_reload(self) -> None:
+        self.desk.reload_queue()
+        self.rows_changed()
+
+    @on(QueueTable.Opened)
+    def open_case(self, event: QueueTable.Opened) -> None:
+        self.desk.open_case(event.case_id)
