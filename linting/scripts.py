@@ -9,9 +9,11 @@ character offsets into the string it is given, so callers keep the spans.
 Public API:
 - `HANGUL_RE`, `HAN_RE`, `KANA_RE`, `LATIN_RE`, `OTHER_RE`: one-or-more runs of a script.
 - `script_runs(text, start, end)` / `count_scripts(text, start, end)` -> `ScriptCounts`.
-- `sentence_spans(text)`: trimmed sentence spans (ASCII and CJK terminators, line breaks).
+- `sentence_bounds(text)` / `sentence_spans(text)`: sentences (ASCII and CJK terminators,
+  line breaks), untrimmed or trimmed; `trim(text, start, end)`.
 - `han_chunks(text, start, end)`: Han runs with the Chinese punctuation glued to them.
-- `is_hanja(text, start, end, max_run)`: whether a Han run inside Korean reads as Hanja.
+- `is_hanja(text, start, end, max_run)`, `is_hanja_gloss(text, start, end)`: whether a Han
+  run inside Korean reads as Hanja.
 - `other_script_name(char)`: "Cyrillic", "Thai", ... for letters of other scripts.
 """
 from __future__ import annotations
@@ -143,38 +145,60 @@ def count_scripts(text: str, start: int = 0, end: int | None = None) -> ScriptCo
 
 # --- sentences ---------------------------------------------------------------
 
-# A sentence ends at a line break, at . ! ? … followed by white space (with any
-# closing quotes or brackets), or at a CJK terminator, which needs no space.
+# Candidate sentence ends: a line break, or terminators with any closing quotes
+# or brackets. One character class up front keeps the scan in C.
 _CLOSERS = "\"'”’)\\]」』）】》〉"
-_SENTENCE_END_RE = re.compile(
-    f"\n|[.!?…]+[{_CLOSERS}]*(?=\\s)|[。！？]+[{_CLOSERS}]*|[.!?…]+[{_CLOSERS}]*$"
-)
-_LEADING_RE = re.compile(r"\s*(?:[-*•]\s+)?")  # white space and a list bullet
+_SENTENCE_END_RE = re.compile(f"[\\n。！？.!?…](?:(?<=[^\\n])[。！？.!?…]*[{_CLOSERS}]*)?")
+_ASCII_ENDS = frozenset(".!?…")
+_BULLETS = frozenset("-*•")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Consecutive, untrimmed sentence pieces covering `text` (some may be blank).
+
+    A sentence ends at a line break, at a CJK terminator (。！？, no space
+    needed) or at . ! ? … followed by white space or the end, so 3.5,
+    e.g.x and file.pdf do not split. Deliberately simple: the language
+    rules only need sentence-sized pieces, and a split after "e.g. " costs
+    nothing but a shorter piece. Use `sentence_spans` for trimmed,
+    non-blank spans; this form is the cheap one for hot paths.
+    """
+    out = []
+    pos = 0
+    n = len(text)
+    ascii_ends = _ASCII_ENDS
+    for m in _SENTENCE_END_RE.finditer(text):
+        end = m.end()
+        if end < n and text[end - 1] in ascii_ends and not text[end].isspace():
+            continue
+        out.append((pos, end))
+        pos = end
+    if pos < n:
+        out.append((pos, n))
+    return out
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] without surrounding white space and a leading list bullet (- * •)."""
+    while start < end and text[start].isspace():
+        start += 1
+    if start + 1 < end and text[start] in _BULLETS and text[start + 1] in " \t":
+        start += 2
+        while start < end and text[start].isspace():
+            start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences in `text`, trimmed of white space and list bullets.
-
-    Deliberately simple: the language rules only need sentence-sized
-    pieces (a decimal point or "e.g." followed by a space may split a
-    sentence, which costs nothing but a shorter piece).
-    """
+    """Trimmed spans of the sentences in `text` (see `sentence_bounds`)."""
     spans = []
-    pos = 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        end = m.end()
-        _append_trimmed(text, pos, end, spans)
-        pos = end
-    _append_trimmed(text, pos, len(text), spans)
+    for a, b in sentence_bounds(text):
+        a, b = trim(text, a, b)
+        if b > a:
+            spans.append((a, b))
     return spans
-
-
-def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
-    start = _LEADING_RE.match(text, start, end).end()
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
 
 
 # --- Chinese ----------------------------------------------------------------
@@ -219,28 +243,36 @@ def is_hanja(text: str, start: int, end: int, max_run: int) -> bool:
     Korean writes Hanja in three ways, and Chinese mixed into Korean looks
     like none of them:
     1. a gloss after the Hangul word it spells, 변수(變數), 노무현(盧武鉉),
-       아베 신조(安倍晋三): every Hanja reads as exactly one Hangul syllable, so
-       the run may not be longer than the Hangul (up to two words) before
-       its opening parenthesis;
-    2. the reverse, Hanja followed by its reading: 道(도), with as many
-       syllables as characters;
-    3. a short headline abbreviation standing alone: 美 (America),
-       全大 (national convention), 男/女 - at most `max_run` characters.
-    In every case the run must contain no simplified-only character
-    (`SIMPLIFIED_ONLY`): Korean Hanja are traditional characters.
+       아베 신조(安倍晋三), or its reverse, 道(도) (see `is_hanja_gloss`);
+    2. a short headline abbreviation standing alone: 美 (America),
+       全大 (national convention), 男/女 - at most `max_run` characters
+       (the pack's `hanja_max_run`; Chinese words are mostly two
+       characters too, which is why the simplified-form test matters);
+    3. in every case in traditional forms: a run with a simplified-only
+       character (`SIMPLIFIED_ONLY`: 们, 发, 经, 签 ...) is Chinese.
+    On the Leipzig Korean news sentences (27 Hanja runs, 1-4 characters)
+    this accepts every run; it rejects 已经, 已签收 and 我们已经发货了.
     """
-    run = text[start:end]
-    if not SIMPLIFIED_ONLY.isdisjoint(run):
+    if not SIMPLIFIED_ONLY.isdisjoint(text[start:end]):
+        return False
+    return end - start <= max_run or is_hanja_gloss(text, start, end)
+
+
+def is_hanja_gloss(text: str, start: int, end: int) -> bool:
+    """Whether the Han run text[start:end] glosses Hangul, 변수(變數), or is glossed by it, 道(도).
+
+    Every Hanja reads as exactly one Hangul syllable, so a gloss in
+    parentheses may not be longer than the Hangul (at most two words)
+    right before its opening parenthesis, and a reading in parentheses
+    after the run has exactly as many syllables as the run has characters.
+    """
+    if not SIMPLIFIED_ONLY.isdisjoint(text[start:end]):
         return False
     length = end - start
-    if length <= max_run:
-        return True
     if start > 0 and end < len(text) and text[start - 1] == "(" and text[end] == ")":
         before = _HANGUL_BEFORE_RE.search(text, max(0, start - 24), start)
-        if before is not None:
-            syllables = len(_HANGUL_ONLY_RE.findall(before.group()))
-            if syllables >= length:
-                return True
+        if before is not None and len(_HANGUL_ONLY_RE.findall(before.group())) >= length:
+            return True
     after = _READING_AFTER_RE.match(text, end)
     return after is not None and len(after.group(1)) == length
 

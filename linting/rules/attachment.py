@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..findings import Severity
-from ..packs import Pack
+from ..phrases import PhraseSet
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -87,15 +87,9 @@ RULES = (
     ),
 )
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9.-]+\.(?:com|net|cn|nz|ms|org)/[^\s<>\"')\]]*", re.IGNORECASE)
-
-
-def _qr_pattern(pack: Pack) -> re.Pattern | None:
-    phrases = pack.attachments.qr_phrases
-    if not phrases:
-        return None
-    alts = "|".join(r"\s*".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(alts, re.IGNORECASE)
+# A link starts with a scheme or "www."; bare hosts are found from the pack's host list.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+_URL_TAIL = re.compile(r"[^\s<>\"')\]]*")
 
 
 def _locate(inp: RuleInput, name: str) -> tuple[int, int]:
@@ -155,15 +149,33 @@ def check(inp: RuleInput):
         yield inp.whole_reply("ATT003", f"{len(ctx.attachments)} attachments; the platform accepts at most {rules.max_count}",
                               suggestion="keep the strongest evidence, one file per point")
     body = inp.body
-    if rules.cloud_hosts and ("." in body):
-        for m in _URL.finditer(body):
-            url = m.group().rstrip(".,;:!?").lower()
-            host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/", 1)[0]
-            if any(host == h or host.endswith("." + h) for h in rules.cloud_hosts):
-                yield inp.finding("ATT006", m.start(), m.start() + len(url), f"cloud-drive link ({host}): reviewers do not open links",
-                                  suggestion="upload the files as attachments")
-    qr = inp.resources.compiled(("qr", inp.pack.name), lambda: _qr_pattern(inp.pack))
-    if qr is not None:
-        for m in qr.finditer(body):
-            yield inp.finding("ATT006", m.start(), m.end(), "QR code instead of a file: reviewers do not scan codes",
-                              suggestion="upload the files as attachments")
+    if rules.cloud_hosts and "/" in body:
+        low = body.lower()
+        seen: set[int] = set()
+        if "http" in low or "www." in low:
+            for m in _URL.finditer(body):
+                url = m.group().rstrip(".,;:!?")
+                host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
+                if any(host == h or host.endswith("." + h) for h in rules.cloud_hosts):
+                    seen.add(m.start())
+                    yield inp.finding("ATT006", m.start(), m.start() + len(url),
+                                      f"cloud-drive link ({host}): reviewers do not open links",
+                                      suggestion="upload the files as attachments")
+        for host in rules.cloud_hosts:
+            pos = low.find(host + "/")
+            while pos != -1:
+                # A bare host without scheme ("pan.baidu.com/s/abc"), not already reported.
+                start = pos
+                while start and (low[start - 1].isalnum() or low[start - 1] in ".-"):
+                    start -= 1
+                if not any(abs(start - s0) < 12 for s0 in seen) and not low[max(0, start - 8) : start].endswith(("://", "www.")):
+                    end = _URL_TAIL.match(body, pos).end()
+                    url = body[start:end].rstrip(".,;:!?")
+                    seen.add(start)
+                    yield inp.finding("ATT006", start, start + len(url), f"cloud-drive link ({host}): reviewers do not open links",
+                                      suggestion="upload the files as attachments")
+                pos = low.find(host + "/", pos + 1)
+    qr = inp.resources.compiled(("qr", inp.pack.name), lambda: PhraseSet(inp.pack.attachments.qr_phrases))
+    for m in qr.finditer(body):
+        yield inp.finding("ATT006", m.start, m.end, "QR code instead of a file: reviewers do not scan codes",
+                          suggestion="upload the files as attachments")

@@ -17,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..findings import Severity
 from ..packs import IdType, Pack
+from ..phrases import PhraseSet
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -49,14 +50,18 @@ RULES = (
 )
 
 _TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-_UNLABELLED = re.compile(r"(?<![A-Za-z0-9\-])" + _TOKEN + r"(?![A-Za-z0-9\-])")
-# Between a label and its ID: punctuation, and one connector word in the languages we see.
-_GAP = r"(?:\s*(?:[:#：=]|no\.?|number|is|was|는|은|이|가|为|是|:)\s*){0,2}\s*"
+# Between a label and its ID: punctuation, and connector words in the languages we see.
+_GAP_ID = re.compile(
+    r"(?:\s*(?:[:#：=]|no\.?|number|is|was|는|은|이|가|为|是)\s*){0,2}\s*(?P<id>" + _TOKEN + r")(?![A-Za-z0-9\-])",
+    re.IGNORECASE,
+)
+# Unlabelled candidates start at a digit (fast to find); letters before it are added back.
+_DIGIT_TOKEN = re.compile(r"[0-9][A-Za-z0-9\-]*")
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    label_re: re.Pattern | None
+    labels: PhraseSet | None
     types_by_label: dict[str, tuple[IdType, ...]]
     shapes: tuple[tuple[IdType, re.Pattern], ...]
 
@@ -65,21 +70,11 @@ def _compile(pack: Pack) -> _Compiled:
     by_label: dict[str, list[IdType]] = {}
     for t in pack.ids:
         for label in t.labels:
-            by_label.setdefault(label.lower(), []).append(t)
+            by_label.setdefault(" ".join(label.lower().split()), []).append(t)
     if not by_label:
         return _Compiled(None, {}, ())
-    alts = []
-    for label in sorted(by_label, key=len, reverse=True):
-        escaped = r"\s*".join(re.escape(part) for part in label.split())
-        # ASCII labels need a word start; CJK labels need none.
-        prefix = r"(?<![A-Za-z])" if label[:1].isascii() else ""
-        alts.append(prefix + escaped)
-    label_re = re.compile(
-        r"(?P<label>" + "|".join(alts) + r")(?![A-Za-z])" + _GAP + r"(?P<id>" + _TOKEN + r")(?![A-Za-z0-9\-])",
-        re.IGNORECASE,
-    )
     shapes = tuple((t, re.compile(t.pattern)) for t in pack.ids)
-    return _Compiled(label_re, {k: tuple(v) for k, v in by_label.items()}, shapes)
+    return _Compiled(PhraseSet(by_label), {k: tuple(v) for k, v in by_label.items()}, shapes)
 
 
 def _norm_label(label: str) -> str:
@@ -103,11 +98,11 @@ def _looks_distinctive(token: str) -> bool:
 def check(inp: RuleInput):
     pack = inp.pack
     compiled: _Compiled = inp.resources.compiled(("ids", pack.name), lambda: _compile(pack))
-    if compiled.label_re is None:
+    if compiled.labels is None:
         return
     body = inp.body
     ctx = inp.context
-    claimed: list[tuple[int, int]] = []
+    claimed: set[int] = set()  # starts of tokens already judged after a label
 
     def member_check(token: str, t: IdType, start: int, end: int):
         ids = ctx.ids_of(t.field) if t.field else ()
@@ -125,18 +120,18 @@ def check(inp: RuleInput):
             replacement=best if len(ids) == 1 else None,
         )
 
-    for m in compiled.label_re.finditer(body):
-        label = _norm_label(m.group("label"))
+    low = body.lower()
+    for lm in compiled.labels.finditer(body, low):
+        m = _GAP_ID.match(body, lm.end)
+        if m is None:
+            continue
+        label_text = body[lm.start : lm.end]
         token = m.group("id")
         start, end = m.start("id"), m.end("id")
-        types = compiled.types_by_label.get(label)
-        if types is None:
-            # Labels are matched with flexible spacing; find the entry ignoring spaces.
-            squashed = label.replace(" ", "")
-            types = next((v for k, v in compiled.types_by_label.items() if k.replace(" ", "") == squashed), ())
-        if not any(c.isdigit() for c in token):
+        types = compiled.types_by_label.get(lm.phrase, ())
+        if not types or not any(c.isdigit() for c in token):
             continue  # "order status", "order was" — the label was a plain word
-        claimed.append((start, end))
+        claimed.add(start)
         fitting = [t for t in types if re.fullmatch(t.pattern, token, 0 if t.case_sensitive else re.IGNORECASE)]
         if not fitting:
             t = types[0]
@@ -148,7 +143,7 @@ def check(inp: RuleInput):
                 "ID002",
                 start,
                 end,
-                f"'{token}' after '{m.group('label')}' is not a valid {shapes}"
+                f"'{token}' after '{label_text}' is not a valid {shapes}"
                 + (f" (e.g. {example})" if example else ""),
                 suggestion=best,
                 replacement=best if best and len(ids) == 1 else None,
@@ -161,21 +156,25 @@ def check(inp: RuleInput):
             if f:
                 yield f
 
-    # Unlabelled tokens.
-    case_ids = {i for field in ("order_ids", "claim_ids", "case_ids", "asins") for i in ctx.ids_of(field)}
-    if not case_ids:
+    # Unlabelled tokens: only against ID types this case has IDs for.
+    checks = [(t, shape, ctx.ids_of(t.field)) for t, shape in compiled.shapes if t.field and ctx.ids_of(t.field)]
+    if not checks:
         return
-    for m in _UNLABELLED.finditer(body):
-        token = m.group()
-        if token in case_ids or not any(c.isdigit() for c in token):
+    case_ids = {i for _, _, ids in checks for i in ids}
+    for m in _DIGIT_TOKEN.finditer(body):
+        start = m.start()
+        # Letters glued in front belong to the token (B0C1234XYZ); Hangul or CJK is a boundary.
+        while start and body[start - 1].isascii() and (body[start - 1].isalnum() or body[start - 1] == "-"):
+            start -= 1
+        end = m.end()
+        while end > start and body[end - 1] == "-":
+            end -= 1
+        token = body[start:end]
+        if token in case_ids or start in claimed:
             continue
-        start, end = m.span()
-        if any(s <= start < e for s, e in claimed):
-            continue
-        for t, shape in compiled.shapes:
-            if not t.field or not ctx.ids_of(t.field) or not shape.fullmatch(token):
+        for t, shape, ids in checks:
+            if not shape.fullmatch(token):
                 continue
-            ids = ctx.ids_of(t.field)
             if (t.unlabelled and _looks_distinctive(token)) or min(Levenshtein.distance(token, i) for i in ids) <= 2:
                 f = member_check(token, t, start, end)
                 if f:

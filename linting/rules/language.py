@@ -156,6 +156,7 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     "from by which who whom what when where there here please thank thanks than then if but or "
     "an into about after before been do does did also only any all such".split()
 )
+_is_function_word = ENGLISH_FUNCTION_WORDS.__contains__
 _MIN_FUNCTION_WORDS = 2
 _MIN_FUNCTION_SHARE = 0.15
 
@@ -172,11 +173,14 @@ _TOKEN_STRIP = "\"'“”‘’()[]{}<>.,;:!?…*"
 
 
 def _is_english(words: list[str]) -> bool:
-    """Cheap, exact-enough English evidence: enough English function words."""
-    hits = 0
-    for w in words:
-        if w in ENGLISH_FUNCTION_WORDS:
-            hits += 1
+    """Cheap English evidence: at least 2 English function words, at least 15 % of the words.
+
+    Almost every English sentence passes (93 % of the Leipzig English
+    sentences as they stand, the rest after IDs and names are dropped or
+    by langdetect); a sentence in another Latin-script language rarely
+    has two of these words.
+    """
+    hits = sum(map(_is_function_word, words))
     return hits >= _MIN_FUNCTION_WORDS and hits >= _MIN_FUNCTION_SHARE * len(words)
 
 
@@ -252,6 +256,28 @@ def detect_language(text: str) -> tuple[str, float]:
     return best[0].lang, best[0].prob
 
 
+@lru_cache(maxsize=4096)
+def latin_language(sentence: str, min_detect_chars: int) -> str | None:
+    """The language of a Latin-script sentence, or None when it cannot be judged.
+
+    English function words decide first; the rest goes to langdetect,
+    and only on at least `min_detect_chars` letters of running prose (see
+    `prose_words`) and only when it is sure (`DETECT_CONFIDENCE`).
+    Cached per sentence: the TUI re-lints the same sentences on every edit.
+    """
+    if _is_english(sentence.lower().split()):
+        return "en"
+    words = prose_words(sentence)
+    if sum(map(len, words)) < min_detect_chars:
+        return None  # too little running prose to judge (IDs, names, product terms)
+    if _is_english(words):
+        return "en"
+    lang, prob = detect_language(" ".join(words))
+    if lang == "unknown" or prob < DETECT_CONFIDENCE:
+        return None
+    return lang
+
+
 # --- the policy a pack implies ------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +293,6 @@ class _Policy:
         return lang in self.allowed
 
 
-@lru_cache(maxsize=64)
 def _policy(language: LanguagePolicy) -> _Policy:
     allowed = frozenset(language.allowed)
     chars = scripts.HAN_CHARS + scripts.KANA_CHARS + scripts.OTHER_CHARS
@@ -289,7 +314,9 @@ def check(inp: RuleInput) -> list[Finding]:
     body = inp.body
     if not body or body.isspace():
         return []
-    return _Checker(inp, _policy(inp.pack.language)).run()
+    language = inp.pack.language
+    policy = inp.resources.compiled(("language.policy", language), lambda: _policy(language))
+    return _Checker(inp, policy).run()
 
 
 class _Checker:
@@ -302,16 +329,22 @@ class _Checker:
         self.body = inp.body
         self.policy = policy
         self.out: list[Finding] = []
-        self.spans = scripts.sentence_spans(self.body)
+        self.spans = scripts.sentence_bounds(self.body)  # untrimmed: trimmed when reported
         self.starts = [a for a, _ in self.spans]
-        self.dominant: dict[int, str | None] = {}  # sentence index -> dominant script, when computed
-        self.claimed: list[tuple[int, int]] = []  # Chinese/Japanese spans: no LANG004 inside
+        self.dominant: dict[int, str | None] = {}  # sentence index -> dominant script, once computed
+        self.claimed: list[tuple[int, int]] = []  # Chinese/Japanese text: no LANG004 inside
 
     def run(self) -> list[Finding]:
         body, policy = self.body, self.policy
-        if body.isascii():
+        if body.isascii():  # the common English draft: no script work at all
+            lowered = body.lower()
+            min_chars = policy.min_detect_chars
             for a, b in self.spans:
-                self._latin_sentence(a, b)
+                if b - a >= min_chars:
+                    words = lowered[a:b].split()
+                    hits = sum(map(_is_function_word, words))  # _is_english, inlined: the hot loop
+                    if hits < _MIN_FUNCTION_WORDS or hits < _MIN_FUNCTION_SHARE * len(words):
+                        self._latin_sentence(a, b)
             return self.out
         analysed: set[int] = set()
         for m in policy.interest_re.finditer(body):
@@ -319,8 +352,9 @@ class _Checker:
             if i is not None and i not in analysed:
                 analysed.add(i)
                 self._analyse(i)
+        search_non_latin = _NON_LATIN_LETTER_RE.search
         for i, (a, b) in enumerate(self.spans):
-            if i not in analysed and _NON_LATIN_LETTER_RE.search(body, a, b) is None:
+            if i not in analysed and b - a >= policy.min_detect_chars and search_non_latin(body, a, b) is None:
                 self._latin_sentence(a, b)
         if policy.check_punctuation:
             self._punctuation()
@@ -336,57 +370,74 @@ class _Checker:
         try:
             return self.dominant[i]
         except KeyError:
-            a, b = self.spans[i]
-            dom = self.dominant[i] = scripts.count_scripts(self.body, a, b).dominant()
-            return dom
+            pass
+        body = self.body
+        a, b = self.spans[i]
+        counts = scripts.count_scripts(body, a, b)
+        if counts.hangul and counts.han:
+            # Hanja glosses belong to the Korean: 노무현(盧武鉉) is one name, not half Chinese.
+            for m in scripts.HAN_RE.finditer(body, a, b):
+                if scripts.is_hanja_gloss(body, m.start(), m.end()):
+                    counts.han -= m.end() - m.start()
+        dom = self.dominant[i] = counts.dominant()
+        return dom
+
+    def _report(self, code: str, start: int, end: int, message: str, suggestion: str | None = None) -> None:
+        start, end = scripts.trim(self.body, start, end)
+        self.out.append(self.inp.finding(code, start, end, message, suggestion))
+
+    def _not_allowed(self, start: int, end: int, language: str) -> None:
+        policy = self.policy
+        self._report(
+            "LANG003", start, end,
+            f"{language} text; {self.inp.pack.title} reads {policy.allowed_names} only",
+            f"rewrite it in {policy.allowed_names}",
+        )
 
     # -- sentences with Han, Kana, other scripts (or Hangul where Korean is not allowed)
 
     def _analyse(self, i: int) -> None:
-        body, policy, inp = self.body, self.policy, self.inp
+        body, policy = self.body, self.policy
         a, b = self.spans[i]
         dom = self._dominant(i)
         if dom == scripts.KANA:
             self.claimed.append((a, b))
             if not policy.accepts("ja"):
-                self.out.append(inp.finding("LANG003", a, b, self._not_allowed("Japanese"),
-                                            self._suggest()))
+                self._not_allowed(a, b, "Japanese")
             return
         if dom == scripts.HAN:
             self.claimed.append((a, b))
             if not policy.accepts("zh"):
-                self.out.append(inp.finding(
+                self._report(
                     "LANG001", a, b,
-                    f"sentence in Chinese; {inp.pack.title} reads {policy.allowed_names} only",
-                    self._suggest(),
-                ))
+                    f"sentence in Chinese; {self.inp.pack.title} reads {policy.allowed_names} only",
+                    f"rewrite it in {policy.allowed_names}",
+                )
             return
         if dom == scripts.OTHER:
             self.claimed.append((a, b))
             if not policy.accepts("other"):
-                name = scripts.other_script_name(scripts.OTHER_RE.search(body, a, b).group()[0])
-                self.out.append(inp.finding("LANG003", a, b, self._not_allowed(f"{name}-script"),
-                                            self._suggest()))
+                letter = scripts.OTHER_RE.search(body, a, b).group()[0]
+                self._not_allowed(a, b, f"{scripts.other_script_name(letter)}-script")
             return
         if dom == scripts.HANGUL and not policy.accepts("ko"):
-            self.out.append(inp.finding("LANG003", a, b, self._not_allowed("Korean"), self._suggest()))
-        self._embedded(i, a, b, dom)
+            self._not_allowed(a, b, "Korean")
+        self._embedded(a, b, dom)
         if dom == scripts.LATIN:
             self._latin_sentence(a, b)
 
-    def _embedded(self, i: int, a: int, b: int, dom: str | None) -> None:
+    def _embedded(self, a: int, b: int, dom: str | None) -> None:
         """Foreign runs inside an English or Korean sentence."""
-        body, policy, inp = self.body, self.policy, self.inp
+        body, policy = self.body, self.policy
         japanese: list[tuple[int, int]] = []
         if scripts.KANA_RE.search(body, a, b) is not None:
             for m in _JAPANESE_CHUNK_RE.finditer(body, a, b):
                 if scripts.KANA_RE.search(body, m.start(), m.end()) is None:
-                    continue
+                    continue  # Han only: judged as Chinese below
                 japanese.append((m.start(), m.end()))
                 self.claimed.append((m.start(), m.end()))
                 if not policy.accepts("ja"):
-                    self.out.append(inp.finding("LANG003", m.start(), m.end(),
-                                                self._not_allowed("Japanese"), self._suggest()))
+                    self._not_allowed(m.start(), m.end(), "Japanese")
         korean = dom == scripts.HANGUL
         for s, e in scripts.han_chunks(body, a, b):
             if any(js <= s < je for js, je in japanese):
@@ -396,21 +447,18 @@ class _Checker:
             self.claimed.append((s, e))
             if not policy.accepts("zh"):
                 where = "a Korean" if korean else "an English"
-                self.out.append(inp.finding(
+                self._report(
                     "LANG002", s, e,
                     f"Chinese {body[s:e]!r} in {where} sentence; the reviewer cannot read it",
                     "translate it or remove it",
-                ))
-        if dom != scripts.HANGUL and not policy.accepts("ko"):
+                )
+        if not korean and not policy.accepts("ko"):
             for m in scripts.HANGUL_RE.finditer(body, a, b):
-                self.out.append(inp.finding("LANG003", m.start(), m.end(), self._not_allowed("Korean"),
-                                            self._suggest()))
+                self._not_allowed(m.start(), m.end(), "Korean")
         if not policy.accepts("other"):
             for m in scripts.OTHER_RE.finditer(body, a, b):
-                if m.end() - m.start() >= 2:
-                    name = scripts.other_script_name(m.group()[0])
-                    self.out.append(inp.finding("LANG003", m.start(), m.end(),
-                                                self._not_allowed(f"{name}-script"), self._suggest()))
+                if m.end() - m.start() >= 2:  # a lone µ or π is a symbol, not a language
+                    self._not_allowed(m.start(), m.end(), f"{scripts.other_script_name(m.group()[0])}-script")
 
     def _hanja_chunk(self, s: int, e: int) -> bool:
         """Every Han run of the chunk reads as Hanja inside this Korean sentence."""
@@ -426,45 +474,31 @@ class _Checker:
         policy = self.policy
         if b - a < policy.min_detect_chars:
             return
-        sentence = self.body[a:b]
-        if _is_english(sentence.lower().split()):
-            lang = "en"
-        else:
-            words = prose_words(sentence)
-            if sum(map(len, words)) < policy.min_detect_chars:
-                return  # too little running prose to judge (IDs, names, terms)
-            if _is_english(words):
-                lang = "en"
-            else:
-                lang, prob = detect_language(" ".join(words))
-                if lang == "unknown" or prob < DETECT_CONFIDENCE:
-                    return
-        code = lang if lang in ("en", "ko", "zh", "ja") else "other"
-        if policy.accepts(code) or policy.accepts(lang):
+        lang = latin_language(self.body[a:b], policy.min_detect_chars)
+        if lang is None or policy.accepts(lang):
             return
-        name = LANGUAGE_NAMES.get(lang, lang)
-        self.out.append(self.inp.finding("LANG003", a, b, self._not_allowed(name), self._suggest()))
+        if lang not in _SCRIPT_LANGUAGES and policy.accepts("other"):
+            return
+        self._not_allowed(a, b, LANGUAGE_NAMES.get(lang, lang))
 
     # -- punctuation
 
     def _punctuation(self) -> None:
-        body, inp = self.body, self.inp
-        claimed = self.claimed
+        body, inp, claimed = self.body, self.inp, self.claimed
         for m in _FULLWIDTH_RE.finditer(body):
             p = m.start()
             if any(s <= p < e for s, e in claimed):
                 continue
             i = self._sentence_at(p)
             dom = self._dominant(i) if i is not None else None
-            if dom in (scripts.HAN, scripts.KANA, scripts.OTHER):
+            if dom in _FOREIGN_SCRIPTS:
                 continue
             char = m.group()
             ascii_, korean_ok = FULLWIDTH_PUNCTUATION[char]
             if korean_ok and dom == scripts.HANGUL:
                 continue
             replacement = ascii_
-            nxt = body[p + 1] if p + 1 < len(body) else ""
-            if ascii_ in _SPACED_AFTER and nxt.isalpha():
+            if ascii_ in _SPACED_AFTER and p + 1 < len(body) and body[p + 1].isalpha():
                 replacement += " "
             where = "Korean" if dom == scripts.HANGUL else "English"
             self.out.append(inp.finding(
@@ -474,14 +508,8 @@ class _Checker:
                 replacement=replacement,
             ))
 
-    # -- messages
 
-    def _not_allowed(self, language: str) -> str:
-        return f"{language} text; {self.inp.pack.title} reads {self.policy.allowed_names} only"
-
-    def _suggest(self) -> str:
-        return f"rewrite it in {self.policy.allowed_names}"
-
-
-# Han and Kana together (with ー and 々): one Japanese stretch inside a sentence.
+_SCRIPT_LANGUAGES = frozenset({"en", "ko", "zh", "ja"})
+_FOREIGN_SCRIPTS = frozenset({scripts.HAN, scripts.KANA, scripts.OTHER})
+# Han and Kana together (with ー): one Japanese stretch inside a sentence.
 _JAPANESE_CHUNK_RE = re.compile(f"[{scripts.HAN_CHARS}{scripts.KANA_CHARS}\u30fc]+")

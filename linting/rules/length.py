@@ -48,6 +48,7 @@ RULES = (
 )
 
 _PARA_SPLIT = re.compile(r"\n[ \t]*\r?\n")
+_NOT_LETTER = re.compile(r"[\W_]+")
 
 
 def _paragraphs(body: str):
@@ -74,8 +75,10 @@ def check(inp: RuleInput):
             f"(the last {len(stripped) - kind.max_chars} would be cut)",
             suggestion=f"shorten by {len(stripped) - kind.max_chars} characters",
         )
-    letters = sum(1 for ch in stripped if ch.isalnum())
-    if kind.min_chars is not None and letters < kind.min_chars:
+    # Only a short reply can be too short: count letters just then (a long
+    # reply of punctuation alone is not worth a per-character loop).
+    letters = len(_NOT_LETTER.sub("", stripped)) if kind.min_chars is not None and len(stripped) < 4 * kind.min_chars else None
+    if letters is not None and letters < kind.min_chars:
         if stripped:
             yield inp.finding(
                 "LEN003",
@@ -94,6 +97,8 @@ def check(inp: RuleInput):
             text = para.strip()
             if not text:
                 continue
+            if len(text) <= width * limit and text.count("\n") < limit:
+                continue  # cannot exceed the limit: skip the per-line count
             lines = sum(max(1, math.ceil(len(line.rstrip()) / width)) for line in text.splitlines())
             if lines > limit:
                 s = start + (len(para) - len(para.lstrip()))

@@ -54,16 +54,31 @@ def _span(body: str) -> tuple[int, int]:
     return lead, len(body.rstrip())
 
 
+def _templates(inp: RuleInput) -> tuple[int, list[tuple[str, str]]]:
+    """Normalised templates in scope, and the longest one's length (a draft far longer is no template)."""
+    key = ("templates", inp.context.platform, inp.context.kind)
+
+    def build():
+        items = [(eid, normalise(t)) for eid, t in inp.resources.glossary.templates(platform=inp.context.platform, kind=inp.context.kind)]
+        items = [(eid, t) for eid, t in items if t]
+        return max((len(t) for _, t in items), default=0), items
+
+    return inp.resources.compiled(key, build)
+
+
 def check(inp: RuleInput):
     body = inp.body
+    longest, templates = _templates(inp)
+    history = inp.context.sent_replies
+    if len(body) > 2 * longest + 60 and not history:
+        return  # far longer than any template and nothing sent before: cheap exit
     text = normalise(body)
     if not text:
         return
     start, end = _span(body)
     threshold = inp.pack.template_similarity
-    for entry_id, template in inp.resources.glossary.templates(platform=inp.context.platform, kind=inp.context.kind):
-        norm = normalise(template)
-        if not norm or len(text) > 2 * len(norm) + 20:
+    for entry_id, norm in templates:
+        if len(text) > 2 * len(norm) + 20:
             continue  # much longer than the template: it says more than the template does
         score = fuzz.ratio(text, norm)
         if score >= threshold:
@@ -76,7 +91,7 @@ def check(inp: RuleInput):
             )
             break
     threshold = inp.pack.repeat_similarity
-    for i, sent in enumerate(inp.context.sent_replies, start=1):
+    for i, sent in enumerate(history, start=1):
         norm = normalise(sent)
         if not norm:
             continue

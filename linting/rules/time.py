@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from ..findings import Severity
 from ..packs import Pack
+from ..phrases import PhraseSet
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -60,100 +61,120 @@ RULES = (
     ),
 )
 
-_HANGUL = "\uac00-\ud7a3"
-_TIME = re.compile(
-    r"(?P<date>(?P<y>\d{4})[-./](?P<mo>\d{1,2})[-./](?P<d>\d{1,2})[ T]+)?"
-    r"(?:"
-    r"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::[0-5]\d)?(?:\s*(?P<ap>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?(?![\d:])"
-    r"|(?<![\d:.])(?P<h2>1[0-2]|0?[1-9])\s*(?P<ap2>[AaPp]\.?[Mm]\.?)(?![A-Za-z])"
-    r"|(?P<kap>오전|오후)?\s*(?<!\d)(?P<kh>[01]?\d|2[0-4])\s*시(?:\s*(?P<kmi>[0-5]?\d)\s*분)?"
-    r")"
-)
+# Times are found from cheap literal anchors (":" then digits, "시", "am"/"pm"),
+# because a regex that starts with a literal lets the engine skip most of the
+# text; the hour in front of the anchor is read back from there.
+_HOUR_BEFORE = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])$")
+_AFTER_COLON = re.compile(r":[0-5]\d(?::[0-5]\d)?(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
+_AMPM = re.compile(r"[ap]\.?m\.?(?![a-z])")
+_AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
+_KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
+_KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
+
+
+@dataclass(frozen=True, slots=True)
+class _Time:
+    start: int
+    end: int
+    hour: int
+    minute: int
+    ap: str | None  # "a"/"p" from am/pm, or from 오전/오후
+
+
+def _times(low: str) -> list[_Time]:
+    """Every clock time in the (lower-cased) text, in order."""
+    out: list[_Time] = []
+    pos = low.find(":")
+    while pos != -1:
+        m = _AFTER_COLON.match(low, pos)
+        if m:
+            h = _HOUR_BEFORE.search(low, max(0, pos - 2), pos)
+            if h:
+                ap = m.group("ap")
+                out.append(_Time(h.start(), m.end(), int(h.group()), int(low[pos + 1 : pos + 3]), ap[0] if ap else None))
+                pos = low.find(":", m.end())
+                continue
+        pos = low.find(":", pos + 1)
+    if "am" in low or "pm" in low or "a.m" in low or "p.m" in low:
+        for m in _AMPM.finditer(low):
+            h = _AMPM_HOUR.search(low, max(0, m.start() - 4), m.start())
+            if h and not any(t.start <= h.start() < t.end for t in out):
+                out.append(_Time(h.start(), m.end(), int(h.group().strip()), 0, m.group()[0]))
+    pos = low.find("시")
+    while pos != -1:
+        h = _KO_HOUR.search(low, max(0, pos - 4), pos)
+        if h and not any(t.start <= h.start() < t.end for t in out):
+            start, ap, end, minute = h.start(), None, pos + 1, 0
+            mi = _KO_MINUTE.match(low, end)
+            if mi:
+                end, minute = mi.end(), int(mi.group("mi"))
+            k = _AMPM_KO.search(low, max(0, start - 4), start)
+            if k:
+                start, ap = k.start(), "p" if k.group(1) == "오후" else "a"
+            out.append(_Time(start, end, int(h.group().strip()), minute, ap))
+        pos = low.find("시", pos + 1)
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+_DATE_BEFORE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+|\s+at\s+)$")
+_AMPM_KO = re.compile(r"(오전|오후)\s*$")
 _SLASH_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
-_OFFSET = re.compile(r"(?:UTC|GMT)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    local: re.Pattern
-    other: re.Pattern
-    other_offsets: dict[str, float]
-    relative: re.Pattern | None
-    local_offset: float
-
-
-def _phrase(p: str) -> str:
-    if p.startswith("re:"):
-        return "(?:" + p[3:] + ")"
-    body = r"\s+".join(re.escape(w) for w in p.split())
-    if re.search(f"[{_HANGUL}]", p):
-        return f"(?<![{_HANGUL}])" + body
-    if p[:1].isascii():
-        return r"(?<![A-Za-z])" + body + r"(?![A-Za-z])"
-    return body
+    zones: PhraseSet  # local aliases and other zones, one trie
+    offsets: dict[str, float | None]  # canonical zone phrase -> UTC offset (None = the local zone)
+    relative: PhraseSet
 
 
 def _compile(pack: Pack) -> _Compiled:
     t = pack.time
-    local = "|".join(_phrase(a) for a in sorted(t.local_aliases, key=len, reverse=True))
-    other = "|".join(_phrase(z) for z in sorted(t.other_zones, key=len, reverse=True))
-    rel = "|".join(_phrase(p) for p in sorted(t.relative_dates, key=len, reverse=True))
-    return _Compiled(
-        local=re.compile(local, re.IGNORECASE),
-        other=re.compile(other or r"(?!x)x"),
-        other_offsets={k.lower(): v for k, v in t.other_zones.items()},
-        relative=re.compile(rel, re.IGNORECASE) if rel else None,
-        local_offset=t.utc_offset_hours,
-    )
+    offsets: dict[str, float | None] = {}
+    for alias in t.local_aliases:
+        offsets[" ".join(alias.lower().split())] = None
+    for zone, off in t.other_zones.items():
+        offsets.setdefault(" ".join(zone.lower().split()), off)
+    return _Compiled(PhraseSet(list(t.local_aliases) + list(t.other_zones)), offsets, PhraseSet(t.relative_dates))
 
 
-def _zone_near(c: _Compiled, body: str, start: int, end: int):
-    """('local'|'other', zone text, offset, zone span end) for a zone written right after (or before) a time."""
-    after = body[end : end + 24]
-    lead = len(after) - len(after.lstrip(" \t(（[,"))
-    window = after[lead:]
-    m = _OFFSET.match(window)
+def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
+    """(is_local, zone text, offset, zone end) for a zone written right after a time, else None."""
+    pos = end
+    while pos < len(low) and low[pos] in " \t(（[,":
+        pos += 1
+    m = _OFFSET.match(low, pos)
     if m:
         sign = -1 if m.group("sign") in "-−" else 1
         hours = sign * (int(m.group("h")) + int(m.group("m") or 0) / 60)
-        kind = "local" if hours == c.local_offset else "other"
-        return kind, m.group(), hours, end + lead + m.end()
-    m = c.local.match(window)
-    if m:
-        return "local", m.group(), None, end + lead + m.end()
-    m = c.other.match(window)
-    if m:
-        return "other", m.group(), c.other_offsets.get(m.group().lower()), end + lead + m.end()
-    before = body[max(0, start - 20) : start].rstrip(" \t(（[,:")
-    for zone_re, kind in ((c.local, "local"), (c.other, "other")):
-        for m in zone_re.finditer(before):
-            if m.end() == len(before):
-                return kind, m.group(), c.other_offsets.get(m.group().lower()) if kind == "other" else None, end
+        return hours == local_offset, hours, m.end()
+    z = c.zones.match_at(low, pos)
+    if z:
+        off = c.offsets.get(z.phrase)
+        return off is None, off, z.end
     return None
 
 
-def _to_local(m: re.Match, offset: float, pack: Pack) -> str | None:
-    if m.group("h") is not None:
-        hour, minute, ap = int(m.group("h")), int(m.group("mi")), m.group("ap")
-    elif m.group("h2") is not None:
-        hour, minute, ap = int(m.group("h2")), 0, m.group("ap2")
-    else:
-        hour = int(m.group("kh")) % 24
-        minute = int(m.group("kmi") or 0)
-        ap = "pm" if m.group("kap") == "오후" else None
-    if ap:
-        ap = ap.lower()[0]
-        hour = hour % 12 + (12 if ap == "p" else 0)
-    if m.group("date"):
-        try:
-            base = datetime(int(m.group("y")), int(m.group("mo")), int(m.group("d")), hour, minute)
-        except ValueError:
-            return None
-    else:
-        base = datetime(2000, 1, 1, hour, minute)
+def _zone_before(c: _Compiled, low: str, start: int) -> bool:
+    """True when the zone is written just before the time ("KST 14:22", "한국 시간 오후 2시")."""
+    window_start = max(0, start - 24)
+    before = low[window_start:start].rstrip(" \t(（[,:")
+    for z in c.zones.finditer(before):
+        if z.end == len(before):
+            return True
+    return False
+
+
+def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, offset: float, pack: Pack) -> str | None:
+    try:
+        base = datetime(*(date or (2000, 1, 1)), hour, minute)
+    except ValueError:
+        return None
     local = base + timedelta(hours=pack.time.utc_offset_hours - offset)
     text = local.strftime("%H:%M") + f" {pack.time.zone}"
-    if m.group("date"):
+    if date:
         return local.strftime("%Y-%m-%d ") + text
     if local.date() != base.date():
         text += " (next day)" if local.date() > base.date() else " (previous day)"
@@ -164,62 +185,66 @@ def check(inp: RuleInput):
     pack = inp.pack
     c: _Compiled = inp.resources.compiled(("time", pack.name), lambda: _compile(pack))
     body = inp.body
+    low = body.lower()
     zone = pack.time.zone
+    local_offset = pack.time.utc_offset_hours
     consumed = 0  # end of the last zone text, so "UTC+08:00" is not read as a time
-    for m in _TIME.finditer(body):
-        if m.start() < consumed:
+    for t in _times(low):
+        if t.start < consumed:
             continue
-        if m.group("kh") is not None and not m.group("kh").strip():
-            continue
-        start = m.start()
-        tstart = m.end("date") if m.group("date") else m.start()
-        # Skip leading whitespace captured by the Korean branch.
-        while tstart < m.end() and body[tstart].isspace():
-            tstart += 1
-        found = _zone_near(c, body, tstart, m.end())
+        start, end = t.start, t.end
+        found = _zone_after(c, low, end, local_offset)
         if found is None:
+            if _zone_before(c, low, start):
+                continue
+            shown = body[start:end]
             yield inp.finding(
                 "TIME001",
-                tstart,
-                m.end(),
-                f"time '{body[tstart:m.end()]}' has no time zone; platform deadlines run in {zone}",
-                suggestion=f"{body[tstart:m.end()]} {zone}",
-            )
-            continue
-        kind, zone_text, offset, zone_end = found
-        consumed = zone_end
-        if kind == "other":
-            converted = _to_local(m, offset, pack) if offset is not None else None
-            yield inp.finding(
-                "TIME002",
                 start,
-                max(zone_end, m.end()),
-                f"time given in {zone_text}, not {zone}"
-                + (f" ({zone} is UTC{pack.time.utc_offset_hours:+g})" if offset is not None else ""),
-                suggestion=converted,
+                end,
+                f"time '{shown}' has no time zone; platform deadlines run in {zone}",
+                suggestion=f"{shown} {zone}",
             )
-    for m in _SLASH_DATE.finditer(body):
-        a, b = int(m.group(1)), int(m.group(2))
-        if not (1 <= a <= 31 and 1 <= b <= 31):
             continue
-        if m.group(3) is None:
-            # Without a year: ambiguous only when both parts could be a month, and
-            # written as a date (a two-digit part: 11/05, 05/06), not a fraction (1/2).
-            if a > 12 or b > 12 or (len(m.group(1)) < 2 and len(m.group(2)) < 2):
-                continue
+        is_local, offset, zone_end = found
+        consumed = zone_end
+        if is_local:
+            continue
+        date_m = _DATE_BEFORE.search(low, max(0, start - 16), start)
+        span_start = date_m.start() if date_m else start
+        date = tuple(int(g) for g in date_m.groups()) if date_m else None
+        hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
+        zone_text = body[end:zone_end].strip(" \t(（[,")
         yield inp.finding(
-            "TIME003",
-            m.start(),
-            m.end(),
-            f"'{m.group()}' is ambiguous (month/day or day/month?)",
-            suggestion="write the date as YYYY-MM-DD",
+            "TIME002",
+            span_start,
+            zone_end,
+            f"time given in {zone_text}, not {zone}"
+            + (f" ({zone} is UTC{local_offset:+g})" if offset is not None else ""),
+            suggestion=_in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else None,
         )
-    if c.relative is not None:
-        for m in c.relative.finditer(body):
+    if "/" in body:
+        for m in _SLASH_DATE.finditer(body):
+            a, b = int(m.group(1)), int(m.group(2))
+            if not (1 <= a <= 31 and 1 <= b <= 31):
+                continue
+            if m.group(3) is None:
+                # Without a year: ambiguous only when both parts could be a month, and
+                # written as a date (a two-digit part: 11/05, 05/06), not a fraction (1/2).
+                if a > 12 or b > 12 or (len(m.group(1)) < 2 and len(m.group(2)) < 2):
+                    continue
             yield inp.finding(
-                "TIME004",
+                "TIME003",
                 m.start(),
                 m.end(),
-                f"relative date '{m.group()}': give the date (YYYY-MM-DD) and time in {zone}",
-                suggestion=f"YYYY-MM-DD HH:MM {zone}",
+                f"'{m.group()}' is ambiguous (month/day or day/month?)",
+                suggestion="write the date as YYYY-MM-DD",
             )
+    for m in c.relative.finditer(body, low):
+        yield inp.finding(
+            "TIME004",
+            m.start,
+            m.end,
+            f"relative date '{body[m.start:m.end]}': give the date (YYYY-MM-DD) and time in {zone}",
+            suggestion=f"YYYY-MM-DD HH:MM {zone}",
+        )

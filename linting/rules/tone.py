@@ -82,11 +82,25 @@ RULES = (
 )
 
 _BANG = re.compile(r"[?？]?[!！]+")
-_CAPS_WORD = re.compile(r"(?<![A-Za-z0-9_\-/.@])[A-Z][A-Z'’]*[A-Z](?![A-Za-z0-9_\-/@])")
+# Starts with a character class so the engine skips lower-case text quickly;
+# the word boundaries are checked on the (few) matches.
+_CAPS = re.compile(r"[A-Z][A-Z'’]*[A-Z]")
+_NOT_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.@")
+_NOT_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/@")
+
+
+def _caps_words(body: str):
+    for m in _CAPS.finditer(body):
+        s, e = m.span()
+        if (s and body[s - 1] in _NOT_BEFORE) or (e < len(body) and body[e] in _NOT_AFTER):
+            continue
+        yield s, e, m.group()
 
 
 def _exclamations(inp: RuleInput):
     body = inp.body
+    if "!" not in body and "！" not in body:
+        return
     for m in _BANG.finditer(body):
         if body[m.end() : m.end() + 1].isalnum():
             continue  # inside a token ("Yahoo!Mail"), not punctuation
@@ -108,7 +122,7 @@ def _shouting(inp: RuleInput):
     body = inp.body
     tone = inp.pack.tone
     acronyms = tone.acronyms
-    words = [(m.start(), m.end(), m.group()) for m in _CAPS_WORD.finditer(body)]
+    words = list(_caps_words(body))
     i = 0
     while i < len(words):
         # Group consecutive capital words separated only by spaces/commas.

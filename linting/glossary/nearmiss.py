@@ -1,0 +1,87 @@
+"""Near misses: misspelt glossary words ("delivary delay", "waybil number").
+
+Kept cheap by construction: only draft words of at least MIN_LENGTH
+letters that are neither English dictionary words nor glossary words are
+looked at (usually none or two per draft, found with C-level set
+operations), and each is compared only with glossary words sharing its
+first letter and a length within the distance allowed. Korean and Chinese
+are not fuzzy-matched: without a dictionary, a one-syllable difference is
+usually another real word (배송지역 "delivery area" vs 배송지연).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 6
+
+_lock = threading.Lock()
+_dictionary: frozenset[str] | None = None
+
+
+def english_words() -> frozenset[str]:
+    """Known English word forms (spacy-lookups-data lemma tables), loaded once (~0.1 s)."""
+    global _dictionary
+    if _dictionary is None:
+        with _lock:
+            if _dictionary is None:
+                from importlib.resources import files
+
+                data = files("spacy_lookups_data").joinpath("data")
+                words: set[str] = set()
+                index = json.loads(gzip.decompress(data.joinpath("en_lemma_index.json.gz").read_bytes()))
+                for lemmas in index.values():
+                    words.update(w.lower() for w in lemmas if w.isalpha())
+                lookup = json.loads(gzip.decompress(data.joinpath("en_lemma_lookup.json.gz").read_bytes()))
+                words.update(k.lower() for k in lookup)
+                words.update(v.lower() for v in lookup.values())
+                _dictionary = frozenset(words)
+    return _dictionary
+
+
+def allowed_distance(length: int) -> int:
+    return 1 if length < 9 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class NearTarget:
+    """A glossary word that a misspelling may stand for, and where it sits in its form."""
+
+    word: str
+    form_tokens: tuple[str, ...]
+    form_gaps: tuple[str, ...]
+    position: int  # index of `word` in form_tokens
+    ref: object  # the compiled form reference (entry, avoided form or preferred form)
+
+
+class NearMissIndex:
+    def __init__(self) -> None:
+        self.known: set[str] = set()  # every glossary word: never a misspelling
+        self._by_key: dict[tuple[str, int], list[NearTarget]] = {}
+
+    def add(self, tokens: list[str], gaps: list[str], ref: object) -> None:
+        self.known.update(tokens)
+        for i, word in enumerate(tokens):
+            if len(word) >= MIN_LENGTH - 1 and word.isalpha() and word.isascii():
+                target = NearTarget(word, tuple(tokens), tuple(gaps), i, ref)
+                self._by_key.setdefault((word[0], len(word)), []).append(target)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def candidates(self, token: str) -> list[tuple[int, NearTarget]]:
+        """Glossary words within the allowed distance of `token`, closest first."""
+        limit = allowed_distance(len(token))
+        out = []
+        first = token[0]
+        for length in range(len(token) - limit, len(token) + limit + 1):
+            for target in self._by_key.get((first, length), ()):
+                d = OSA.distance(token, target.word, score_cutoff=limit)
+                if 0 < d <= limit:
+                    out.append((d, target))
+        out.sort(key=lambda dt: dt[0])
+        return out

@@ -1,0 +1,88 @@
+"""Desk fixtures: a copy of the demo queue, a stopped clock, fixed operators, app factories.
+
+freezegun hangs Textual, so time is stopped by injecting `FixedClock`.
+Operators get fixed names, hosts and tokens so that lock columns and
+banners are the same on every machine.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from replydesk.tui.clock import FixedClock
+from replydesk.tui.queue.location import demo_anchor, install_demo
+from replydesk.tui.queue.locks import Operator
+
+from .fakes import stub_linter_factory
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch):
+    """Snapshots and flows must not depend on the developer's terminal settings."""
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_COLOR_SYSTEM", "REPLYDESK_QUEUE", "REPLYDESK_OPERATOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def queue_dir(tmp_path) -> Path:
+    """The bundled demo queue, unshifted (its times are written for DEMO ANCHOR)."""
+    target = tmp_path / "queue"
+    install_demo(target, shift=False)
+    return target
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(demo_anchor())
+
+
+@pytest.fixture
+def alice() -> Operator:
+    return Operator(who="alice", host="desk-host", pid=os.getpid(), token="token-alice")
+
+
+@pytest.fixture
+def bob() -> Operator:
+    return Operator(who="bob", host="desk-host", pid=os.getpid(), token="token-bob")
+
+
+@pytest.fixture(scope="session")
+def real_linter():
+    from replydesk.linting.loading import build_linter
+
+    return build_linter()
+
+
+@pytest.fixture
+def make_app(queue_dir, clock, alice):
+    """make_app(linter=..., operator=..., **kwargs) -> ReplydeskApp on the demo queue copy."""
+    from replydesk.tui.app import ReplydeskApp
+    from replydesk.tui.queue.store import QueueStore
+
+    def build(*, linter="stub", operator=None, queue=None, **kwargs) -> ReplydeskApp:
+        if linter == "stub":
+            factory = stub_linter_factory
+        elif linter is None:
+            factory = None
+        else:
+            factory = lambda store: linter  # noqa: E731
+        kwargs.setdefault("cursor_blink", False)
+        kwargs.setdefault("lint_delay", 0.01)
+        return ReplydeskApp(
+            QueueStore(queue or queue_dir),
+            clock=clock,
+            operator=operator or alice,
+            linter_factory=factory,
+            **kwargs,
+        )
+
+    return build
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and the screen catch up (linter load, lint debounce, counts)."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)

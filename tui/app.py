@@ -1,0 +1,445 @@
+"""The operator desk: a queue screen, a case screen per opened case, glossary and help.
+
+Services (queue store, clock, operator, linter factory) are passed in, so
+tests run the real app on a temporary queue with a stopped clock. Slow
+work (building the linter, linting every saved draft for the queue's E/W
+column) runs in thread workers after the first paint; workers never touch
+widgets, they hand results back with `call_from_thread`.
+"""
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from replydesk.linting.findings import Finding, Severity
+from replydesk.tui.clock import Clock, system_clock
+from replydesk.tui.queue.cases import Case, CaseFileError
+from replydesk.tui.queue.locks import Locks, Operator
+from replydesk.tui.queue.recovery import Journal
+from replydesk.tui.queue.store import QueueStore
+from replydesk.tui.queue.view import QueueView
+
+LinterFactory = Callable[[QueueStore], object]
+
+
+def default_linter_factory(store: QueueStore):
+    """The real linter, with this queue's replydesk.toml; warms the lemma table too."""
+    from replydesk.linting import lemmas
+    from replydesk.linting.loading import build_linter
+
+    linter = build_linter(store.config)
+    lemmas.warm()
+    return linter
+
+
+class ReplydeskApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "replydesk"
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("g", "glossary", "Glossary", id="app.glossary"),
+        Binding("q", "quit_desk", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit_desk", "Quit", show=False, priority=True, id="app.quit-anywhere"),
+        Binding("ctrl+g", "glossary", "Glossary", show=False, id="app.glossary-anywhere"),
+    ]
+
+    def __init__(
+        self,
+        store: QueueStore,
+        *,
+        clock: Clock = system_clock,
+        operator: Operator | None = None,
+        linter_factory: LinterFactory | None = default_linter_factory,
+        autosave_interval: float = 5.0,
+        lint_delay: float = 0.15,
+        cursor_blink: bool = True,
+        count_drafts: bool = True,
+        glossary_dirs: Iterable[Path] | None = None,
+    ):
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.operator = operator or Operator.current()
+        self.linter_factory = linter_factory
+        self.autosave_interval = autosave_interval
+        self.lint_delay = lint_delay
+        self.cursor_blink = cursor_blink
+        self.count_drafts = count_drafts
+        self.glossary_dirs = tuple(glossary_dirs) if glossary_dirs else None
+        self.locks = Locks(store.locks_dir, self.operator, clock)
+        self.journal = Journal(store.recovery_dir, self.operator, clock)
+        report = store.load()
+        self.load_errors: list[CaseFileError] = report.errors
+        self.view = QueueView(report.cases)
+        self.linter = None
+        self.linter_status = "Loading the linter…"
+        self.draft_counts: dict[str, tuple[int, int]] = {}
+        self._held_locks: set[str] = set()
+
+    # --- start-up --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from replydesk.tui.screens.queue import QueueScreen
+
+        self.push_screen(QueueScreen())
+        self.install_signal_handlers()
+        if self.load_errors:
+            first = self.load_errors[0]
+            more = f" (and {len(self.load_errors) - 1} more)" if len(self.load_errors) > 1 else ""
+            self.notify(f"Skipped an unreadable case file: {first}{more}", severity="warning", timeout=8)
+
+    def on_ready(self) -> None:
+        # After the first frame: the queue is on screen before any heavy import starts.
+        if self.linter_factory is not None:
+            self.load_linter()
+        else:
+            self.linter_status = "Linting is off."
+
+    @work(thread=True, exclusive=True, group="linter", exit_on_error=False)
+    def load_linter(self) -> None:
+        try:
+            linter = self.linter_factory(self.store)
+            error = None
+        except Exception as exc:  # a broken pack or glossary file: report it, keep the desk usable
+            linter, error = None, str(exc)
+        self.call_from_thread(self.linter_loaded, linter, error)
+
+    def linter_loaded(self, linter, error: str | None) -> None:
+        if linter is None:
+            self.linter_status = f"The linter could not start: {error}"
+            self.notify(self.linter_status, severity="error", timeout=10)
+            return
+        self.linter = linter
+        self.linter_status = "Linter ready."
+        for screen in self.screen_stack:
+            hook = getattr(screen, "on_linter_ready", None)
+            if hook is not None:
+                hook()
+        if self.count_drafts:
+            self.count_all_drafts()
+
+    # --- the E/W column ------------------------------------------------------------------
+
+    def draft_counts_for(self, case: Case, text: str | None = None) -> tuple[int, int]:
+        """(errors, warnings) of the saved draft; (-1, 0) when there is no draft text."""
+        from replydesk.linting.context import context_from_mapping
+
+        if text is None:
+            text = self.store.read_draft(case.id)
+        if not text.strip():
+            return (-1, 0)
+        context = context_from_mapping(case.lint_mapping(), strict=False)
+        findings = self.linter.lint_text(text, overrides=context).findings
+        return _count(findings)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def count_all_drafts(self) -> None:
+        worker = get_current_worker()
+        pending = [c for c in self.view.rows if c.id not in self.draft_counts]
+        batch = 0
+        for case in pending:
+            if worker.is_cancelled:
+                return
+            try:
+                self.draft_counts[case.id] = self.draft_counts_for(case)
+            except Exception:
+                self.draft_counts[case.id] = (-1, 0)
+            batch += 1
+            if batch >= 200:
+                batch = 0
+                self.call_from_thread(self.counts_changed)
+        self.call_from_thread(self.counts_changed)
+
+    def record_counts(self, case_id: str, findings: list[Finding], text: str) -> None:
+        self.draft_counts[case_id] = (-1, 0) if not text.strip() else _count(findings)
+        self.counts_changed()
+
+    def recount(self, case_id: str) -> None:
+        if self.linter is None:
+            self.draft_counts.pop(case_id, None)
+            return
+        case = self.case_by_id(case_id)
+        if case is not None:
+            try:
+                self.draft_counts[case_id] = self.draft_counts_for(case)
+            except Exception:
+                self.draft_counts[case_id] = (-1, 0)
+        self.counts_changed()
+
+    def counts_changed(self) -> None:
+        from replydesk.tui.screens.queue import QueueScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.counts_changed()
+
+    # --- cases ------------------------------------------------------------------------
+
+    def case_by_id(self, case_id: str) -> Case | None:
+        for case in self.view.cases:
+            if case.id == case_id:
+                return case
+        return None
+
+    def open_case(self, case_id: str) -> None:
+        from replydesk.tui.screens.case import CaseScreen
+
+        try:
+            case = self.store.reload_case(case_id)  # the file may have changed since the queue loaded
+        except CaseFileError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.case_changed(case)
+        try:
+            saved = self.store.read_draft(case_id)
+        except CaseFileError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        outcome = self.locks.acquire(case_id)
+        if outcome.acquired:
+            self._held_locks.add(case_id)
+        screen = CaseScreen(
+            case,
+            saved_text=saved,
+            lock_holder=None if outcome.acquired else outcome.holder,
+            took_over=outcome.took_over,
+        )
+        self.push_screen(screen)
+        if outcome.acquired:
+            recovered = self.journal.read(case_id)
+            if recovered is not None:
+                if recovered.text == saved:
+                    self.journal.clear(case_id)
+                else:
+                    screen.offer_recovery(recovered)
+
+    def close_case(self, screen) -> None:
+        self.release_case(screen.case.id)
+        if self.screen is screen:
+            self.pop_screen()
+
+    def release_case(self, case_id: str) -> None:
+        if case_id in self._held_locks:
+            self.locks.release(case_id)
+            self._held_locks.discard(case_id)
+
+    def case_changed(self, case: Case) -> None:
+        from replydesk.tui.screens.queue import QueueScreen
+
+        self.view.replace_case(case)
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.rows_changed()
+
+    def reload_queue(self) -> None:
+        report = self.store.load()
+        self.load_errors = report.errors
+        self.view.set_cases(report.cases)
+        if self.linter is not None and self.count_drafts:
+            self.draft_counts.clear()
+            self.count_all_drafts()
+
+    # --- screens ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from replydesk.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_glossary(self) -> None:
+        from replydesk.tui.screens.glossary import GlossaryScreen
+
+        if not isinstance(self.screen, GlossaryScreen):
+            self.push_screen(GlossaryScreen())
+
+    def glossary_rows(self):
+        from replydesk.tui.queue.terms import load_term_rows
+
+        dirs = self.glossary_dirs
+        if dirs is None:
+            from replydesk.linting.loading import builtin_glossary_dir
+
+            dirs = (builtin_glossary_dir(), *self.store.config.glossary_dirs)
+        return load_term_rows(dirs)
+
+    # --- quitting, signals ------------------------------------------------------------------
+
+    def open_case_screens(self) -> list:
+        from replydesk.tui.screens.case import CaseScreen
+
+        return [s for s in self.screen_stack if isinstance(s, CaseScreen)]
+
+    def action_quit_desk(self) -> None:
+        from replydesk.tui.screens.dialogs import Choice, ChoiceDialog
+
+        dirty = [s for s in self.open_case_screens() if not s.read_only and s.is_dirty()]
+        if not dirty:
+            self.shutdown()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                if all(s.action_save() for s in dirty):
+                    self.shutdown()
+            elif answer == "keep":
+                self.shutdown()
+
+        names = ", ".join(s.case.id for s in dirty)
+        self.push_screen(
+            ChoiceDialog(
+                "Quit replydesk?",
+                f"Unsaved changes in {names}.",
+                [
+                    Choice("s", "Save and quit", "save", "primary"),
+                    Choice("k", "Quit, keep for later", "keep"),
+                    Choice("c", "Cancel", "cancel"),
+                ],
+                id="quit-dialog",
+            ),
+            answered,
+        )
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit ask about unsaved text too."""
+        self.action_quit_desk()
+
+    def shutdown(self, return_code: int = 0) -> None:
+        """Journal whatever is unsaved, release our locks, exit."""
+        self.emergency_save()
+        self.exit(return_code=return_code)
+
+    def emergency_save(self) -> None:
+        for screen in self.open_case_screens():
+            try:
+                screen.emergency_save()
+            except Exception:
+                pass
+        for case_id in list(self._held_locks):
+            try:
+                self.release_case(case_id)
+            except OSError:
+                pass
+
+    def install_signal_handlers(self) -> None:
+        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) journals unsaved text first."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.on_terminate_signal, sig)
+        except (RuntimeError, NotImplementedError, ValueError, AttributeError):
+            pass  # not the main thread, or no signals on this platform
+
+    def on_terminate_signal(self, sig) -> None:
+        self.emergency_save()
+        self.exit(return_code=128 + int(sig))
+
+    def on_unmount(self) -> None:
+        self.emergency_save()
+
+    # --- command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen (and the app) as a palette command."""
+        from replydesk.tui.screens.help import bindings_of, key_label
+
+        seen: set[str] = set()
+        owners: list = [screen]
+        focused = screen.focused
+        if focused is not None:
+            owners.insert(0, focused)
+        for owner in owners:
+            for binding in bindings_of(type(owner)):
+                if not binding.description or binding.action in seen:
+                    continue
+                if hasattr(owner, "check_action") and owner.check_action(binding.action, ()) is not True:
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    binding.description,
+                    f"{type(owner).__name__}: key {key_label(binding.key)}",
+                    _runner(owner, binding.action),
+                )
+        for binding in bindings_of(type(self)):
+            if binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                yield SystemCommand(binding.description, f"key {key_label(binding.key)}", _runner(self, binding.action))
+        from replydesk.tui.screens.queue import QueueScreen
+
+        if isinstance(screen, QueueScreen):
+            for facet in ("platform", "kind", "status"):
+                for value in [None, *self.view.facet_values(facet)]:
+                    yield SystemCommand(
+                        f"Show {facet}: {value or 'all'}",
+                        f"filter the queue by {facet}",
+                        _facet_setter(screen, facet, value),
+                        discover=False,
+                    )
+            for sort in ("deadline", "priority", "received", "platform", "status", "id"):
+                yield SystemCommand(f"Sort by {sort}", "order the queue", _sorter(screen, sort), discover=False)
+            if self.view.total <= 2000:
+                for case in self.view.rows:
+                    yield SystemCommand(
+                        f"Open {case.id}", case.subject, _opener(self, case.id), discover=False
+                    )
+        from replydesk.tui.screens.case import CaseScreen
+
+        if isinstance(screen, CaseScreen) and not screen.read_only:
+            for status in ("new", "drafting", "ready", "sent"):
+                yield SystemCommand(
+                    f"Set status: {status}", "write the status into the case file", _status_setter(screen, status)
+                )
+        yield from super().get_system_commands(screen)
+
+
+def _count(findings: list[Finding]) -> tuple[int, int]:
+    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+    return errors, warnings
+
+
+def _runner(owner, action: str):
+    async def run() -> None:
+        await owner.run_action(action)
+
+    return run
+
+
+def _facet_setter(screen, facet, value):
+    def run() -> None:
+        screen.view.set_facet(facet, value)
+        screen.rows_changed()
+
+    return run
+
+
+def _sorter(screen, sort):
+    def run() -> None:
+        screen.view.set_sort(sort)
+        screen.rows_changed()
+
+    return run
+
+
+def _opener(app, case_id):
+    def run() -> None:
+        app.open_case(case_id)
+
+    return run
+
+
+def _status_setter(screen, status):
+    def run() -> None:
+        screen.set_status(status)
+
+    return run
