@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--kind", help="case kind (overrides front matter)")
     lint.add_argument("--case", type=Path, metavar="FILE", help="case JSON file giving the context (overrides front matter)")
     lint.add_argument("--fix", action="store_true", help="apply safe fixes in place (atomically)")
+    lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply fixes that change facts (IDs)")
     lint.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: error)")
     lint.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     lint.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
@@ -262,7 +263,7 @@ def run_lint(args) -> int:
         findings = linter.lint(draft, ctx)
         fixed = 0
         if args.fix and path is not None and any(f.fix for f in findings):
-            new_text, fixed = apply_fixes(draft.text, findings)
+            new_text, fixed = apply_fixes(draft.text, findings, unsafe=args.unsafe_fixes)
             if fixed:
                 try:
                     _write_atomic(path, new_text)

@@ -41,11 +41,17 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A safe, unambiguous replacement of text[start:end] (offsets into the whole file)."""
+    """A replacement of text[start:end] (offsets into the whole file).
+
+    Safe fixes (glossary substitutions, punctuation) are applied by
+    `lint --fix`; unsafe ones (putting this case's ID in place of another)
+    change facts, so they need `--unsafe-fixes` or an operator's key press.
+    """
 
     start: int
     end: int
     replacement: str
+    safe: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,7 @@ class ReplydeskApp(App):
         cursor_blink: bool = True,
         count_drafts: bool = True,
         glossary_dirs: Iterable[Path] | None = None,
+        term_source: Callable[[], tuple[list, str | None]] | None = None,
     ):
         super().__init__()
         self.store = store
@@ -74,6 +75,7 @@ class ReplydeskApp(App):
         self.cursor_blink = cursor_blink
         self.count_drafts = count_drafts
         self.glossary_dirs = tuple(glossary_dirs) if glossary_dirs else None
+        self.term_source = term_source
         self.locks = Locks(store.locks_dir, self.operator, clock)
         self.journal = Journal(store.recovery_dir, self.operator, clock)
         report = store.load()
@@ -262,6 +264,9 @@ class ReplydeskApp(App):
             self.push_screen(GlossaryScreen())
 
     def glossary_rows(self):
+        """(rows, problem) for the glossary screen; runs in a worker thread."""
+        if self.term_source is not None:
+            return self.term_source()
         from replydesk.tui.queue.terms import load_term_rows
 
         dirs = self.glossary_dirs

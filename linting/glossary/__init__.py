@@ -1,27 +1,24 @@
-"""PLACEHOLDER until the glossary subsystem lands (owned by the glossary work)."""
+"""Glossaries: term files and word lists, compiled into one matcher.
+
+Pipeline in one sentence: TOML files → `schema` (validated entries with
+file:line:col) → `matcher.CompiledGlossary` (token trie, expanded at
+compile time) → `GlossarySet.scan(text)` → `TermHit`s, which
+`rules/term.py` turns into findings. `check`, `find`, `stats` and `edit`
+are the maintainers' tools behind `replydesk glossary …`.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .glossary_set import GlossarySet
+from .loader import glossary_paths, load_glossary_set, read_files
+from .model import Entry, GlossaryFile, Problem, TermHit
 
-
-@dataclass(frozen=True, slots=True)
-class TermHit:
-    start: int
-    end: int
-    rule: str
-    message: str
-    suggestion: str | None = None
-    replacement: str | None = None
-    severity: object | None = None
-
-
-class GlossarySet:
-    def scan(self, text: str, *, platform: str, kind: str) -> list[TermHit]:
-        return []
-
-    def templates(self, *, platform: str, kind: str) -> list[tuple[str, str]]:
-        return []
-
-
-def load_glossary_set(dirs, platforms=()) -> GlossarySet:
-    return GlossarySet()
+__all__ = [
+    "GlossarySet",
+    "TermHit",
+    "Entry",
+    "GlossaryFile",
+    "Problem",
+    "load_glossary_set",
+    "glossary_paths",
+    "read_files",
+]

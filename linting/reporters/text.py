@@ -25,8 +25,9 @@ def render_text(reports: list[FileReport], *, color: bool = False) -> str:
             continue
         for f in rep.findings:
             pos = rep.draft.position(f.start, f.end)
-            mark = " [*]" if f.fix is not None else ""
-            fixable += f.fix is not None
+            safe = f.fix is not None and f.fix.safe
+            mark = " [*]" if safe else ""
+            fixable += safe
             counts[f.severity] += 1
             lines.append(
                 f"{c(_BOLD, f'{rep.path}:{pos.line}:{pos.column}')}: "

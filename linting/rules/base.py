@@ -41,7 +41,18 @@ class RuleInput:
 
     @property
     def body(self) -> str:
-        return self.draft.body
+        body = self.cache.get("body")
+        if body is None:
+            body = self.cache["body"] = self.draft.body
+        return body
+
+    @property
+    def lower(self) -> str:
+        """The body lower-cased once per draft, shared by every rule that matches phrases."""
+        low = self.cache.get("lower")
+        if low is None:
+            low = self.cache["lower"] = self.body.lower()
+        return low
 
     @property
     def body_start(self) -> int:
@@ -56,11 +67,12 @@ class RuleInput:
         suggestion: str | None = None,
         replacement: str | None = None,
         severity: Severity | None = None,
+        safe: bool = True,
     ) -> Finding:
         """Build a finding from body offsets; `replacement` makes it fixable."""
         info = self.info[code]
         base = self.body_start
-        fix = Fix(base + start, base + end, replacement) if replacement is not None else None
+        fix = Fix(base + start, base + end, replacement, safe) if replacement is not None else None
         return Finding(
             rule=code,
             category=info.category,

@@ -33,7 +33,6 @@ RULES = (
         ),
         bad="Order 22000009546235 was delivered.   (this case: 22000009546234)",
         good="Order 22000009546234 was delivered.",
-        fixable=True,
     ),
     RuleInfo(
         code="ID002",
@@ -64,6 +63,7 @@ class _Compiled:
     labels: PhraseSet | None
     types_by_label: dict[str, tuple[IdType, ...]]
     shapes: tuple[tuple[IdType, re.Pattern], ...]
+    shape_of: dict[str, re.Pattern]
 
 
 def _compile(pack: Pack) -> _Compiled:
@@ -72,9 +72,9 @@ def _compile(pack: Pack) -> _Compiled:
         for label in t.labels:
             by_label.setdefault(" ".join(label.lower().split()), []).append(t)
     if not by_label:
-        return _Compiled(None, {}, ())
-    shapes = tuple((t, re.compile(t.pattern)) for t in pack.ids)
-    return _Compiled(PhraseSet(by_label), {k: tuple(v) for k, v in by_label.items()}, shapes)
+        return _Compiled(None, {}, (), {})
+    shapes = tuple((t, re.compile(t.pattern, 0 if t.case_sensitive else re.IGNORECASE)) for t in pack.ids)
+    return _Compiled(PhraseSet(by_label), {k: tuple(v) for k, v in by_label.items()}, shapes, {t.name: p for t, p in shapes})
 
 
 def _norm_label(label: str) -> str:
@@ -118,10 +118,10 @@ def check(inp: RuleInput):
             f"{t.title or t.name} {token} is not one of this case's IDs ({', '.join(ids)})",
             suggestion=best,
             replacement=best if len(ids) == 1 else None,
+            safe=False,
         )
 
-    low = body.lower()
-    for lm in compiled.labels.finditer(body, low):
+    for lm in compiled.labels.finditer(body, inp.lower):
         m = _GAP_ID.match(body, lm.end)
         if m is None:
             continue
@@ -132,7 +132,7 @@ def check(inp: RuleInput):
         if not types or not any(c.isdigit() for c in token):
             continue  # "order status", "order was" — the label was a plain word
         claimed.add(start)
-        fitting = [t for t in types if re.fullmatch(t.pattern, token, 0 if t.case_sensitive else re.IGNORECASE)]
+        fitting = [t for t in types if compiled.shape_of[t.name].fullmatch(token)]
         if not fitting:
             t = types[0]
             ids = ctx.ids_of(t.field) if t.field else ()
@@ -147,6 +147,7 @@ def check(inp: RuleInput):
                 + (f" (e.g. {example})" if example else ""),
                 suggestion=best,
                 replacement=best if best and len(ids) == 1 else None,
+                safe=False,
             )
             continue
         # The token fits one of the label's shapes: does it belong to the case?

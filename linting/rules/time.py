@@ -185,7 +185,7 @@ def check(inp: RuleInput):
     pack = inp.pack
     c: _Compiled = inp.resources.compiled(("time", pack.name), lambda: _compile(pack))
     body = inp.body
-    low = body.lower()
+    low = inp.lower
     zone = pack.time.zone
     local_offset = pack.time.utc_offset_hours
     consumed = 0  # end of the last zone text, so "UTC+08:00" is not read as a time

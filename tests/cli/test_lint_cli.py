@@ -61,7 +61,7 @@ def test_text_output_is_path_line_col_code_message_with_suggestion(run, tmp_path
     code, out, _ = run("lint", str(p))
     assert code == 1
     lines = out.splitlines()
-    assert f"{p}:5:7: ID001 [*] Coupang order ID (주문번호) 22000009546235 is not one of this case's IDs (22000009546234)" in lines
+    assert f"{p}:5:7: ID001 Coupang order ID (주문번호) 22000009546235 is not one of this case's IDs (22000009546234)" in lines
     assert lines[lines.index(next(l for l in lines if ": ID001 " in l)) + 1] == "  → 22000009546234"
     assert f"{p}:5:39: TIME001 time '14:22' has no time zone; platform deadlines run in KST" in lines
     assert lines[-1].startswith("Found ") and "fixable with --fix" in lines[-1]
@@ -175,9 +175,13 @@ def test_fix_rewrites_only_when_asked_and_atomically(run, tmp_path):
     assert p.read_text(encoding="utf-8") == before  # never touched without --fix
     code, out, _ = run("lint", "--fix", str(p))
     after = p.read_text(encoding="utf-8")
-    assert "Order 22000009546234 was delivered at 14:22. The recipient signed" in after
+    assert "Order 22000009546235 was delivered at 14:22. The recipient signed" in after  # IDs are not safe fixes
     assert after.startswith("+++\nplatform")  # front matter kept byte for byte
-    assert "Fixed 2 problems." in out
+    assert "Fixed 1 problem." in out
+    assert code == 1  # the wrong order ID is still there
+    code, out, _ = run("lint", "--fix", "--unsafe-fixes", str(p))
+    assert "Order 22000009546234 was delivered at 14:22." in p.read_text(encoding="utf-8")
+    assert "Fixed 1 problem." in out
     assert not [x for x in tmp_path.iterdir() if x.name.startswith(".bad.txt")]  # no temp file left
     assert code == 0  # the remaining finding (TIME001) is a warning
 

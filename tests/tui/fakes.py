@@ -56,3 +56,20 @@ class StubLinter:
 
 def stub_linter_factory(store):
     return StubLinter()
+
+
+def fixed_terms():
+    """A few rows in the shape the glossary screen shows (from shared/data/terms-reference.tsv)."""
+    from replydesk.tui.queue.terms import TermRow
+
+    rows = [
+        TermRow("배송지연", "shipping delay", "配送延迟", "delivery delay", "Coupang's English pages say shipping delay.", "coupang.toml"),
+        TermRow("배송완료", "Delivered", "配送完成", "shipped, shipping completed", "CJ Logistics shows delivery as 배송완료.", "coupang.toml"),
+        TermRow("물류센터", "fulfillment center", "物流中心", "logistics center", "", "coupang.toml"),
+        TermRow("송장번호", "waybill number", "运单号", "invoice number", "송장 is a waybill, not an invoice.", "coupang.toml"),
+        TermRow("반품", "return", "退货", "refund", "반품 is a return, not a refund.", "coupang.toml"),
+        TermRow("출고", "release, dispatch", "出库", "delivery", "", "coupang.toml"),
+        TermRow("주문번호", "order number", "订单号码", "", "", "coupang.toml"),
+    ]
+    rows.sort(key=lambda r: (r.en.lower(), r.ko))
+    return rows, None

@@ -43,41 +43,78 @@ def _field(entry, *names) -> str:
 
 
 def row_from_entry(entry, source: str = "") -> TermRow:
-    """Duck-typed: works with dataclass entries or plain mappings from the term files."""
-    return TermRow(
-        ko=_field(entry, "ko", "korean"),
-        en=_field(entry, "en", "english", "preferred", "term"),
-        zh=_field(entry, "zh", "chinese"),
-        avoid=_field(entry, "avoid", "wrong", "mistranslations", "pitfalls", "forbidden"),
-        note=_field(entry, "note", "notes", "why", "description"),
-        source=source or _field(entry, "source", "path"),
-    )
+    """Duck-typed over the glossary's entry objects (or plain mappings from a term file).
+
+    The glossary model keeps `preferred` as {lang: (forms...)} and `avoid`
+    as objects with a `.form`; older or simpler shapes use flat keys.
+    """
+    preferred = entry.get("preferred") if isinstance(entry, dict) else getattr(entry, "preferred", None)
+    if isinstance(preferred, dict):
+        ko, en, zh = (_text(preferred.get(lang)) for lang in ("ko", "en", "zh"))
+    else:
+        ko = _field(entry, "ko", "korean")
+        en = _field(entry, "en", "english", "preferred", "term")
+        zh = _field(entry, "zh", "chinese")
+    avoid_value = entry.get("avoid") if isinstance(entry, dict) else getattr(entry, "avoid", None)
+    if isinstance(avoid_value, (list, tuple)):
+        forms = []
+        for item in avoid_value:
+            if isinstance(item, str):
+                forms.append(item)
+            elif isinstance(item, dict) and not item.get("pattern"):
+                forms.append(str(item.get("form", "")))
+            elif getattr(item, "form", None) and not getattr(item, "pattern", False):
+                forms.append(item.form)
+        avoid = ", ".join(f for f in forms if f)
+    else:
+        avoid = _field(entry, "avoid", "wrong", "mistranslations", "pitfalls")
+    note = _field(entry, "notes", "note", "reason", "message", "description")
+    if not source:
+        sources = entry.get("sources") if isinstance(entry, dict) else getattr(entry, "sources", None)
+        source = _text(sources)
+        glossary_file = getattr(entry, "file", None)
+        stem = getattr(glossary_file, "stem", "")
+        if stem:
+            source = f"{stem}.toml" + (f" ({source})" if source else "")
+    return TermRow(ko=ko, en=en, zh=zh, avoid=avoid, note=note, source=source)
+
+
+def _entries_of(gset) -> list | None:
+    """Entries from whatever the glossary set exposes: entries, terms, or files with entries."""
+    for attr in ("entries", "terms", "all_entries"):
+        value = getattr(gset, attr, None)
+        if value is not None:
+            value = value() if callable(value) else value
+            return list(value.values()) if isinstance(value, dict) else list(value)
+    files = getattr(gset, "files", None)
+    if files is not None:
+        files = files() if callable(files) else files
+        out = []
+        for glossary_file in files:
+            if getattr(glossary_file, "use", "terms") != "terms":
+                continue  # word lists and templates are not terms
+            out.extend(getattr(glossary_file, "entries", ()))
+        return out
+    return None
 
 
 def load_term_rows(dirs=None) -> tuple[list[TermRow], str | None]:
-    """All glossary entries as rows, or ([], reason) when the glossary cannot be read."""
-    try:
-        from replydesk.linting import glossary as glossary_module
-        from replydesk.linting.loading import builtin_glossary_dir
-    except ImportError as exc:  # pragma: no cover - the package is part of the project
-        return [], f"glossary unavailable: {exc}"
+    """All glossary term entries as rows, or ([], reason) when the glossary cannot be read."""
+    from replydesk.linting import glossary as glossary_module
+    from replydesk.linting.loading import builtin_glossary_dir
+
     folders = tuple(dirs) if dirs else (builtin_glossary_dir(),)
     try:
         gset = glossary_module.load_glossary_set(folders)
     except Exception as exc:  # a broken term file must not take the desk down
-        return [], f"glossary could not be loaded: {exc}"
-    entries = None
-    for attr in ("entries", "terms", "all_entries"):
-        value = getattr(gset, attr, None)
-        if value is not None:
-            entries = value() if callable(value) else value
-            break
-    if entries is None:
-        return [], "the glossary has no term entries yet"
-    rows = [row_from_entry(e) for e in entries]
+        return [], f"The glossary could not be loaded: {exc}"
+    entries = _entries_of(gset)
+    if not entries:
+        return [], "The glossary has no term entries yet."
+    rows = [row_from_entry(e) for e in entries if getattr(e, "use", "terms") == "terms"]
     rows = [r for r in rows if r.ko or r.en or r.zh]
     rows.sort(key=lambda r: (r.en.lower(), r.ko))
-    return rows, None if rows else "the glossary has no term entries yet"
+    return rows, None if rows else "The glossary has no term entries yet."
 
 
 def search_terms(query: str, rows: list[TermRow], limit: int = 200) -> list[TermRow]:

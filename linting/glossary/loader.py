@@ -1,0 +1,59 @@
+"""Finding and reading glossary files: the only I/O of the glossary subsystem.
+
+Directories are read in order (built-in first, then the user's from
+config); a user file with the same name as a built-in one replaces it,
+like platform packs. Every `*.toml` file is a glossary, except files with a
+`[particles]` table, which extend the Korean particle/ending list.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..tomldata import DataFileError, load_toml_file
+from .glossary_set import GlossarySet
+from .korean import KoreanMorphology
+from .model import GlossaryFile, Problem
+from .schema import parse_document
+
+
+def glossary_paths(dirs: tuple[Path, ...]) -> list[Path]:
+    """The files that make up a glossary set, later directories overriding earlier ones by file name."""
+    chosen: dict[str, Path] = {}
+    for folder in dirs:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DataFileError(folder, None, "glossary directory not found")
+        for path in sorted(folder.glob("*.toml")):
+            chosen[path.name] = path
+    return list(chosen.values())
+
+
+def read_files(
+    paths: list[Path], platforms: tuple[str, ...] = ()
+) -> tuple[list[GlossaryFile], KoreanMorphology, list[Problem]]:
+    """Parse and validate files; problems are collected, not raised (TOML syntax errors included)."""
+    files: list[GlossaryFile] = []
+    morph = KoreanMorphology()
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            doc = load_toml_file(Path(path))
+        except DataFileError as exc:
+            problems.append(Problem(exc.path, exc.line, exc.column, exc.message, "syntax"))
+            continue
+        parsed, found = parse_document(doc, platforms)
+        problems.extend(found)
+        if isinstance(parsed, KoreanMorphology):
+            morph = morph.merged(parsed)
+        elif parsed is not None:
+            files.append(parsed)
+    return files, morph, problems
+
+
+def load_glossary_set(dirs: tuple[Path, ...], platforms: tuple[str, ...] = ()) -> GlossarySet:
+    """Load and compile every glossary in `dirs`; the first error is raised as DataFileError(path, line, msg)."""
+    files, morph, problems = read_files(glossary_paths(tuple(dirs)), tuple(platforms))
+    for problem in problems:
+        if problem.severity == "error":
+            raise DataFileError(problem.path, problem.line, problem.message, problem.column)
+    return GlossarySet(files, morph)

@@ -1,0 +1,98 @@
+"""Snapshots of every screen at 80x24 and 120x40, with the clock stopped at the demo's anchor.
+
+The stub linter keeps the pictures stable while the real rule families
+grow; operators, hosts and the queue directory name are fixed too.
+Update after a deliberate change with `--snapshot-update` and review
+snapshot_report.html.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import settle
+from .fakes import fixed_terms
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def _ready(pilot):
+    await settle(pilot)
+
+
+def _open(case_id: str, rows_down: int):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press(*["j"] * rows_down, "enter")
+        await settle(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_screen(snap_compare, make_app, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=_ready)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_case_screen_with_findings_marked(snap_compare, make_app, size):
+    # CP-240518-0003: '!' (TONE004) and 'delivery delay' (TERM001) underlined in the editor
+    assert snap_compare(make_app(), terminal_size=size, run_before=_open("CP-240518-0003", 8))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_glossary_screen(snap_compare, make_app, size):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        for ch in "deliv":
+            await pilot.press(ch)
+        await settle(pilot)
+
+    assert snap_compare(make_app(term_source=fixed_terms), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, make_app, size):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+def test_queue_screen_filtered_and_faceted(snap_compare, make_app):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("p", "p")  # coupang
+        await pilot.press("slash")
+        for ch in "return":
+            await pilot.press(ch)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+def test_queue_screen_no_color(snap_compare, make_app, monkeypatch):
+    """NO_COLOR: overdue rows stay marked (reverse), the cursor row too."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_ready)
+
+
+def test_case_screen_read_only_when_locked_by_another_desk(snap_compare, make_app, bob, queue_dir):
+    from replydesk.tui.queue.locks import Locks
+
+    Locks(queue_dir / ".locks", bob, lambda: __import__("replydesk.tui.queue.location", fromlist=["x"]).demo_anchor()).acquire(
+        "CP-240518-0003"
+    )
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_open("CP-240518-0003", 8))
+
+
+def test_mark_ready_confirmation_dialog(snap_compare, make_app):
+    async def run(pilot):
+        await _open("CP-240518-0003", 8)(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
