@@ -339,11 +339,12 @@ class _Checker:
         if body.isascii():  # the common English draft: no script work at all
             lowered = body.lower()
             min_chars = policy.min_detect_chars
+            english_ok = policy.accepts("en")
             for a, b in self.spans:
                 if b - a >= min_chars:
                     words = lowered[a:b].split()
                     hits = sum(map(_is_function_word, words))  # _is_english, inlined: the hot loop
-                    if hits < _MIN_FUNCTION_WORDS or hits < _MIN_FUNCTION_SHARE * len(words):
+                    if hits < _MIN_FUNCTION_WORDS or hits < _MIN_FUNCTION_SHARE * len(words) or not english_ok:
                         self._latin_sentence(a, b)
             return self.out
         analysed: set[int] = set()
