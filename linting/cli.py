@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     lint.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    lint.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large batches (default: one per core)")
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule: code, category, severity, summary.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -179,16 +180,103 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_JOB = None
+
+
+def _run_job(name: str):
+    return _JOB(name)
+
+
+def _lint_parallel(job: "_LintJob", files: list[str], jobs: int) -> list:
+    """Lint in forked workers that inherit the compiled linter; results come back in order."""
+    import multiprocessing
+
+    global _JOB
+    _JOB = job
+    ctx = multiprocessing.get_context("fork")
+    chunk = max(8, len(files) // (jobs * 8))
+    with ctx.Pool(jobs) as pool:
+        return list(pool.imap(_run_job, files, chunksize=chunk))
+
+
+class _LintJob:
+    """Lints one path (or stdin) into a FileReport; picklable results, shared by serial and parallel runs."""
+
+    def __init__(self, linter, case_ctx, flags, fix: bool, unsafe: bool):
+        self.linter = linter
+        self.case_ctx = case_ctx
+        self.flags = flags
+        self.fix = fix
+        self.unsafe = unsafe
+
+    def __call__(self, name: str):
+        from .context import ContextError
+        from .document import DraftError, parse_draft
+        from .fixer import apply_fixes
+        from .reporters import FileReport
+        from .tomldata import DataFileError, read_text_file
+
+        linter = self.linter
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return FileReport("-", error=f"not valid UTF-8 (byte offset {exc.start})")
+            path = None
+        else:
+            path = Path(name)
+            try:
+                text = read_text_file(path)
+            except DataFileError as exc:
+                return FileReport(name, error=exc.message, error_line=exc.line)
+        ctx_override = self.case_ctx
+        if ctx_override is None and path is not None:
+            case_path = case_file_for(path)
+            if case_path is not None:
+                try:
+                    ctx_override = load_case_context(case_path)
+                except DataFileError as exc:
+                    return FileReport(name, error=str(exc))
+        try:
+            draft = parse_draft(text)
+        except DraftError as exc:
+            return FileReport(name, error=exc.message, error_line=exc.line)
+        try:
+            ctx = linter.context_for(draft, ctx_override, **self.flags)
+        except ContextError as exc:
+            line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if draft.front_matter else None
+            return FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line)
+        findings = linter.lint(draft, ctx)
+        fixed = 0
+        if self.fix and path is not None and any(f.fix for f in findings):
+            new_text, fixed = apply_fixes(draft.text, findings, unsafe=self.unsafe)
+            if fixed:
+                try:
+                    _write_atomic(path, new_text)
+                except OSError as exc:
+                    return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
+                draft = parse_draft(new_text)
+                findings = linter.lint(draft, ctx)
+        return FileReport(name, draft=draft, findings=findings, fixed=fixed)
+
+
 def run_lint(args) -> int:
     from .config import load_config
-    from .context import ContextError
-    from .document import DraftError, parse_draft
     from .engine import Linter
-    from .fixer import apply_fixes
     from .loading import load_resources
     from .reporters import FileReport, render
     from .settings import Settings
-    from .tomldata import DataFileError, read_text_file
+    from .tomldata import DataFileError
 
     try:
         config = load_config(args.config) if args.config else load_config()
@@ -224,56 +312,13 @@ def run_lint(args) -> int:
     files, missing = _collect(args.paths)
     if args.fix and "-" in files:
         raise UsageError("--fix cannot rewrite stdin; lint a file instead")
+    job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes)
     reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
-    for name in files:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                reports.append(FileReport("-", error=f"not valid UTF-8 (byte offset {exc.start})"))
-                continue
-            path = None
-        else:
-            path = Path(name)
-            try:
-                text = read_text_file(path)
-            except DataFileError as exc:
-                reports.append(FileReport(name, error=exc.message, error_line=exc.line))
-                continue
-        ctx_override = case_ctx
-        if ctx_override is None and path is not None:
-            case_path = case_file_for(path)
-            if case_path is not None:
-                try:
-                    ctx_override = load_case_context(case_path)
-                except DataFileError as exc:
-                    reports.append(FileReport(name, error=str(exc)))
-                    continue
-        try:
-            draft = parse_draft(text)
-            ctx = linter.context_for(draft, ctx_override, **flags)
-        except DraftError as exc:
-            reports.append(FileReport(name, error=exc.message, error_line=exc.line))
-            continue
-        except ContextError as exc:
-            line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if "draft" in locals() and draft.front_matter else None
-            reports.append(FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line))
-            continue
-        findings = linter.lint(draft, ctx)
-        fixed = 0
-        if args.fix and path is not None and any(f.fix for f in findings):
-            new_text, fixed = apply_fixes(draft.text, findings, unsafe=args.unsafe_fixes)
-            if fixed:
-                try:
-                    _write_atomic(path, new_text)
-                except OSError as exc:
-                    reports.append(FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}"))
-                    continue
-                draft = parse_draft(new_text)
-                findings = linter.lint(draft, ctx)
-        reports.append(FileReport(name, draft=draft, findings=findings, fixed=fixed))
-        del draft
+    jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and "-" not in files and _can_fork():
+        reports.extend(_lint_parallel(job, files, jobs))
+    else:
+        reports.extend(job(name) for name in files)
 
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

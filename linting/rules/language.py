@@ -175,10 +175,11 @@ _TOKEN_STRIP = "\"'“”‘’()[]{}<>.,;:!?…*"
 def _is_english(words: list[str]) -> bool:
     """Cheap English evidence: at least 2 English function words, at least 15 % of the words.
 
-    Almost every English sentence passes (93 % of the Leipzig English
-    sentences as they stand, the rest after IDs and names are dropped or
-    by langdetect); a sentence in another Latin-script language rarely
-    has two of these words.
+    Of the 935 Leipzig English sentences of 40+ characters, 809 pass as
+    they stand and 21 more once IDs and names are dropped; 56 have too
+    little prose to judge and 49 go to langdetect, which calls none of
+    them non-English with `DETECT_CONFIDENCE`. A sentence in another
+    Latin-script language rarely has two of these words.
     """
     hits = sum(map(_is_function_word, words))
     return hits >= _MIN_FUNCTION_WORDS and hits >= _MIN_FUNCTION_SHARE * len(words)
@@ -337,7 +338,7 @@ class _Checker:
     def run(self) -> list[Finding]:
         body, policy = self.body, self.policy
         if body.isascii():  # the common English draft: no script work at all
-            lowered = body.lower()
+            lowered = self.inp.lower  # shared with the other families
             min_chars = policy.min_detect_chars
             english_ok = policy.accepts("en")
             for a, b in self.spans:

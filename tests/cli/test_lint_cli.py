@@ -139,6 +139,16 @@ def test_queue_draft_takes_context_from_its_case_file(run, tmp_path):
     assert "ID001" in out and "22000009546234" in out
 
 
+def test_parallel_batch_gives_exactly_the_serial_output(run, tmp_path):
+    folder = tmp_path / "many"
+    for i in range(210):
+        write(folder, f"d{i:03d}.txt", BAD if i % 3 else CLEAN)
+    _, serial, _ = run("lint", "-j", "1", "--format", "json", str(folder))
+    _, parallel, _ = run("lint", "-j", "2", "--format", "json", str(folder))
+    assert json.loads(serial) == json.loads(parallel)
+    assert len(json.loads(parallel)) == 210
+
+
 def test_select_and_ignore_filter_rules(run, tmp_path):
     p = write(tmp_path, "bad.txt", BAD)
     _, out, _ = run("lint", "--format", "json", "--select", "TIME", str(p))
