@@ -13,7 +13,7 @@ How it decides, cheapest first:
    language. Korean sentences may carry Hanja (변수(變數), 美), which is
    Korean, not Chinese: see `scripts.is_hanja`.
 2. A Latin-script sentence is English when it has enough English
-   function words (the, and, to, we ...), which almost every English
+   function words (the, and, of, we ...), which almost every English
    sentence has.
 3. Only the rest - a Latin sentence of at least `min_detect_chars`
    letters of running prose with too few English function words - goes
@@ -257,8 +257,24 @@ def detect_language(text: str) -> tuple[str, float]:
     return best[0].lang, best[0].prob
 
 
-@lru_cache(maxsize=4096)
 def latin_language(sentence: str, min_detect_chars: int) -> str | None:
+    """The language of a Latin-script sentence, or None when it cannot be judged (see `_latin_language`).
+
+    Cached per sentence up to `_MAX_CACHED_CHARS`, so the cache stays small
+    even when a pasted megabyte has no full stop in it.
+    """
+    if len(sentence) > _MAX_CACHED_CHARS:
+        return _latin_language.__wrapped__(sentence, min_detect_chars)
+    return _latin_language(sentence, min_detect_chars)
+
+
+latin_language.cache_clear = lambda: _latin_language.cache_clear()  # type: ignore[attr-defined]
+_MAX_CACHED_CHARS = 2000
+_MAX_DETECT_WORDS = 200  # langdetect samples the text anyway; this bounds the cache keys
+
+
+@lru_cache(maxsize=4096)
+def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
     """The language of a Latin-script sentence, or None when it cannot be judged.
 
     English function words decide first; the rest goes to langdetect,
@@ -268,7 +284,7 @@ def latin_language(sentence: str, min_detect_chars: int) -> str | None:
     """
     if _is_english(sentence.lower().split()):
         return "en"
-    words = prose_words(sentence)
+    words = prose_words(sentence)[:_MAX_DETECT_WORDS]
     if sum(map(len, words)) < min_detect_chars:
         return None  # too little running prose to judge (IDs, names, product terms)
     if _is_english(words):
@@ -349,11 +365,13 @@ class _Checker:
                         self._latin_sentence(a, b)
             return self.out
         analysed: set[int] = set()
-        for m in policy.interest_re.finditer(body):
+        search_interest = policy.interest_re.search
+        m = search_interest(body)
+        while m is not None:  # one search per sentence that needs script analysis
             i = self._sentence_at(m.start())
-            if i is not None and i not in analysed:
-                analysed.add(i)
-                self._analyse(i)
+            analysed.add(i)
+            self._analyse(i)
+            m = search_interest(body, self.spans[i][1])
         search_non_latin = _NON_LATIN_LETTER_RE.search
         for i, (a, b) in enumerate(self.spans):
             if i not in analysed and b - a >= policy.min_detect_chars and search_non_latin(body, a, b) is None:
@@ -362,11 +380,9 @@ class _Checker:
             self._punctuation()
         return self.out
 
-    def _sentence_at(self, pos: int) -> int | None:
-        i = bisect.bisect_right(self.starts, pos) - 1
-        if i >= 0 and pos < self.spans[i][1]:
-            return i
-        return None
+    def _sentence_at(self, pos: int) -> int:
+        """The sentence holding body offset `pos` (sentence bounds cover the whole body)."""
+        return bisect.bisect_right(self.starts, pos) - 1
 
     def _dominant(self, i: int) -> str | None:
         try:
@@ -489,11 +505,8 @@ class _Checker:
         body, inp, claimed = self.body, self.inp, self.claimed
         for m in _FULLWIDTH_RE.finditer(body):
             p = m.start()
-            if any(s <= p < e for s, e in claimed):
-                continue
-            i = self._sentence_at(p)
-            dom = self._dominant(i) if i is not None else None
-            if dom in _FOREIGN_SCRIPTS:
+            dom = self._dominant(self._sentence_at(p))
+            if dom in _FOREIGN_SCRIPTS or any(s <= p < e for s, e in claimed):
                 continue
             char = m.group()
             ascii_, korean_ok = FULLWIDTH_PUNCTUATION[char]
