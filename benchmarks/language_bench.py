@@ -90,7 +90,7 @@ def main() -> None:
         warm = _per_call(_check(resources, rules, text)) - base
 
         def cold(text=text):
-            language.latin_language.cache_clear()
+            language.clear_caches()
             language.check(_input(resources, rules, text))
 
         cold_time = _per_call(cold) - base

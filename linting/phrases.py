@@ -75,14 +75,16 @@ def script_of(phrase: str) -> str:
 
 
 def boundary_ok(text: str, start: int, end: int, script: str) -> bool:
-    """Whole words for Latin; no Hangul before a Korean phrase (particles may follow); none for Chinese."""
+    """Whole words for Latin (ASCII neighbours), no Hangul before a Korean phrase
+    (particles may follow); none for Chinese."""
     if script == "latin":
+        # Latin words end at anything but an ASCII letter or digit: a Korean
+        # particle may follow directly ("KST에", "SKU는").
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        first, last = text[start], text[end - 1]
-        if first.isalnum() and before.isalnum():
+        if text[start].isalnum() and before.isascii() and before.isalnum():
             return False
-        if last.isalnum() and after.isalnum():
+        if text[end - 1].isalnum() and after.isascii() and after.isalnum():
             return False
         return True
     if script == "ko":

@@ -11,7 +11,7 @@ Public API:
 - `script_runs(text, start, end)` / `count_scripts(text, start, end)` -> `ScriptCounts`.
 - `sentence_bounds(text)` / `sentence_spans(text)`: sentences (ASCII and CJK terminators,
   line breaks), untrimmed or trimmed; `trim(text, start, end)`.
-- `han_chunks(text, start, end)`: Han runs with the Chinese punctuation glued to them.
+- `han_chunks(text, start, end)` (`HAN_CHUNK_RE`): Han runs with the Chinese punctuation glued to them.
 - `is_hanja(text, start, end, max_run)`, `is_hanja_gloss(text, start, end)`: whether a Han
   run inside Korean reads as Hanja.
 - `other_script_name(char)`: "Cyrillic", "Thai", ... for letters of other scripts.
@@ -88,36 +88,32 @@ def script_runs(text: str, start: int = 0, end: int | None = None) -> Iterator[R
         yield Run(m.lastgroup, m.start(), m.end())
 
 
+# Scripts are compared in syllables: a Hangul block, a Han character and a
+# kana are each about one; an English syllable takes about three letters.
+LATIN_LETTERS_PER_SYLLABLE = 3
+
+
 @dataclass(slots=True)
 class ScriptCounts:
-    """Letters per script in a stretch of text; `latin_words` counts Latin runs."""
+    """Letters per script in a stretch of text."""
 
     hangul: int = 0
     han: int = 0
     kana: int = 0
     latin: int = 0
-    latin_words: int = 0
     other: int = 0
 
-    def syllables(self, script: str) -> float:
-        """Weight of a script in syllables, so that scripts compare fairly.
-
-        A Hangul block, a Han character and a kana are each about one
-        syllable; an English syllable takes about three Latin letters.
-        """
-        if script == LATIN:
-            return self.latin / 3
-        return getattr(self, script)
-
     def dominant(self) -> str | None:
-        """The script that carries most of the text (None when there are no letters).
+        """The script that carries most of the text, in syllables (None when there are no letters).
 
         Japanese mixes Kana with Han, so Kana dominates when Kana plus Han
         outweigh every other script; otherwise the heaviest script wins,
         and Han wins only when it is strictly heavier (a tie is read as
-        Chinese mixed into the other language).
+        Chinese mixed into the other language). So "배송완료 되었습니다
+        我们已经发货了" is Korean (9 against 7) and "Please check
+        订单已经发货了" Chinese (11/3 against 7).
         """
-        hangul, latin, other = self.hangul, self.latin / 3, self.other
+        hangul, latin, other = self.hangul, self.latin / LATIN_LETTERS_PER_SYLLABLE, self.other
         rest = max(hangul, latin, other)
         if self.kana and self.kana + self.han >= rest:
             return KANA
@@ -131,15 +127,11 @@ class ScriptCounts:
 
 
 def count_scripts(text: str, start: int = 0, end: int | None = None) -> ScriptCounts:
+    """Letters of each script in text[start:end], in one regex pass."""
     counts = ScriptCounts()
     for m in _RUN_RE.finditer(text, start, len(text) if end is None else end):
         script = m.lastgroup
-        n = m.end() - m.start()
-        if script == LATIN:
-            counts.latin += n
-            counts.latin_words += 1
-        else:
-            setattr(counts, script, getattr(counts, script) + n)
+        setattr(counts, script, getattr(counts, script) + m.end() - m.start())
     return counts
 
 
@@ -207,7 +199,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 CHINESE_PUNCTUATION = "，。、！？：；（）【】《》「」『』…—·・"
 _OPEN = "（【《「『“"
 _CLOSE = "，。、！？：；）】》」』…”"
-_HAN_CHUNK_RE = re.compile(
+HAN_CHUNK_RE = re.compile(
     f"[{_OPEN}]*[{HAN_CHARS}]+"
     f"(?:[\\s\\d{CHINESE_PUNCTUATION}]*[{HAN_CHARS}]+)*"
     f"[{_CLOSE}]*"
@@ -217,7 +209,7 @@ _HAN_CHUNK_RE = re.compile(
 def han_chunks(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Spans of Han text in text[start:end], each with the Chinese punctuation,
     digits and spaces that join its characters and the punctuation glued to its ends."""
-    for m in _HAN_CHUNK_RE.finditer(text, start, len(text) if end is None else end):
+    for m in HAN_CHUNK_RE.finditer(text, start, len(text) if end is None else end):
         yield m.start(), m.end()
 
 

@@ -40,7 +40,7 @@ def default_linter_factory(store: QueueStore):
 
 
 class ReplydeskApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (tests, benchmarks) live elsewhere
     TITLE = "replydesk"
 
     BINDINGS = [
@@ -100,10 +100,15 @@ class ReplydeskApp(App):
 
     def on_ready(self) -> None:
         # After the first frame: the queue is on screen before any heavy import starts.
+        self.save_index()
         if self.linter_factory is not None:
             self.load_linter()
         else:
             self.linter_status = "Linting is off."
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def save_index(self) -> None:
+        self.store.save_index()
 
     @work(thread=True, exclusive=True, group="linter", exit_on_error=False)
     def load_linter(self) -> None:

@@ -110,7 +110,7 @@ def _duplicates(gs: GlossarySet) -> list[Problem]:
         if entry.use == "templates":
             continue
         for avoid in entry.avoid:
-            key = (avoid.lang, avoid.form if avoid.pattern else normalize_form(avoid.form))
+            key = (avoid.lang, avoid.form if avoid.pattern else normalize_form(avoid.form, entry.case_sensitive))
             for other, other_keys in avoided.get(key, ()):
                 if other is not entry and _overlap(entry, other):
                     out.append(_problem(entry, avoid.keys,
@@ -121,7 +121,7 @@ def _duplicates(gs: GlossarySet) -> list[Problem]:
         if entry.use != "terms":
             continue
         for lang, form in entry.all_preferred():
-            key = (lang, normalize_form(form))
+            key = (lang, normalize_form(form, entry.case_sensitive))
             for other in preferred.get(key, ()):
                 if other is not entry and _overlap(entry, other):
                     out.append(_problem(entry, entry.keys + (lang,),

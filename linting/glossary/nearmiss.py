@@ -74,7 +74,7 @@ class NearMissIndex:
         return bool(self._by_key)
 
     def candidates(self, token: str) -> list[tuple[int, NearTarget]]:
-        """Glossary words within the allowed distance of `token`, closest first."""
+        """Glossary words within the allowed distance of `token`: closest first, then longest form first."""
         limit = allowed_distance(len(token))
         out = []
         first = token[0]
@@ -83,5 +83,5 @@ class NearMissIndex:
                 d = OSA.distance(token, target.word, score_cutoff=limit)
                 if 0 < d <= limit:
                     out.append((d, target))
-        out.sort(key=lambda dt: dt[0])
+        out.sort(key=lambda dt: (dt[0], -len(dt[1].form_tokens)))
         return out

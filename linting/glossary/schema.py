@@ -192,10 +192,11 @@ def _parse_entry(col: _Collector, gfile: GlossaryFile, index: int, table: dict, 
             col.add(keys, f"word-list entry '{entry_id}' needs a message for the operator (entry or [glossary] message)", entry=qid)
         if not entry.rule:
             col.add(keys, f"word-list entry '{entry_id}' needs a rule code (entry or [glossary] rule)", entry=qid)
-    preferred_keys = {normalize_form(f): lang for lang, f in entry.all_preferred()}
+    cs = entry.case_sensitive
+    preferred_keys = {normalize_form(f, cs): lang for lang, f in entry.all_preferred()}
     seen: dict[str, int] = {}
     for i, avoid in enumerate(entry.avoid):
-        norm = normalize_form(avoid.form)
+        norm = normalize_form(avoid.form, cs)
         if norm in preferred_keys and not avoid.pattern:
             col.add(avoid.keys, f"'{avoid.form}' is both preferred and avoided in entry '{entry_id}'", check="conflict", entry=qid)
         if norm in seen:

@@ -51,9 +51,10 @@ def normalize_gap(gap: str) -> str:
     return _WS.sub(" ", gap).replace("\u2019", "'").replace("\u2018", "'")
 
 
-def normalize_form(form: str) -> str:
+def normalize_form(form: str, case_sensitive: bool = False) -> str:
     """The comparison key of a form (duplicates, conflicts, look-ups)."""
-    return _WS.sub(" ", form.strip()).replace("\u2019", "'").lower()
+    key = _WS.sub(" ", form.strip()).replace("\u2019", "'")
+    return key if case_sensitive else key.lower()
 
 
 def lower_same_length(text: str) -> str:

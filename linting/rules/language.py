@@ -257,24 +257,11 @@ def detect_language(text: str) -> tuple[str, float]:
     return best[0].lang, best[0].prob
 
 
+_MAX_CACHED_CHARS = 2000  # longer "sentences" (a pasted page without full stops) are not cached
+_MAX_DETECT_WORDS = 200  # langdetect samples its input anyway; this bounds its cache keys
+
+
 def latin_language(sentence: str, min_detect_chars: int) -> str | None:
-    """The language of a Latin-script sentence, or None when it cannot be judged (see `_latin_language`).
-
-    Cached per sentence up to `_MAX_CACHED_CHARS`, so the cache stays small
-    even when a pasted megabyte has no full stop in it.
-    """
-    if len(sentence) > _MAX_CACHED_CHARS:
-        return _latin_language.__wrapped__(sentence, min_detect_chars)
-    return _latin_language(sentence, min_detect_chars)
-
-
-latin_language.cache_clear = lambda: _latin_language.cache_clear()  # type: ignore[attr-defined]
-_MAX_CACHED_CHARS = 2000
-_MAX_DETECT_WORDS = 200  # langdetect samples the text anyway; this bounds the cache keys
-
-
-@lru_cache(maxsize=4096)
-def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
     """The language of a Latin-script sentence, or None when it cannot be judged.
 
     English function words decide first; the rest goes to langdetect,
@@ -282,6 +269,19 @@ def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
     `prose_words`) and only when it is sure (`DETECT_CONFIDENCE`).
     Cached per sentence: the TUI re-lints the same sentences on every edit.
     """
+    if len(sentence) > _MAX_CACHED_CHARS:
+        return _latin_language.__wrapped__(sentence, min_detect_chars)
+    return _latin_language(sentence, min_detect_chars)
+
+
+def clear_caches() -> None:
+    """Forget every cached verdict (for tests and cold-cache benchmarks)."""
+    _latin_language.cache_clear()
+    detect_language.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
     if _is_english(sentence.lower().split()):
         return "en"
     words = prose_words(sentence)[:_MAX_DETECT_WORDS]
@@ -421,13 +421,14 @@ class _Checker:
         if dom == scripts.KANA:
             self.claimed.append((a, b))
             if not policy.accepts("ja"):
-                self._not_allowed(a, b, "Japanese")
+                self._not_allowed(*self._foreign_part(a, b, _JAPANESE_CHUNK_RE), "Japanese")
             return
         if dom == scripts.HAN:
             self.claimed.append((a, b))
             if not policy.accepts("zh"):
+                start, end = self._foreign_part(a, b, _HAN_CHUNK_RE)
                 self._report(
-                    "LANG001", a, b,
+                    "LANG001", start, end,
                     f"sentence in Chinese; {self.inp.pack.title} reads {policy.allowed_names} only",
                     f"rewrite it in {policy.allowed_names}",
                 )
@@ -435,8 +436,8 @@ class _Checker:
         if dom == scripts.OTHER:
             self.claimed.append((a, b))
             if not policy.accepts("other"):
-                letter = scripts.OTHER_RE.search(body, a, b).group()[0]
-                self._not_allowed(a, b, f"{scripts.other_script_name(letter)}-script")
+                name = scripts.other_script_name(scripts.OTHER_RE.search(body, a, b).group()[0])
+                self._not_allowed(*self._foreign_part(a, b, scripts.OTHER_RE), f"{name}-script")
             return
         if dom == scripts.HANGUL and not policy.accepts("ko"):
             self._not_allowed(a, b, "Korean")
@@ -444,22 +445,43 @@ class _Checker:
         if dom == scripts.LATIN:
             self._latin_sentence(a, b)
 
+    def _foreign_part(self, a: int, b: int, pattern: re.Pattern) -> tuple[int, int]:
+        """The part of a foreign-language sentence to flag: from the clause of its first
+        foreign run to the clause of its last, so that a lead-in clause such as
+        "Facts: Order 22000011223344 was shipped," stays out of a Chinese sentence's span."""
+        body = self.body
+        first = last = None
+        for m in pattern.finditer(body, a, b):
+            if first is None:
+                first = m
+            last = m
+        if first is None:
+            return a, b
+        start = a
+        for d in _CLAUSE_END_RE.finditer(body, a, first.start()):
+            start = d.end()
+        end = last.end()
+        if body[end - 1] not in _CLAUSE_ENDS:
+            d = _CLAUSE_END_RE.search(body, end, b)
+            end = d.end() if d is not None else b
+        return start, end
+
     def _embedded(self, a: int, b: int, dom: str | None) -> None:
         """Foreign runs inside an English or Korean sentence."""
         body, policy = self.body, self.policy
-        japanese: list[tuple[int, int]] = []
+        japanese: list[int] = []  # starts and ends, alternating and sorted
         if scripts.KANA_RE.search(body, a, b) is not None:
             for m in _JAPANESE_CHUNK_RE.finditer(body, a, b):
                 if scripts.KANA_RE.search(body, m.start(), m.end()) is None:
                     continue  # Han only: judged as Chinese below
-                japanese.append((m.start(), m.end()))
+                japanese += (m.start(), m.end())
                 self.claimed.append((m.start(), m.end()))
                 if not policy.accepts("ja"):
                     self._not_allowed(m.start(), m.end(), "Japanese")
         korean = dom == scripts.HANGUL
         for s, e in scripts.han_chunks(body, a, b):
-            if any(js <= s < je for js, je in japanese):
-                continue
+            if bisect.bisect_right(japanese, s) % 2:
+                continue  # inside a Japanese stretch
             if korean and self._hanja_chunk(s, e):
                 continue
             self.claimed.append((s, e))
@@ -502,12 +524,17 @@ class _Checker:
     # -- punctuation
 
     def _punctuation(self) -> None:
-        body, inp, claimed = self.body, self.inp, self.claimed
+        body, inp = self.body, self.inp
+        claimed = sorted(self.claimed)  # disjoint spans
+        claimed_starts = [s for s, _ in claimed]
         for m in _FULLWIDTH_RE.finditer(body):
             p = m.start()
             dom = self._dominant(self._sentence_at(p))
-            if dom in _FOREIGN_SCRIPTS or any(s <= p < e for s, e in claimed):
+            if dom in _FOREIGN_SCRIPTS:
                 continue
+            k = bisect.bisect_right(claimed_starts, p) - 1
+            if k >= 0 and p < claimed[k][1]:
+                continue  # part of a Chinese or Japanese stretch
             char = m.group()
             ascii_, korean_ok = FULLWIDTH_PUNCTUATION[char]
             if korean_ok and dom == scripts.HANGUL:
@@ -525,6 +552,10 @@ class _Checker:
 
 
 _SCRIPT_LANGUAGES = frozenset({"en", "ko", "zh", "ja"})
+# Clause boundaries inside a sentence (see `_Checker._foreign_part`).
+_CLAUSE_ENDS = ",;:，；：、"
+_CLAUSE_END_RE = re.compile(f"[{_CLAUSE_ENDS}]")
+_HAN_CHUNK_RE = scripts.HAN_CHUNK_RE
 _FOREIGN_SCRIPTS = frozenset({scripts.HAN, scripts.KANA, scripts.OTHER})
 # Han and Kana together (with ー): one Japanese stretch inside a sentence.
 _JAPANESE_CHUNK_RE = re.compile(f"[{scripts.HAN_CHARS}{scripts.KANA_CHARS}\u30fc]+")

@@ -10,17 +10,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 
 import pytest
 
 from replydesk.linting import scripts
+from replydesk.linting.context import CaseContext
+from replydesk.linting.document import parse_draft
 from replydesk.linting.engine import Linter
 from replydesk.linting.fixer import apply_fixes
 from replydesk.linting.loading import load_resources
 from replydesk.linting.packs import LanguagePolicy
+from replydesk.linting.registry import all_rules
 from replydesk.linting.resources import Resources
 from replydesk.linting.rules import language
+from replydesk.linting.rules.base import RuleInput
 from replydesk.linting.settings import Settings
 
 
@@ -72,6 +77,26 @@ def test_each_chinese_sentence_is_its_own_span_without_surrounding_space_or_bull
 def test_chinese_sentence_with_english_terms_is_one_chinese_sentence(lint):
     text = "我们已经在2024-05-12通过CJ Logistics发货，tracking number是340010913442。"
     assert spans(lint, text) == [("LANG001", text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (
+            "Facts: Order 22000011223344 was shipped on 2024-05-19 16:40 KST, 我们已经发货了，请不要取消订单。",
+            "我们已经发货了，请不要取消订单。",
+        ),
+        ("Commitment: 以后我们会提前发货。", "以后我们会提前发货。"),
+        ("我们已经发货了，please check", "我们已经发货了，"),
+        ("배송 상태: 我们已经发货了，请不要取消订单。", "我们已经发货了，请不要取消订单。"),
+    ],
+)
+def test_lead_in_and_trailing_clauses_without_chinese_stay_out_of_the_span(lint, text, flagged):
+    assert spans(lint, text) == [("LANG001", flagged)]
+
+
+def test_japanese_sentence_span_starts_at_its_first_japanese_clause(lint):
+    assert spans(lint, "Status: ご注文の商品は発送済みです。") == [("LANG003", "ご注文の商品は発送済みです。")]
 
 
 def test_chinese_sentence_gets_no_punctuation_warnings(lint):
@@ -246,7 +271,7 @@ def test_terse_english_ids_and_product_titles_are_not_flagged(lint, text):
 
 
 def test_ids_file_names_and_product_titles_never_reach_langdetect(monkeypatch, lint):
-    language.latin_language.cache_clear()
+    language.clear_caches()
     monkeypatch.setattr(language, "detect_language", _langdetect_must_not_run)
     text = "Evidence_ProofOfDelivery_20240520_22000009546234.pdf SKU-AB-123 Samsung Galaxy Buds Pro B0C1234XYZ"
     assert spans(lint, text) == []
@@ -375,7 +400,7 @@ TYPICAL_KOREAN = (
 
 
 def test_typical_english_and_korean_drafts_never_call_langdetect(monkeypatch, lint):
-    language.latin_language.cache_clear()
+    language.clear_caches()
     monkeypatch.setattr(language, "detect_language", _langdetect_must_not_run)
     assert spans(lint, TYPICAL_ENGLISH) == []
     assert spans(lint, TYPICAL_KOREAN) == []
@@ -441,3 +466,34 @@ def test_is_hanja(text, run, expected):
 def test_other_script_names():
     assert scripts.other_script_name("Ж") == "Cyrillic"
     assert scripts.other_script_name("ก") == "Thai"
+
+
+# --- robustness ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们已经发货了请查看附件" * 20000,  # no full stop anywhere
+        "我们已经发货了，请查看附件。" * 15000,
+        "hemos enviado el pedido y el cliente confirmó " * 5000,
+        "노무현(盧武鉉) 대통령은 美 간호사 全大 배송완료 되었습니다. " * 5000,
+        "The status says 発送済み in the tracker " * 6000,  # one long mixed sentence
+        "Delivered 已签收，ok （see）" * 8000,
+    ],
+    ids=["zh-unbroken", "zh-sentences", "es-unbroken", "ko-hanja", "ja-in-en", "zh-and-fullwidth-in-en"],
+)
+def test_huge_drafts_are_checked_in_linear_time(text):
+    resources = load_resources()
+    pack = resources.packs["coupang"]
+    inp = RuleInput(parse_draft(text), CaseContext(platform="coupang"), pack, pack.kind("general"), resources, all_rules())
+    start = time.perf_counter()
+    language.check(inp)
+    assert time.perf_counter() - start < 3.0  # about 0.1 s each; quadratic work would take minutes
+
+
+def test_spans_count_from_the_file_start_when_there_is_front_matter(linter):
+    text = '+++\nplatform = "coupang"\nkind = "general"\n+++\nWe shipped the item 已签收 on 2024-05-12.\n'
+    result = linter.lint_text(text)
+    (finding,) = [f for f in result.findings if f.category == "language"]
+    assert text[finding.start : finding.end] == "已签收"
+    assert result.draft.position(finding.start, finding.end).line == 5

@@ -19,8 +19,9 @@ from .fakes import stub_linter_factory
 
 
 @pytest.fixture(autouse=True)
-def _plain_terminal(monkeypatch):
-    """Snapshots and flows must not depend on the developer's terminal settings."""
+def _plain_terminal(monkeypatch, tmp_path_factory):
+    """Snapshots and flows depend neither on the developer's terminal nor on their caches."""
+    monkeypatch.setenv("REPLYDESK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_COLOR_SYSTEM", "REPLYDESK_QUEUE", "REPLYDESK_OPERATOR"):
         monkeypatch.delenv(name, raising=False)
 

@@ -342,3 +342,44 @@ def test_install_demo_never_overwrites_an_operators_case(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     assert install_demo(tmp_path, shift=False) == 0
     assert json.loads(path.read_text(encoding="utf-8"))["status"] == "sent"
+
+
+# --- the per-user case index ---------------------------------------------------------------------
+
+
+def test_index_serves_unchanged_files_and_rereads_edited_ones(tmp_path):
+    (tmp_path / "q" / "cases").mkdir(parents=True)
+    path = tmp_path / "q" / "cases" / "CP-1.json"
+    path.write_text(json.dumps(case(subject="first")), encoding="utf-8")
+    index = tmp_path / "index.json"
+    store = QueueStore(tmp_path / "q", index_path=index)
+    assert [c.subject for c in store.load().cases] == ["first"]
+    store.save_index()
+    assert json.loads(index.read_text(encoding="utf-8"))["cases"]["CP-1.json"][2]["subject"] == "first"
+
+    # a second desk reads from the index: prove it by planting a different subject in it
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["cases"]["CP-1.json"][2]["subject"] = "from the index"
+    index.write_text(json.dumps(data), encoding="utf-8")
+    assert [c.subject for c in QueueStore(tmp_path / "q", index_path=index).load().cases] == ["from the index"]
+
+    # an edit (new mtime/size) is read from the file again
+    path.write_text(json.dumps(case(subject="edited by another tool")), encoding="utf-8")
+    assert [c.subject for c in QueueStore(tmp_path / "q", index_path=index).load().cases] == ["edited by another tool"]
+
+
+def test_index_forgets_deleted_files_and_survives_corruption(tmp_path):
+    (tmp_path / "q" / "cases").mkdir(parents=True)
+    for i in (1, 2):
+        (tmp_path / "q" / "cases" / f"CP-{i}.json").write_text(json.dumps(case(id=f"CP-{i}")), encoding="utf-8")
+    index = tmp_path / "index.json"
+    store = QueueStore(tmp_path / "q", index_path=index)
+    store.load()
+    store.save_index()
+    (tmp_path / "q" / "cases" / "CP-2.json").unlink()
+    store2 = QueueStore(tmp_path / "q", index_path=index)
+    assert [c.id for c in store2.load().cases] == ["CP-1"]
+    store2.save_index()
+    assert list(json.loads(index.read_text(encoding="utf-8"))["cases"]) == ["CP-1.json"]
+    index.write_text("{garbage", encoding="utf-8")
+    assert [c.id for c in QueueStore(tmp_path / "q", index_path=index).load().cases] == ["CP-1"]

@@ -137,8 +137,14 @@ def case_from_mapping(
     *,
     path: Path | None = None,
     text: str | None = None,
+    thorough: bool = True,
 ) -> Case:
-    """Validate one case mapping; the deadline comes from the pack window when the file has none."""
+    """Validate one case mapping; the deadline comes from the pack window when the file has none.
+
+    `thorough=False` (the queue's bulk load) skips the linter-field and
+    history checks, which are most of the cost; they run when the case is
+    opened, imported or rewritten.
+    """
 
     def fail(key: str | None, message: str) -> CaseFileError:
         return CaseFileError(path, key_line(text, key) if key else None, message)
@@ -183,16 +189,17 @@ def case_from_mapping(
     priority = data.get("priority") or pack.kind(kind).priority
     if priority not in PRIORITIES:
         raise fail("priority", f"priority must be one of {', '.join(PRIORITIES)}, got {priority!r}")
-    try:
-        context_from_mapping({k: v for k, v in data.items() if k not in ("received_at", "deadline")}, strict=False)
-    except ContextError as exc:
-        raise fail(exc.key.split("[")[0], str(exc)) from None
-    for i, message in enumerate(data.get("history") or []):
-        if isinstance(message, dict) and message.get("when") is not None:
-            try:
-                parse_time(message["when"], f"history[{i + 1}].when")
-            except ValueError as exc:
-                raise fail("history", str(exc)) from None
+    if thorough:
+        try:
+            context_from_mapping({k: v for k, v in data.items() if k not in ("received_at", "deadline")}, strict=False)
+        except ContextError as exc:
+            raise fail(exc.key.split("[")[0], str(exc)) from None
+        for i, message in enumerate(data.get("history") or []):
+            if isinstance(message, dict) and message.get("when") is not None:
+                try:
+                    parse_time(message["when"], f"history[{i + 1}].when")
+                except ValueError as exc:
+                    raise fail("history", str(exc)) from None
     raw = dict(data)
     raw["platform"], raw["kind"] = platform, kind
     case = Case(
@@ -215,14 +222,21 @@ def case_from_mapping(
 def search_text(case: Case) -> str:
     """What `/` matches against: everything an operator might remember about a case."""
     parts = [case.id, case.platform, case.kind, case.status, case.subject]
-    parts += case.order_ids + case.claim_ids + case.case_ids + case.asins
+    raw = case.raw
+    for key in ("order_ids", "claim_ids", "case_ids", "asins"):
+        value = raw.get(key)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        elif value:
+            parts.append(str(value))
     return " ".join(parts).lower()
 
 
-def load_case(path: Path, packs: Mapping) -> Case:
+def load_case(path: Path, packs: Mapping, *, thorough: bool = True) -> Case:
     """Read and validate `cases/<id>.json`. Raises CaseFileError naming file and line."""
     try:
-        raw_bytes = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw_bytes = handle.read()
     except OSError as exc:
         raise CaseFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
     try:
@@ -234,7 +248,7 @@ def load_case(path: Path, packs: Mapping) -> Case:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
-    return case_from_mapping(data, packs, path=path, text=text)
+    return case_from_mapping(data, packs, path=path, text=text, thorough=thorough)
 
 
 def dump_case(data: Mapping) -> str:

@@ -21,7 +21,8 @@ from replydesk.linting.loading import load_packs
 from replydesk.linting.tomldata import DataFileError
 
 from .atomic import atomic_write_text
-from .cases import Case, CaseFileError, dump_case, load_case
+from .cases import Case, CaseFileError, case_from_mapping, dump_case, load_case
+from .index import CaseIndex, default_index_path
 
 CASES = "cases"
 DRAFTS = "drafts"
@@ -42,7 +43,15 @@ class LoadReport:
 class QueueStore:
     """The files of one queue. Cheap to construct; `load()` reads the cases."""
 
-    def __init__(self, root: Path, *, config: Config | None = None, packs: dict | None = None):
+    def __init__(
+        self,
+        root: Path,
+        *,
+        config: Config | None = None,
+        packs: dict | None = None,
+        index_path: Path | None | bool = True,
+    ):
+        """`index_path`: True = the per-user cache (index.py), a path, or False/None = no cache."""
         self.root = Path(root).expanduser().resolve()
         if not self.root.is_dir():
             raise QueueError(f"{self.root}: no such queue directory")
@@ -55,6 +64,10 @@ class QueueStore:
         self.drafts_dir = self.root / DRAFTS
         self.locks_dir = self.root / LOCKS
         self.recovery_dir = self.root / RECOVERY
+        if index_path is True:
+            index_path = default_index_path(self.root)
+        self._index = CaseIndex(index_path or None, self.root)
+        self._index_loaded = False
 
     # --- cases -------------------------------------------------------------
 
@@ -62,26 +75,52 @@ class QueueStore:
         return self.cases_dir / f"{case_id}.json"
 
     def load(self) -> LoadReport:
-        """Every readable case; unreadable ones are reported (file:line), not fatal."""
+        """Every readable case; unreadable ones are reported (file:line), not fatal.
+
+        Unchanged files come from the per-user index (same name, mtime and
+        size), so only new or edited files are opened and parsed.
+        """
         report = LoadReport()
         if not self.cases_dir.is_dir():
             return report
+        index = self._index
+        if not self._index_loaded:
+            index.load()
+            self._index_loaded = True
         with os.scandir(self.cases_dir) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".json") and not e.name.startswith("."))
-        for name in names:
+            items = sorted(
+                (e.name, e.stat()) for e in entries if e.name.endswith(".json") and not e.name.startswith(".")
+            )
+        folder = self.cases_dir
+        packs = self.packs
+        for name, stat in items:
+            path = folder / name
+            raw = index.get(name, stat.st_mtime_ns, stat.st_size)
+            if raw is not None:
+                try:
+                    report.cases.append(case_from_mapping(raw, packs, path=path, thorough=False))
+                    continue
+                except CaseFileError:
+                    pass  # packs changed since: read the file itself for a proper file:line error
             try:
-                report.cases.append(load_case(self.cases_dir / name, self.packs))
+                case = load_case(path, packs, thorough=False)
             except CaseFileError as exc:
                 report.errors.append(exc)
+                continue
+            report.cases.append(case)
+            index.put(name, stat.st_mtime_ns, stat.st_size, case.raw)
+        index.keep_only({name for name, _stat in items})
         return report
+
+    def save_index(self) -> None:
+        """Write the per-user case index if the last load changed it (call off the UI thread)."""
+        self._index.save()
 
     def reload_case(self, case_id: str) -> Case:
         return load_case(self.case_path(case_id), self.packs)
 
     def write_case(self, data: dict) -> Case:
         """Validate, then atomically replace the case file; returns the re-read case."""
-        from .cases import case_from_mapping
-
         path = self.case_path(data["id"])
         text = dump_case(data)
         case = case_from_mapping(data, self.packs, path=path, text=text)
