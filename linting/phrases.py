@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-HANGUL_RANGES = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
-_IS_HANGUL = re.compile(f"[{HANGUL_RANGES}]")
+from .scripts import HAN_CHARS, HANGUL_CHARS, KANA_CHARS
+
+_IS_HANGUL = re.compile(f"[{HANGUL_CHARS}]")
+_IS_CJK = re.compile(f"[{HAN_CHARS}{KANA_CHARS}]")
 _SPACE = object()
 
 
@@ -69,7 +71,7 @@ def script_of(phrase: str) -> str:
     """'ko' (Hangul present), 'zh' (Han or kana, no Hangul) or 'latin' — decides the boundary rule."""
     if _IS_HANGUL.search(phrase):
         return "ko"
-    if any("\u3040" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in phrase):
+    if _IS_CJK.search(phrase):
         return "zh"
     return "latin"
 

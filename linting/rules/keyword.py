@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..findings import Severity
 from ..lemmas import inflections
+from ..scripts import HAN_CHARS, HANGUL_CHARS
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -58,10 +59,9 @@ RULES = (
     ),
 )
 
-_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\S")
+_HANGUL = HANGUL_CHARS
+_HAN = re.compile(f"[{HAN_CHARS}]")
+_HANGUL_CHAR = re.compile(f"[{HANGUL_CHARS}]")
 
 
 def _alternatives(keyword: str) -> list[str]:

@@ -80,12 +80,12 @@ def test_queue_screen_no_color(snap_compare, make_app, monkeypatch):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_ready)
 
 
-def test_case_screen_read_only_when_locked_by_another_desk(snap_compare, make_app, bob, queue_dir):
-    from replydesk.tui.queue.locks import Locks
+def test_case_screen_read_only_when_locked_by_another_desk(snap_compare, make_app, queue_dir, clock):
+    from replydesk.tui.queue.locks import Locks, Operator
 
-    Locks(queue_dir / ".locks", bob, lambda: __import__("replydesk.tui.queue.location", fromlist=["x"]).demo_anchor()).acquire(
-        "CP-240518-0003"
-    )
+    # Another host: never provably stale, and the pid in the banner is fixed.
+    remote_bob = Operator(who="bob", host="night-shift", pid=4242, token="token-bob")
+    Locks(queue_dir / ".locks", remote_bob, clock).acquire("CP-240518-0003")
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_open("CP-240518-0003", 8))
 
 
