@@ -29,13 +29,33 @@ from replydesk.tui.queue.view import QueueView
 LinterFactory = Callable[[QueueStore], object]
 
 
+WARM_UP_TEXT = (
+    "Order 22000009546234 was delivered on 2024-05-16 13:40 KST (배송완료). "
+    "Proof of delivery is attached; no damage found. 我们已确认签收。"
+)
+
+
 def default_linter_factory(store: QueueStore):
-    """The real linter, with this queue's replydesk.toml; warms the lemma table too."""
+    """The real linter with this queue's replydesk.toml, warmed up so the first keystroke is not the slow one.
+
+    Runs in a worker thread: lemma table, near-miss dictionary and each
+    platform's compiled patterns are built here, not on the first lint.
+    """
     from replydesk.linting import lemmas
+    from replydesk.linting.context import CaseContext
     from replydesk.linting.loading import build_linter
 
     linter = build_linter(store.config)
     lemmas.warm()
+    warm = getattr(linter.resources.glossary, "warm", None)
+    if warm is not None:
+        warm()
+    for platform, pack in linter.resources.packs.items():
+        for kind in pack.kinds:
+            try:
+                linter.lint_text(WARM_UP_TEXT, overrides=CaseContext(platform=platform, kind=kind))
+            except Exception:
+                break  # warming is an optimisation; a real lint will report real problems
     return linter
 
 
@@ -44,11 +64,11 @@ class ReplydeskApp(App):
     TITLE = "replydesk"
 
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("g", "glossary", "Glossary", id="app.glossary"),
-        Binding("q", "quit_desk", "Quit", id="app.quit"),
-        Binding("ctrl+q", "quit_desk", "Quit", show=False, priority=True, id="app.quit-anywhere"),
-        Binding("ctrl+g", "glossary", "Glossary", show=False, id="app.glossary-anywhere"),
+        Binding("question_mark,f1", "help", "Help", tooltip="Every key (this list)", id="app.help"),
+        Binding("g", "glossary", "Glossary", tooltip="Search the term glossary (KO/EN/ZH)", id="app.glossary"),
+        Binding("q", "quit_desk", "Quit", tooltip="Quit (asks if anything is unsaved)", id="app.quit"),
+        Binding("ctrl+q", "quit_desk", "Quit", show=False, priority=True, tooltip="Quit, even while typing", id="app.quit-anywhere"),
+        Binding("ctrl+g", "glossary", "Glossary", show=False, tooltip="Glossary, even while typing", id="app.glossary-anywhere"),
     ]
 
     def __init__(

@@ -52,6 +52,13 @@ def variants(form: str, mode: bool | str) -> list[str]:
     return [form] + [v for v in dict.fromkeys(out) if v != base]
 
 
+def _is_base(word: str) -> bool:
+    """True for a lemma ("delay", "number"), false for an inflected form ("started")."""
+    if lemma(word) == word:
+        return True
+    return any(lemma(form) == word for form in (word + "s", word + "es", word + "ed", word + "ing"))
+
+
 def _ending(inflected: str, base: str) -> str | None:
     if inflected == base:
         return ""
@@ -70,8 +77,8 @@ def carry_inflection(matched_word: str, base_word: str, preferred: str) -> str |
     if ending == "":
         return preferred
     head, _, last = preferred.rpartition(" ")
-    if not last.isalpha():
-        return None
+    if not last.isalpha() or not _is_base(last.lower()):
+        return None  # "Delivery Started" has no plural: leave it to the suggestion
     candidates = [f for f in paradigm(last) if f != last.lower() and _ending(f, last.lower()) == ending]
     if len(candidates) != 1:
         return None

@@ -17,11 +17,14 @@ class GlossarySet:
         self._by_id = {e.qualified_id: e for e in self.entries}
         self._compiled = CompiledGlossary(self.entries, self.morphology)
 
-    def scan(self, text: str, *, platform: str, kind: str) -> list[TermHit]:
-        """Every in-scope hit (avoided forms, word lists, near misses), sorted by offset."""
+    def scan(self, text: str, *, platform: str, kind: str, lowered: str | None = None) -> list[TermHit]:
+        """Every in-scope hit (avoided forms, word lists, near misses), sorted by offset.
+
+        `lowered` is `text.lower()` when the caller already has it (RuleInput.lower).
+        """
         if not text:
             return []
-        return self._compiled.scan(text, platform, kind)
+        return self._compiled.scan(text, platform, kind, lowered)
 
     def templates(self, *, platform: str, kind: str) -> list[tuple[str, str]]:
         """(entry id, template text) of every auto-response template in scope, each language separately."""

@@ -1,12 +1,15 @@
-"""The compiled glossary: a token trie walked once over the draft.
+"""The compiled glossary: forms indexed by an anchor token, checked around each occurrence.
 
-The draft is cut into (token, gap) pairs by one C-level `findall`
-(`scripts.TOKEN_GAP`). Each token costs one dict look-up in the trie's
-root, plus one for Hangul runs in a table of single-token Korean forms
-keyed by their first two syllables; only tokens that start a form walk
-further. So the per-draft cost depends on the draft's length, not on the
-glossary's size, and nothing is lemmatised at lint time: inflected forms
-and Korean spacing variants were expanded when the glossary was compiled.
+The draft is cut into tokens and gaps by one C-level `re.split`
+(`scripts.TOKEN_SPLIT`). Every multi-word form is indexed by the token least
+likely to occur in a draft (the longest: "unacceptable" in "this is
+unacceptable", never "this"); the draft's distinct tokens are intersected with those anchors in
+C, and only the few occurrences that survive are checked in Python,
+comparing the form's other tokens and gaps around them. Single-word Korean
+forms are looked up by the first two syllables of each Hangul run. So the
+per-draft cost follows the draft, not the glossary's size, and nothing is
+lemmatised at lint time: inflected forms and Korean spacing variants were
+expanded when the glossary was compiled.
 
 Semantics:
 - English/Latin: whole tokens, case-insensitive unless the entry says
@@ -16,23 +19,22 @@ Semantics:
   space inside a Korean form is optional in the draft.
 - Chinese: every Han character is a token with empty gaps, so a form is
   found anywhere (plain substring).
-- Leftmost-longest: at each start the longest in-scope form wins, and a
-  match hides the forms that start inside it.
+- Leftmost-longest: of overlapping in-scope matches, the one starting
+  first wins, and of those the longest.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate, chain, product
+from itertools import compress, filterfalse, product
 
 from .english import carry_inflection, variants
 from .korean import KoreanMorphology
 from .model import NEAR_MISS_RULE, AvoidForm, Entry, TermHit
 from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
 from .scripts import (
-    LEADING_GAP,
     TOKEN_ANYCASE,
-    TOKEN_GAP,
+    TOKEN_SPLIT,
     guess_language,
     is_hangul,
     lower_same_length,
@@ -40,40 +42,48 @@ from .scripts import (
     split_form,
 )
 
-_LONG_WORD = re.compile(r"\b[a-z]{%d,}\b" % MIN_LENGTH, re.ASCII)
-MAX_KOREAN_SPACES = 4  # 2**4 spacing variants at most
+MAX_KOREAN_SPACES = 4
+_MEMO_LIMIT = 20_000
+_HAS_HANGUL = re.compile("[\uac00-\ud7a3]")  # 2**4 spacing variants at most
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class FormRef:
-    """One searchable surface of an entry: an avoided form or one of its variants."""
+    """One searchable surface of an entry: an avoided form or one of its variants.
 
-    entry: Entry
-    avoid: AvoidForm | None  # None: a preferred form (near-miss target only)
-    base: str  # the form as written in the file
-    lang: str
-    inflected_from: str = ""  # base last word, when this variant inflects it
-    inflected_to: str = ""  # this variant's last word
-    case_tokens: tuple[str, ...] | None = None  # original-case tokens of a case-sensitive form
-    tail: str = ""  # punctuation the form ends with (must follow the last token)
+    A plain slotted class (hashed by identity): tens of thousands are made
+    when a large glossary compiles, and a frozen dataclass costs ~4× more.
+    """
+
+    __slots__ = ("entry", "avoid", "base", "lang", "inflected_from", "inflected_to", "case_tokens", "tail")
+
+    def __init__(self, entry: Entry, avoid: AvoidForm | None, base: str, lang: str, inflected_from: str = "",
+                 inflected_to: str = "", case_tokens: tuple[str, ...] | None = None, tail: str = ""):
+        self.entry = entry
+        self.avoid = avoid  # None: a preferred form (near-miss target only)
+        self.base = base  # the form as written in the file
+        self.lang = lang
+        self.inflected_from = inflected_from  # base last word, when this variant inflects it
+        self.inflected_to = inflected_to  # this variant's last word
+        self.case_tokens = case_tokens  # original-case tokens of a case-sensitive form
+        self.tail = tail  # punctuation the form ends with (must follow the last token)
 
 
-class _Node:
-    __slots__ = ("children", "refs", "tails")
+class _Form:
+    """A form found through its anchor token: its tokens, the gaps between them, and who owns it."""
 
-    def __init__(self) -> None:
-        self.children: dict[tuple[str, str], _Node] | None = None
-        self.refs: list[FormRef] | None = None
-        # Final Hangul tokens, which may carry a particle: gap → [(token, refs)]
-        self.tails: dict[str, list[tuple[str, list[FormRef]]]] | None = None
+    __slots__ = ("tokens", "gaps", "anchor", "korean_tail", "refs", "checks", "gap_checks")
 
-    def child(self, gap: str, token: str) -> "_Node":
-        if self.children is None:
-            self.children = {}
-        node = self.children.get((gap, token))
-        if node is None:
-            node = self.children[(gap, token)] = _Node()
-        return node
+    def __init__(self, tokens: tuple[str, ...], gaps: tuple[str, ...], anchor: int, korean_tail: bool):
+        self.tokens = tokens
+        self.gaps = gaps
+        self.anchor = anchor  # index of the anchor token in `tokens`
+        self.korean_tail = korean_tail  # the last token is Hangul and may carry a particle
+        self.refs: list[FormRef] = []
+        # What to compare around an anchor: (token offset, token) and (parts offset, gap),
+        # both relative to the form's first token.
+        size = len(tokens) - 1 if korean_tail else len(tokens)
+        self.checks = [(p, tokens[p]) for p in range(size) if p != anchor]
+        self.gap_checks = [(2 * p + 2, g) for p, g in enumerate(gaps)]
 
 
 class CompiledGlossary:
@@ -81,12 +91,14 @@ class CompiledGlossary:
 
     def __init__(self, entries: list[Entry], morphology: KoreanMorphology):
         self.morph = morphology
-        self.root: dict[str, _Node] = {}
+        self.anchors: dict[str, list[_Form]] = {}  # anchor token → forms, longest first
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
         self.near = NearMissIndex()
+        self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
         self.form_count = 0
+        surfaces: list[tuple[list[str], list[str], FormRef]] = []
         for entry in entries:
             if entry.use == "templates":
                 continue
@@ -96,7 +108,7 @@ class CompiledGlossary:
                     ref = FormRef(entry, avoid, avoid.form, avoid.lang)
                     self.patterns.append((re.compile(avoid.form, flags), avoid.requires.lower(), ref))
                     continue
-                self._add_avoided(entry, avoid)
+                surfaces.extend(self._surfaces(entry, avoid))
             if entry.near_miss:
                 for lang, form in entry.all_preferred():
                     if lang == "en":
@@ -112,80 +124,87 @@ class CompiledGlossary:
                 for avoid in entry.avoid:
                     if not avoid.pattern:
                         self.near.known.update(split_form(avoid.form)[0])
-        for table in (self.ko1, self.ko2):
-            for forms in table.values():
-                forms.sort(key=lambda tf: -len(tf[0]))
+        self.form_count = len(surfaces)
+        self._index(surfaces)
+        self.anchor_keys = frozenset(self.anchors)
 
     # -- building ------------------------------------------------------
 
-    def _add_avoided(self, entry: Entry, avoid: AvoidForm) -> None:
-        surfaces: list[tuple[str, str, str]] = []  # (variant, base last word, variant last word)
+    def _surfaces(self, entry: Entry, avoid: AvoidForm) -> list:
+        """(tokens, gaps, ref) of every surface of an avoided form: inflections, Korean spacings."""
+        forms: list[tuple[str, str, str]] = []  # (variant, base last word, variant last word)
         if entry.lemmas and avoid.lang == "en":
             base_last = avoid.form.lower().rsplit(" ", 1)[-1]
             for v in variants(avoid.form, entry.lemmas):
                 v_last = v.lower().rsplit(" ", 1)[-1]
-                surfaces.append((v, base_last if v_last != base_last else "", v_last if v_last != base_last else ""))
+                changed = v_last != base_last
+                forms.append((v, base_last if changed else "", v_last if changed else ""))
         else:
-            surfaces.append((avoid.form, "", ""))
-        for surface, from_word, to_word in surfaces:
+            forms.append((avoid.form, "", ""))
+        out = []
+        for surface, from_word, to_word in forms:
             for spaced in korean_spacings(surface):
                 tokens, gaps, _, tail = split_form(spaced)
-                if not tokens:
-                    continue
-                case_tokens = tuple(TOKEN_ANYCASE.findall(spaced)) if entry.case_sensitive else None
-                ref = FormRef(entry, avoid, avoid.form, avoid.lang, from_word, to_word, case_tokens, tail)
-                self._insert(tokens, gaps, ref)
-                self.form_count += 1
+                if tokens:
+                    case_tokens = tuple(TOKEN_ANYCASE.findall(spaced)) if entry.case_sensitive else None
+                    ref = FormRef(entry, avoid, avoid.form, avoid.lang, from_word, to_word, case_tokens, tail)
+                    out.append((tokens, gaps, ref))
+        return out
 
-    def _insert(self, tokens: list[str], gaps: list[str], ref: FormRef) -> None:
-        first = tokens[0]
-        if len(tokens) == 1 and is_hangul(first[0]):
-            table = self.ko2 if len(first) >= 2 else self.ko1
-            bucket = table.setdefault(first[:2], [])
-            for token, refs in bucket:
-                if token == first:
-                    refs.append(ref)
-                    return
-            bucket.append((first, [ref]))
-            return
-        node = self.root.get(first)
-        if node is None:
-            node = self.root[first] = _Node()
-        for k in range(1, len(tokens)):
-            gap, token = gaps[k - 1], tokens[k]
-            if k == len(tokens) - 1 and is_hangul(token[0]):
-                if node.tails is None:
-                    node.tails = {}
-                bucket = node.tails.setdefault(gap, [])
-                for t, refs in bucket:
-                    if t == token:
+    def _index(self, surfaces) -> None:
+        """File each surface under its anchor (multi-token) or its first syllables (one Korean word)."""
+        shared: dict[str, int] = {}
+        for tokens, _, _ in surfaces:
+            for t in set(tokens):
+                shared[t] = shared.get(t, 0) + 1
+        forms: dict[tuple, _Form] = {}
+        for tokens, gaps, ref in surfaces:
+            first = tokens[0]
+            if len(tokens) == 1 and is_hangul(first[0]):
+                table = self.ko2 if len(first) >= 2 else self.ko1
+                bucket = table.setdefault(first[:2], [])
+                for token, refs in bucket:
+                    if token == first:
                         refs.append(ref)
-                        return
-                bucket.append((token, [ref]))
+                        break
+                else:
+                    bucket.append((first, [ref]))
+                continue
+            key = (tuple(tokens), tuple(gaps))
+            form = forms.get(key)
+            if form is None:
+                korean_tail = is_hangul(tokens[-1][0])
+                eligible = range(len(tokens) - 1) if korean_tail else range(len(tokens))
+                # The token least likely to occur in a draft: a word of four letters or more
+                # (not "to", "on", "is"), then the one fewest forms share ("delay", not
+                # "delivery"), then the longer; "z" for A-to-Z, where every word is short.
+                anchor = min(
+                    eligible, key=lambda k: (len(tokens[k]) < 4, shared[tokens[k]], -len(tokens[k]), -k)
+                )
+                form = forms[key] = _Form(key[0], key[1], anchor, korean_tail)
+                self.anchors.setdefault(tokens[anchor], []).append(form)
+            form.refs.append(ref)
+        for bucket in self.anchors.values():
+            bucket.sort(key=lambda f: -len(f.tokens))
+        for table in (self.ko1, self.ko2):
+            for bucket in table.values():
                 bucket.sort(key=lambda tr: -len(tr[0]))
-                return
-            node = node.child(gap, token)
-        if node.refs is None:
-            node.refs = []
-        node.refs.append(ref)
 
     # -- scanning ------------------------------------------------------
 
-    def scan(self, text: str, platform: str, kind: str) -> list[TermHit]:
-        low = lower_same_length(text)
-        lead = LEADING_GAP.match(low).end()
-        pairs = TOKEN_GAP.findall(low, lead)
-        raw = self._walk(text, pairs, lead, platform, kind)
+    def scan(self, text: str, platform: str, kind: str, lowered: str | None = None) -> list[TermHit]:
+        low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
+        toks = _Tokens(low)
         hits: list[TermHit] = []
-        starts = None
-        if raw:
-            starts = _token_starts(pairs, lead)
-            for i, j, cut, refs in raw:
-                start = starts[i]
-                end = starts[j] + (cut if cut is not None else len(pairs[j][0]))
-                rest = pairs[j][0][cut:] if cut is not None else ""
-                for ref in refs:
-                    hits.append(self._hit(text, start, end, rest, ref))
+        for i, j, cut, refs in self._walk(toks, text, platform, kind):
+            start = toks.start(i)
+            last = toks.tokens[j]
+            end = toks.start(j) + (cut if cut is not None else len(last))
+            rest = last[cut:] if cut is not None else ""
+            for ref in refs:
+                # A form ending in punctuation ("invoice no.") owns that punctuation.
+                tail = len(ref.tail) if ref.tail and text.startswith(ref.tail, end) else 0
+                hits.append(self._hit(text, start, end + tail, rest, ref))
         for rx, requires, ref in self.patterns:
             if requires and requires not in low:
                 continue
@@ -195,80 +214,114 @@ class CompiledGlossary:
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
         if self.near:
-            hits.extend(self._near_misses(text, low, pairs, lead, starts, platform, kind))
+            hits.extend(self._near_misses(text, toks, platform, kind))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
 
-    def _walk(self, text: str, pairs: list[tuple[str, str]], lead: int, platform: str, kind: str) -> list:
-        """Leftmost-longest matches as (first token, last token, cut in last token or None, refs)."""
-        where = (text, pairs, lead)
-        root_get = self.root.get
-        ko2_get = self.ko2.get
-        ko1 = self.ko1
-        is_ending = self.morph.is_ending
-        n = len(pairs)
+    def _walk(self, toks: "_Tokens", text: str, platform: str, kind: str) -> list:
+        """Leftmost-longest in-scope matches as (first token, last token, cut in last token or None, refs)."""
+        found: dict[tuple, list] = {}  # (first, last, cut) → refs
+        self._anchored(toks, text, platform, kind, found)
+        if self.ko2 or self.ko1:
+            self._korean_words(toks, text, platform, kind, found)
+        if not found:
+            return []
         out = []
-        i = 0
-        while i < n:
-            tok = pairs[i][0]
-            node = root_get(tok)
-            kforms = ko2_get(tok[:2])
-            if node is None and kforms is None and not (ko1 and tok[0] in ko1):
-                i += 1
-                continue
-            best = None  # (last token, cut, refs)
-            best_len = -1
-            if kforms is None and ko1:
-                kforms = ko1.get(tok[:1])
-            elif ko1 and tok[:1] in ko1:
-                kforms = kforms + ko1[tok[:1]]
-            if kforms is not None:
-                for form, refs in kforms:
-                    if tok.startswith(form) and is_ending(tok[len(form):]):
-                        cut = len(form) if len(form) < len(tok) else None
-                        ok = _in_scope(refs, platform, kind, where, i, i, cut)
-                        if ok:
-                            best, best_len = (i, cut, ok), len(form)
-                            break
-            if node is not None:
-                j = i
-                while True:
-                    if node.refs:
-                        ok = _in_scope(node.refs, platform, kind, where, i, j, None)
-                        if ok:
-                            best, best_len = (j, None, ok), 1 << 30
-                    if j + 1 >= n or (node.children is None and node.tails is None):
-                        break
-                    gap = pairs[j][1]
-                    if gap != " " and gap != "":
-                        gap = normalize_gap(gap)
-                    nxt_tok = pairs[j + 1][0]
-                    if node.tails is not None:
-                        for form, refs in node.tails.get(gap, ()):
-                            if nxt_tok.startswith(form) and is_ending(nxt_tok[len(form):]):
-                                cut = len(form) if len(form) < len(nxt_tok) else None
-                                ok = _in_scope(refs, platform, kind, where, i, j + 1, cut)
-                                if ok:
-                                    best, best_len = (j + 1, cut, ok), 1 << 30
-                                    break
-                    nxt = node.children.get((gap, nxt_tok)) if node.children is not None else None
-                    if nxt is None:
-                        break
-                    node = nxt
-                    j += 1
-            if best is None:
-                i += 1
-                continue
-            out.append((i, best[0], best[1], best[2]))
-            i = best[0] + 1
+        free = 0
+        full = 1 << 30
+        for first, last, cut in sorted(found, key=lambda m: (m[0], -m[1], -(m[2] if m[2] is not None else full))):
+            if first >= free:
+                out.append((first, last, cut, found[(first, last, cut)]))
+                free = last + 1
         return out
 
+    def _anchored(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict) -> None:
+        """Forms checked around each occurrence of their anchor token."""
+        present = toks.distinct & self.anchor_keys
+        if not present:
+            return
+        tokens, parts = toks.tokens, toks.parts
+        n = len(tokens)
+        anchors = self.anchors
+        is_ending = self.morph.is_ending
+        where = (text, toks)
+        # Every position of every anchor present, in one C-level pass.
+        for k in compress(range(n), map(present.__contains__, tokens)):
+            for form in anchors[tokens[k]]:
+                first = k - form.anchor
+                last = first + len(form.tokens) - 1
+                if first < 0 or last >= n:
+                    continue
+                for p, t in form.checks:
+                    if tokens[first + p] != t:
+                        break
+                else:
+                    base = 2 * first
+                    for p, g in form.gap_checks:
+                        gap = parts[base + p]
+                        if gap != g and normalize_gap(gap) != g:
+                            break
+                    else:
+                        cut = None
+                        if form.korean_tail:
+                            t, x = form.tokens[-1], tokens[last]
+                            if not x.startswith(t) or not is_ending(x[len(t):]):
+                                continue
+                            if len(t) < len(x):
+                                cut = len(t)
+                        refs = _in_scope(form.refs, platform, kind, where, first, last, cut)
+                        if refs:
+                            found.setdefault((first, last, cut), []).extend(refs)
+
+    def _korean_words(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict) -> None:
+        """One-word Korean forms at the start of a Hangul run, the rest of the run being particles."""
+        tokens = toks.tokens
+        ko2, ko1 = self.ko2, self.ko1
+        is_ending = self.morph.is_ending
+        where = (text, toks)
+        for run in filterfalse(str.isascii, toks.distinct):
+            if not "\uac00" <= run[0] <= "\ud7a3":
+                continue
+            bucket = ko2.get(run[:2])
+            if ko1 and run[:1] in ko1:
+                bucket = (bucket or []) + ko1[run[:1]]
+            if not bucket:
+                continue
+            for form, refs in bucket:
+                if not (run.startswith(form) and is_ending(run[len(form):])):
+                    continue
+                cut = len(form) if len(form) < len(run) else None
+                matched = False
+                k = -1
+                for _ in range(tokens.count(run)):
+                    k = tokens.index(run, k + 1)
+                    ok = _in_scope(refs, platform, kind, where, k, k, cut)
+                    if ok:
+                        found.setdefault((k, k, cut), []).extend(ok)
+                        matched = True
+                if matched:
+                    break  # the longest form that applies; shorter ones are inside it
+
     def _hit(self, text: str, start: int, end: int, rest: str, ref: FormRef) -> TermHit:
-        entry, avoid = ref.entry, ref.avoid
         matched = text[start:end]
+        key = (ref, matched, rest)
+        made = self._made.get(key)
+        if made is None:
+            made = self._describe(matched, rest, ref)
+            if len(self._made) > _MEMO_LIMIT:
+                self._made.clear()
+            self._made[key] = made
+        rule, message, suggestion, replacement, severity, entry, extra = made
+        if extra is None:
+            return TermHit(start, end, rule, message, suggestion, replacement, severity, entry)
+        return TermHit(start, end, rule, message, suggestion, replacement, severity, entry, False, start, end + extra)
+
+    def _describe(self, matched: str, rest: str, ref: FormRef) -> tuple:
+        """Everything about a hit but its offsets (memoised: drafts repeat the same few terms)."""
+        entry, avoid = ref.entry, ref.avoid
         preferred = entry.preferred_in(ref.lang)
         replacement = None
-        fix_end = None
+        extra = None  # characters of a following particle the fix must also replace
         if len(preferred) == 1 and not avoid.pattern:
             replacement = preferred[0]
             if ref.inflected_from:
@@ -277,46 +330,32 @@ class CompiledGlossary:
                 replacement = _match_case(matched, replacement)
                 agreement = self.morph.agree(replacement, rest) if rest else None
                 if agreement is not None:
-                    fix_end = end + agreement[0]
+                    extra = agreement[0]
                     replacement += agreement[1]
         if entry.use == "terms":
-            suggestion = replacement if replacement and fix_end is None else _suggest(entry, ref.lang)
+            suggestion = replacement if replacement and extra is None else _suggest(entry, ref.lang)
             message = _term_message(entry, avoid, matched, suggestion)
         else:
-            suggestion = entry.suggestion or (replacement if fix_end is None else None) or _suggest(entry, ref.lang)
+            suggestion = entry.suggestion or (replacement if extra is None else None) or _suggest(entry, ref.lang)
             message = f'"{_squash(matched)}": {entry.message}'
-        return TermHit(
-            start,
-            end,
-            entry.rule,
-            message,
-            suggestion or None,
-            replacement,
-            entry.severity,
-            entry.qualified_id,
-            fix_start=start if fix_end is not None else None,
-            fix_end=fix_end,
-        )
+        return (entry.rule, message, suggestion or None, replacement, entry.severity, entry.qualified_id, extra)
 
-    def _near_misses(self, text, low, pairs, lead, starts, platform, kind) -> list[TermHit]:
-        words = set(_LONG_WORD.findall(low))
-        if not words:
-            return []
-        unknown = words - self.near.known
+    def _near_misses(self, text: str, toks: "_Tokens", platform: str, kind: str) -> list[TermHit]:
+        unknown = toks.distinct - self.near.known
         if not unknown:
             return []
         unknown -= english_words()
-        if not unknown:
+        words = [w for w in unknown if len(w) >= MIN_LENGTH and w.isascii() and w.isalpha()]
+        if not words:
             return []
-        if starts is None:
-            starts = _token_starts(pairs, lead)
+        tokens, parts = toks.tokens, toks.parts
         hits: list[TermHit] = []
         taken: set[int] = set()
-        for word in sorted(unknown):
+        for word in sorted(words):
             candidates = self.near.candidates(word)
             if not candidates:
                 continue
-            positions = [i for i, (t, _) in enumerate(pairs) if t == word]
+            positions = [i for i, t in enumerate(tokens) if t == word]
             for i in positions:
                 for _, target in candidates:
                     ref = target.ref
@@ -324,19 +363,19 @@ class CompiledGlossary:
                         continue
                     first = i - target.position
                     last = first + len(target.form_tokens) - 1
-                    if first < 0 or last >= len(pairs) or first in taken:
+                    if first < 0 or last >= len(tokens) or first in taken:
                         continue
                     if not all(
-                        k == target.position or pairs[first + k][0] == target.form_tokens[k]
+                        k == target.position or tokens[first + k] == target.form_tokens[k]
                         for k in range(len(target.form_tokens))
                     ):
                         continue
                     if not all(
-                        normalize_gap(pairs[first + k][1]) == target.form_gaps[k]
+                        normalize_gap(parts[2 * (first + k) + 2]) == target.form_gaps[k]
                         for k in range(len(target.form_gaps))
                     ):
                         continue
-                    start, end = starts[first], starts[last] + len(pairs[last][0])
+                    start, end = toks.start(first), toks.start(last) + len(tokens[last])
                     hits.append(_near_hit(text[start:end], start, end, ref, target.word))
                     taken.add(first)
                     break
@@ -363,7 +402,7 @@ def _in_scope(refs, platform, kind, where, i, j, cut):
     for ref in refs:
         if not ref.entry.in_scope(platform, kind):
             continue
-        if ref.tail and (cut is not None or not normalize_gap(where[1][j][1]).startswith(ref.tail)):
+        if ref.tail and (cut is not None or not normalize_gap(where[1].parts[2 * j + 2]).startswith(ref.tail)):
             continue
         if ref.case_tokens is not None and not _case_ok(where, i, j, cut, ref):
             continue
@@ -375,22 +414,37 @@ def _in_scope(refs, platform, kind, where, i, j, cut):
 
 
 def _case_ok(where, i: int, j: int, cut, ref: FormRef) -> bool:
-    text, pairs, lead = where
-    starts = _token_starts(pairs[: j + 1], lead)
-    start = starts[i]
-    end = starts[j] + (cut if cut is not None else len(pairs[j][0]))
+    text, toks = where
+    start = toks.start(i)
+    end = toks.start(j) + (cut if cut is not None else len(toks.tokens[j]))
     return tuple(TOKEN_ANYCASE.findall(text[start:end])) == ref.case_tokens
 
 
-def _token_starts(pairs, lead: int) -> list[int]:
-    """Offset of every token: one C-level pass over the (token, gap) lengths."""
-    acc = list(accumulate(map(len, chain.from_iterable(pairs)), initial=lead))
-    return acc[0::2]
+class _Tokens:
+    """A draft cut into tokens and gaps (one C-level split), with offsets computed on demand."""
+
+    __slots__ = ("parts", "tokens", "distinct", "_at", "_offset")
+
+    def __init__(self, low: str):
+        self.parts = TOKEN_SPLIT.split(low)  # [leading gap, token, gap, token, gap, …]
+        self.tokens = self.parts[1::2]
+        self.distinct = set(self.tokens)
+        self._at = 0
+        self._offset = len(self.parts[0])
+
+    def start(self, i: int) -> int:
+        """Offset of token i; asked in mostly increasing order, so it continues from the last answer."""
+        if i < self._at:
+            self._at, self._offset = 0, len(self.parts[0])
+        if i > self._at:
+            self._offset += sum(map(len, self.parts[2 * self._at + 1 : 2 * i + 1]))
+            self._at = i
+        return self._offset
 
 
 def korean_spacings(form: str) -> list[str]:
     """A space between two Hangul words of a form is optional in drafts (풀필먼트 센터 / 풀필먼트센터)."""
-    if " " not in form or not any(is_hangul(c) for c in form):
+    if " " not in form or not _HAS_HANGUL.search(form):
         return [form]
     parts = form.split(" ")
     joints = [
@@ -415,6 +469,9 @@ def _match_case(matched: str, replacement: str) -> str:
         return replacement
     if len(letters) > 1 and all(c.isupper() for c in letters) and replacement.islower():
         return replacement.upper()
+    words = matched.split()
+    if len(words) > 1 and all(w[:1].isupper() for w in words) and replacement.islower():
+        return " ".join(w[:1].upper() + w[1:] for w in replacement.split(" "))
     if matched[0].isupper() and replacement[0].islower():
         return replacement[0].upper() + replacement[1:]
     return replacement

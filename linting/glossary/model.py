@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..findings import Severity
 
@@ -12,9 +13,12 @@ TERM_RULE = "TERM001"
 NEAR_MISS_RULE = "TERM002"
 
 
-@dataclass(frozen=True, slots=True)
-class TermHit:
-    """One glossary hit; offsets index the scanned text."""
+class TermHit(NamedTuple):
+    """One glossary hit; offsets index the scanned text.
+
+    A NamedTuple rather than a frozen dataclass: immutable all the same, and
+    about five times cheaper to create, which counts at several hits a draft.
+    """
 
     start: int
     end: int

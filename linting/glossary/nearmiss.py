@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -47,8 +47,7 @@ def allowed_distance(length: int) -> int:
     return 1 if length < 9 else 2
 
 
-@dataclass(frozen=True, slots=True)
-class NearTarget:
+class NearTarget(NamedTuple):
     """A glossary word that a misspelling may stand for, and where it sits in its form."""
 
     word: str
@@ -65,9 +64,12 @@ class NearMissIndex:
 
     def add(self, tokens: list[str], gaps: list[str], ref: object) -> None:
         self.known.update(tokens)
+        form_tokens = form_gaps = None
         for i, word in enumerate(tokens):
-            if len(word) >= MIN_LENGTH - 1 and word.isalpha() and word.isascii():
-                target = NearTarget(word, tuple(tokens), tuple(gaps), i, ref)
+            if len(word) >= MIN_LENGTH - 1 and word.isascii() and word.isalpha():
+                if form_tokens is None:
+                    form_tokens, form_gaps = tuple(tokens), tuple(gaps)
+                target = NearTarget(word, form_tokens, form_gaps, i, ref)
                 self._by_key.setdefault((word[0], len(word)), []).append(target)
 
     def __bool__(self) -> bool:

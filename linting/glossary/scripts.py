@@ -10,36 +10,38 @@ from __future__ import annotations
 
 import re
 
-LATIN = "0-9a-z\u00c0-\u024f"
-LATIN_ANYCASE = "0-9A-Za-z\u00c0-\u024f"
-HANGUL = "\uac00-\ud7a3"
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from ..scripts import HAN_CHARS, HANGUL_CHARS, LATIN_CHARS, LATIN_MARKS
 
-# (token, following gap) pairs over lower-cased text; findall runs in C.
-TOKEN_GAP = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])([^{LATIN}{HANGUL}{HAN}]*)")
-LEADING_GAP = re.compile(f"[^{LATIN}{HANGUL}{HAN}]*")
+# Token classes, built on the project's one definition of script ranges.
+# Han ideographs outside the Basic Multilingual Plane (rare extensions) are
+# left out: an astral range in a character class makes every scan ~40% slower.
+LATIN = "0-9" + LATIN_CHARS + LATIN_MARKS
+HANGUL = HANGUL_CHARS
+HAN = "".join(part for part in re.findall(r".-.|.", HAN_CHARS) if ord(part[0]) <= 0xFFFF)
+_TOKEN_CHARS = LATIN + HANGUL + HAN
+
+# [leading gap, token, gap, token, …, gap] of lower-cased text: one C-level split.
+TOKEN_SPLIT = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])")
+# (token, following gap) pairs, for cutting forms.
+TOKEN_GAP = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])([^{_TOKEN_CHARS}]*)")
+LEADING_GAP = re.compile(f"[^{_TOKEN_CHARS}]*")
 # The same cut over original-case text, for case-sensitive forms.
-TOKEN_ANYCASE = re.compile(f"[{LATIN_ANYCASE}]+|[{HANGUL}]+|[{HAN}]")
+TOKEN_ANYCASE = re.compile(f"[{LATIN}]+|[{HANGUL}]+|[{HAN}]")
 _WS = re.compile(r"\s+")
+_HAS_HANGUL = re.compile(f"[{HANGUL}]")
+_HAS_HAN = re.compile(f"[{HAN}]")
 
 
 def is_hangul(ch: str) -> bool:
+    """A precomposed Hangul syllable (the only kind that carries a final consonant, 받침)."""
     return "\uac00" <= ch <= "\ud7a3"
-
-
-def is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum() or "\u00c0" <= ch <= "\u024f"
 
 
 def guess_language(form: str) -> str:
     """The language a form is written in, from its script: Hangul → ko, Han → zh, else en."""
-    if any(is_hangul(c) for c in form):
+    if _HAS_HANGUL.search(form):
         return "ko"
-    if any(is_han(c) for c in form):
+    if _HAS_HAN.search(form):
         return "zh"
     return "en"
 
@@ -67,10 +69,8 @@ def lower_same_length(text: str) -> str:
 
 def split_form(form: str) -> tuple[list[str], list[str], str, str]:
     """(tokens, gaps between them, leading text, trailing text) of a lower-cased form."""
-    low = form.lower()
-    lead = LEADING_GAP.match(low).group()
-    pairs = TOKEN_GAP.findall(low, len(lead))
-    tokens = [t for t, _ in pairs]
-    gaps = [normalize_gap(g) for _, g in pairs]
+    parts = TOKEN_SPLIT.split(form.lower())
+    tokens = parts[1::2]
+    gaps = [g if g == " " or g == "" else normalize_gap(g) for g in parts[2::2]]
     trailing = gaps.pop() if gaps else ""
-    return tokens, gaps, lead, trailing.rstrip()
+    return tokens, gaps, parts[0], trailing.rstrip()

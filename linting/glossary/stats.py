@@ -17,7 +17,8 @@ class FileStats:
     entries: int = 0
     avoided_forms: int = 0
     tests: int = 0
-    languages: dict[str, int] = field(default_factory=dict)  # entries with a preferred form per language
+    # Entries per language: with a preferred form (terms, templates) or a flagged form (word lists).
+    languages: dict[str, int] = field(default_factory=dict)
     without_tests: list[str] = field(default_factory=list)
     without_sources: list[str] = field(default_factory=list)
 
@@ -35,7 +36,8 @@ def file_stats(gfile: GlossaryFile) -> FileStats:
         st.entries += 1
         st.avoided_forms += len(entry.avoid)
         st.tests += len(entry.must_flag) + len(entry.must_pass)
-        for lang in entry.preferred:
+        langs = {a.lang for a in entry.avoid} if gfile.use == "words" else set(entry.preferred)
+        for lang in langs:
             if lang in st.languages:
                 st.languages[lang] += 1
         if gfile.use != "templates" and not (entry.must_flag and entry.must_pass):

@@ -50,7 +50,7 @@ _CACHE_KEY = "glossary_hits"
 
 def check(inp: RuleInput) -> Iterator[Finding]:
     glossary = inp.resources.glossary
-    hits = glossary.scan(inp.body, platform=inp.context.platform, kind=inp.kind.name)
+    hits = glossary.scan(inp.body, platform=inp.context.platform, kind=inp.kind.name, lowered=inp.lower)
     inp.cache[_CACHE_KEY] = hits  # other families may read the hits instead of scanning again
     base = inp.body_start
     for hit in hits:

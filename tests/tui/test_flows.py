@@ -339,7 +339,7 @@ async def test_command_palette_offers_the_case_actions(make_app):
         await settle(pilot)
         screen = await open_case(pilot, RETURN_DISPUTE)
         titles = {c.title for c in pilot.app.get_system_commands(screen)}
-        for title in ("Save", "Ready", "Fix", "Next finding", "Copy", "Back", "Glossary", "Help", "Quit"):
+        for title in ("Save", "Ready", "Fix", "Next", "Copy", "Back", "Glossary", "Help", "Quit"):
             assert title in titles, title
 
 
@@ -486,3 +486,18 @@ async def test_keeping_the_saved_draft_sets_the_recovered_text_aside(make_app, q
     aside = list((queue_dir / ".recovery" / "discarded").glob(f"{RETURN_DISPUTE}.*.json"))
     assert len(aside) == 1
     assert json.loads(aside[0].read_text(encoding="utf-8"))["text"] == "older typing"
+
+
+async def test_n_and_shift_n_walk_findings_outside_the_editor(make_app):
+    app = make_app()  # stub: '!' (TONE004) on line 3, 'delivery delay' (TERM001) right after it
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, RETURN_DISPUTE)
+        await pilot.press("escape")  # findings panel has focus: n is a command, not a letter
+        await pilot.press("n")
+        assert screen.editor.selected_text == "!"
+        await pilot.press("n")
+        assert screen.editor.selected_text == "delivery delay"
+        await pilot.press("N")
+        assert screen.editor.selected_text == "!"
+        assert screen.editor.text == screen.saved_text  # nothing was typed

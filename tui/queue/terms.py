@@ -117,20 +117,41 @@ def load_term_rows(dirs=None) -> tuple[list[TermRow], str | None]:
     return rows, None if rows else "The glossary has no term entries yet."
 
 
+def _tier(query: str, row: TermRow) -> int | None:
+    """0 exact term, 1 inside a term, 2 inside an avoided form, 3 inside the note; None = no substring."""
+    terms = [f.strip().lower() for field in (row.ko, row.en, row.zh) for f in field.split(",")]
+    if query in terms:
+        return 0
+    if any(query in t for t in terms):
+        return 1
+    if query in row.avoid.lower():
+        return 2
+    if query in row.note.lower():
+        return 3
+    return None
+
+
 def search_terms(query: str, rows: list[TermRow], limit: int = 200) -> list[TermRow]:
-    """Best matches first; an empty query lists everything. Hangul and Han match by substring too."""
+    """Best matches first: the term itself, then avoided forms and notes, then fuzzy (typos) matches.
+
+    An empty query lists everything. Hangul and Han match as substrings too,
+    so 배송 finds 배송지연 and 运单 finds 运单号.
+    """
     query = query.strip().lower()
     if not query:
         return rows[:limit] if limit else rows
-    exact = [r for r in rows if query in r.haystack]
-    if len(query) <= 1:
-        return exact[:limit]
-    hits = process.extract(query, [r.haystack for r in rows], scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit)
-    seen = {id(r) for r in exact}
-    ordered = list(exact)
-    for _choice, _score, index in hits:
-        row = rows[index]
-        if id(row) not in seen:
-            seen.add(id(row))
-            ordered.append(row)
+    tiers: list[list[TermRow]] = [[], [], [], []]
+    for row in rows:
+        tier = _tier(query, row)
+        if tier is not None:
+            tiers[tier].append(row)
+    ordered = [row for tier in tiers for row in tier]
+    if len(query) > 2:
+        seen = {id(r) for r in ordered}
+        hits = process.extract(query, [r.haystack for r in rows], scorer=fuzz.partial_ratio, score_cutoff=75, limit=limit)
+        for _choice, _score, index in hits:
+            row = rows[index]
+            if id(row) not in seen:
+                seen.add(id(row))
+                ordered.append(row)
     return ordered[:limit]

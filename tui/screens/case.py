@@ -21,11 +21,11 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from replydesk.linting.context import ContextError, context_from_mapping
 from replydesk.linting.document import DraftError
 from replydesk.linting.findings import Finding, Severity
-from replydesk.tui.queue.cases import Case, CaseFileError
+from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
 from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
 from replydesk.tui.queue.locks import LockInfo
 from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
-from replydesk.tui.widgets.draft_editor import DraftEditor
+from replydesk.tui.widgets.draft_editor import DraftEditor, line_starts_of, offset_to_location
 from replydesk.tui.widgets.findings import FindingsList
 from replydesk.tui.widgets.header import DeskHeader
 
@@ -89,8 +89,6 @@ def case_details(case: Case, now) -> Text:
         who = str(message.get("who", "?"))
         when = message.get("when")
         try:
-            from replydesk.tui.queue.cases import parse_time
-
             when_text = format_kst(parse_time(when, "when")) if when else ""
         except ValueError:
             when_text = str(when)
@@ -106,17 +104,17 @@ class CaseScreen(Screen):
     HELP = "A case: details and history on the left, the draft and its findings on the right."
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="case.save"),
-        Binding("ctrl+r", "mark_ready", "Ready", id="case.ready"),
-        Binding("ctrl+f", "apply_fix", "Fix", id="case.fix"),
-        Binding("ctrl+n", "next_finding", "Next finding", id="case.next-finding"),
-        Binding("ctrl+b", "previous_finding", "Prev finding", show=False, id="case.previous-finding"),
-        Binding("n", "next_finding", "Next", show=False, id="case.next"),
-        Binding("N", "previous_finding", "Prev", show=False, id="case.previous"),
-        Binding("e", "edit", "Edit", id="case.edit"),
-        Binding("i", "focus_info", "Info", show=False, id="case.info"),
-        Binding("y", "copy", "Copy", id="case.copy"),
-        Binding("escape", "close", "Back", id="case.back"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the draft (atomically) to drafts/<id>.txt", id="case.save"),
+        Binding("ctrl+r", "mark_ready", "Ready", tooltip="Save and mark the case ready (asks while errors remain)", id="case.ready"),
+        Binding("ctrl+f", "apply_fix", "Fix", tooltip="Apply the fix of the finding at the cursor (or highlighted)", id="case.fix"),
+        Binding("ctrl+n", "next_finding", "Next", tooltip="Next finding: select its span in the editor", id="case.next-finding"),
+        Binding("ctrl+b", "previous_finding", "Prev", show=False, tooltip="Previous finding", id="case.previous-finding"),
+        Binding("n", "next_finding", "Next", show=False, tooltip="Next finding (outside the editor)", id="case.next"),
+        Binding("N", "previous_finding", "Prev", show=False, tooltip="Previous finding (outside the editor)", id="case.previous"),
+        Binding("e", "edit", "Edit", tooltip="Back into the editor", id="case.edit"),
+        Binding("i", "focus_info", "Info", show=False, tooltip="Case details and history pane", id="case.info"),
+        Binding("y", "copy", "Copy", tooltip="Copy the draft to your own clipboard over SSH (OSC 52)", id="case.copy"),
+        Binding("escape", "close", "Back", tooltip="Back to the queue (asks if unsaved)", id="case.back"),
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -155,7 +153,7 @@ class CaseScreen(Screen):
             with Vertical(id="draft-pane"):
                 yield DraftEditor(self.saved_text, id="editor", read_only=self.read_only)
                 yield FindingsList(id="findings")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def title_line(self) -> Text:
         case = self.case
@@ -221,7 +219,7 @@ class CaseScreen(Screen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if self.read_only and action in ("save", "apply_fix", "mark_ready", "edit"):
-            return None  # hidden from the footer: a read-only case cannot be changed
+            return False  # hidden from the footer: a read-only case cannot be changed
         return True
 
     # --- linting --------------------------------------------------------------------
@@ -339,8 +337,6 @@ class CaseScreen(Screen):
             choice = after[0] if after else located[0]
         else:
             start_row, start_col = selection_start
-            from replydesk.tui.widgets.draft_editor import line_starts_of
-
             start_offset = line_starts_of(self.editor.text)[start_row] + start_col
             before = [(i, f) for i, f in located if f.start < start_offset]
             choice = before[-1] if before else located[-1]
@@ -380,8 +376,6 @@ class CaseScreen(Screen):
         fix = finding.fix
         editor = self.editor
         text = editor.text
-        from replydesk.tui.widgets.draft_editor import line_starts_of, offset_to_location
-
         starts = line_starts_of(text)
         editor.replace(fix.replacement, offset_to_location(text, starts, fix.start), offset_to_location(text, starts, fix.end))
         self.notify(f"{finding.rule}: replaced {text[fix.start:fix.end]!r} with {fix.replacement!r}", timeout=3)
@@ -498,6 +492,7 @@ class CaseScreen(Screen):
         def answered(answer: str | None) -> None:
             if answer == "restore":
                 self.editor.load_text(recovered.text)
+                self.editor.move_cursor(self.editor.document.end)
                 self._journaled_text = recovered.text
                 self.notify("Recovered text restored; ctrl+s saves it as the draft.", timeout=4)
             elif answer == "discard":

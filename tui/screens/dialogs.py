@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,7 +37,9 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Static(self.message, classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 for choice in self.choices:
-                    yield Button(f"[{choice.key}] {choice.label}", id=f"choice-{choice.value}", variant=choice.variant)
+                    # A Text label: "[y]" must not be read as markup.
+                    label = Text(f"[{choice.key}] {choice.label}")
+                    yield Button(label, id=f"choice-{choice.value}", variant=choice.variant)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

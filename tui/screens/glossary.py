@@ -56,7 +56,7 @@ class GlossaryScreen(Screen):
         yield Input(placeholder="search KO / EN / ZH (fuzzy)", id="glossary-search")
         yield OptionList(id="glossary-results")
         yield Static(id="glossary-detail")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -67,7 +67,7 @@ def help_sections():
                 if binding.action in ("help_quit",):
                     continue
                 label = key_label(binding.key)
-                seen.setdefault(label, binding.description or binding.action)
+                seen.setdefault(label, binding.tooltip or binding.description or binding.action)
         return list(seen.items())
 
     return [
@@ -116,7 +116,7 @@ class HelpScreen(Screen):
         with VerticalScroll(id="help-body"):
             yield Static(INTRO, id="help-intro")
             yield Static(help_table(), id="help-keys")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

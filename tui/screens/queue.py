@@ -14,6 +14,7 @@ from replydesk.tui.widgets.header import DeskHeader
 from replydesk.tui.widgets.queue_table import QueueTable
 
 LOCK_SCAN_EVERY = 3  # seconds between looks at .locks/
+STATUS_EVERY = 5  # seconds between recounts of overdue / due-soon cases
 
 
 class FilterInput(Input):
@@ -36,20 +37,21 @@ class QueueScreen(Screen):
     HELP = "The queue: every case, most urgent first. Countdowns run in KST."
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="queue.filter"),
-        Binding("p", "facet('platform')", "Platform", id="queue.platform"),
-        Binding("t", "facet('kind')", "Kind", id="queue.kind"),
-        Binding("s", "facet('status')", "Status", id="queue.status"),
-        Binding("o", "cycle_sort", "Sort", id="queue.sort"),
-        Binding("r", "reverse_sort", "Reverse", show=False, id="queue.reverse"),
-        Binding("c", "clear_filters", "Clear", show=False, id="queue.clear"),
-        Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.escape"),
-        Binding("R", "reload", "Reload", show=False, id="queue.reload"),
+        Binding("slash", "filter", "Filter", tooltip="Filter as you type (fuzzy; IDs match exactly)", id="queue.filter"),
+        Binding("p", "facet('platform')", "Platform", tooltip="Show one platform, the next, ... then all", id="queue.platform"),
+        Binding("t", "facet('kind')", "Kind", tooltip="Show one kind of case, the next, ... then all", id="queue.kind"),
+        Binding("s", "facet('status')", "Status", tooltip="Show one status (new, drafting, ready, sent), ... then all", id="queue.status"),
+        Binding("o", "cycle_sort", "Sort", tooltip="Sort by deadline, priority, received, platform, status, id", id="queue.sort"),
+        Binding("r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order", id="queue.reverse"),
+        Binding("c", "clear_filters", "Clear", show=False, tooltip="Clear the filter and every facet", id="queue.clear"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, tooltip="Clear the filter and every facet", id="queue.escape"),
+        Binding("R", "reload", "Reload", show=False, tooltip="Re-read the queue directory", id="queue.reload"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="queue-screen")
         self._ticks = 0
+        self._status_timer = None
 
     @property
     def desk(self):
@@ -61,7 +63,7 @@ class QueueScreen(Screen):
         yield FilterInput(placeholder="/ to filter: id, order, subject, platform… (fuzzy)", id="filter")
         yield QueueTable(desk.clock, id="queue-table")
         yield Static(id="queue-status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         desk = self.desk
@@ -70,6 +72,7 @@ class QueueScreen(Screen):
         table.counts = desk.draft_counts
         table.my_token = desk.operator.token
         table.locks = desk.locks.all()
+        table.fit_ids(self.view.cases)
         table.set_rows(self.view.rows)
         table.focus()
         self.update_status()
@@ -87,7 +90,8 @@ class QueueScreen(Screen):
         if self._ticks % LOCK_SCAN_EVERY == 0:
             self.refresh_locks()
         self.table.refresh()
-        self.update_status()
+        if self._ticks % STATUS_EVERY == 0:
+            self.update_status()  # counts every row: cheap, but not needed every second on 10k cases
 
     def on_screen_suspend(self) -> None:
         self._timer.pause()
@@ -141,7 +145,10 @@ class QueueScreen(Screen):
 
     def rows_changed(self, keep: str | None = None) -> None:
         self.table.set_rows(self.view.rows, keep=keep if keep is not None else self.current_id)
-        self.update_status()
+        # The status line counts every shown row; while typing a filter, count once typing pauses.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(0.1, self.update_status, name="queue-status")
 
     def counts_changed(self) -> None:
         self.table.refresh()
@@ -184,6 +191,7 @@ class QueueScreen(Screen):
 
     def action_reload(self) -> None:
         self.desk.reload_queue()
+        self.table.fit_ids(self.view.cases)
         self.rows_changed()
 
     @on(QueueTable.Opened)

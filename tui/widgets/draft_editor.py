@@ -67,7 +67,7 @@ class DraftEditor(TextArea):
     """Plain-text reply editor with finding marks; Tab moves focus, as a form field should."""
 
     BINDINGS = [
-        Binding("escape", "leave", "Leave editor", id="editor.leave"),
+        Binding("escape", "leave", "Done", tooltip="Leave the editor (to the findings); esc again goes back", id="editor.leave"),
     ]
 
     def __init__(self, text: str = "", **kwargs):

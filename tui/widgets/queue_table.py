@@ -142,8 +142,6 @@ class QueueTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[Case], keep: str | None = None) -> None:
         """Swap the row list (O(1)); keep the cursor on case `keep` when it is still shown."""
         self.rows = rows
-        if rows:
-            self._id_width = max(self._id_width, max(len(c.id) for c in rows[:2000]))
         index = 0
         if keep is not None:
             for i, case in enumerate(rows):
@@ -153,6 +151,11 @@ class QueueTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self.set_cursor(index, force=True)
         self.refresh()
+
+    def fit_ids(self, cases: list[Case]) -> None:
+        """Size the ID column for every case in the queue (once per load, not per keystroke)."""
+        if cases:
+            self._id_width = max(8, max(len(c.id) for c in cases))
 
     @property
     def current(self) -> Case | None:
