@@ -1,0 +1,1 @@
+"""The operator desk (Textual). Imports nothing on purpose: `replydesk lint` must not pay for Textual."""

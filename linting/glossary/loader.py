@@ -3,14 +3,16 @@
 Directories are read in order (built-in first, then the user's from
 config); a user file with the same name as a built-in one replaces it,
 like platform packs. Every `*.toml` file is a glossary, except files with a
-`[particles]` table, which extend the Korean particle/ending list.
+`[particles]` table, which extend the Korean particle/ending list. Large
+sets are cached compiled, keyed by their contents (`cache`).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..tomldata import DataFileError, load_toml_file
-from .glossary_set import GlossarySet
+from .cache import CompileCache
+from .glossary_set import GlossarySet, collector_paused
 from .korean import KoreanMorphology
 from .model import GlossaryFile, Problem
 from .schema import parse_document
@@ -35,6 +37,15 @@ def read_files(
     files: list[GlossaryFile] = []
     morph = KoreanMorphology()
     problems: list[Problem] = []
+    with collector_paused():
+        _read_into(paths, platforms, files, problems)
+    for parsed in [f for f in files if isinstance(f, KoreanMorphology)]:
+        morph = morph.merged(parsed)
+    files = [f for f in files if not isinstance(f, KoreanMorphology)]
+    return files, morph, problems
+
+
+def _read_into(paths, platforms, files: list, problems: list[Problem]) -> None:
     for path in paths:
         try:
             doc = load_toml_file(Path(path))
@@ -43,17 +54,26 @@ def read_files(
             continue
         parsed, found = parse_document(doc, platforms)
         problems.extend(found)
-        if isinstance(parsed, KoreanMorphology):
-            morph = morph.merged(parsed)
-        elif parsed is not None:
+        if parsed is not None:
             files.append(parsed)
-    return files, morph, problems
 
 
 def load_glossary_set(dirs: tuple[Path, ...], platforms: tuple[str, ...] = ()) -> GlossarySet:
-    """Load and compile every glossary in `dirs`; the first error is raised as DataFileError(path, line, msg)."""
-    files, morph, problems = read_files(glossary_paths(tuple(dirs)), tuple(platforms))
+    """Load and compile every glossary in `dirs`; the first error is raised as DataFileError(path, line, msg).
+
+    A large set comes from the compile cache when its files are unchanged (see `cache`).
+    """
+    paths = glossary_paths(tuple(dirs))
+    cache = CompileCache.for_files(paths, tuple(platforms))
+    if cache is not None:
+        cached = cache.load()
+        if cached is not None:
+            return cached
+    files, morph, problems = read_files(paths, tuple(platforms))
     for problem in problems:
         if problem.severity == "error":
             raise DataFileError(problem.path, problem.line, problem.message, problem.column)
-    return GlossarySet(files, morph)
+    glossary = GlossarySet(files, morph)
+    if cache is not None:
+        cache.store(glossary)
+    return glossary

@@ -103,7 +103,8 @@ def _times(low: str) -> list[_Time]:
     pos = low.find("시")
     while pos != -1:
         h = _KO_HOUR.search(low, max(0, pos - 4), pos)
-        if h and not any(t.start <= h.start() < t.end for t in out):
+        # "24시간" is a duration (hours), not a clock time.
+        if h and not low.startswith("시간", pos) and not any(t.start <= h.start() < t.end for t in out):
             start, ap, end, minute = h.start(), None, pos + 1, 0
             mi = _KO_MINUTE.match(low, end)
             if mi:

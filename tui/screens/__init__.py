@@ -1,0 +1,1 @@
+"""The desk's screens: queue, case, glossary, help, and modal dialogs."""

@@ -1,0 +1,1 @@
+"""Widgets the screens share: the queue table, the draft editor, the findings panel, the header."""
