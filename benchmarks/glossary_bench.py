@@ -2,18 +2,22 @@
 
     .venv/bin/python -m benchmarks.glossary_bench [--drafts 500] [--runs 5]
 
-Both generated glossaries share 20 entries whose forms occur in the
+Both generated glossaries share 10 entries whose forms occur in the
 benchmark drafts (benchmarks/corpus.py: "delivery delay", 풀필먼트 센터,
-"very anxious", 非常着急 …), so both find the same hits; the other 80 or
-9,980 entries are real vocabulary (Leipzig news bigrams, Korean nouns,
-Chinese n-grams from ../shared/data/leipzig) that rarely occurs in replies,
-as in a real glossary. The goal: 10,000 entries cost at most 1.5× the
+"very anxious", 非常着急 …), so both find the same hits. The other 90 or
+9,990 entries are real vocabulary (Leipzig news bigrams, Korean nouns,
+Chinese n-grams from ../shared/data/leipzig, a third of the English forms
+lemma-expanded), leaving out forms that occur verbatim in the corpus
+templates: the avoided forms of a real glossary are mistranslations, not
+everyday words such as 확인 or 已经. Their words still occur in the drafts
+("attached", "parcel", 非 …), so partial matches are paid for. The goal: 10,000 entries cost at most 1.5× the
 per-draft time of 100, and compile in at most 0.5 s. The shipped glossaries
 are measured on the same drafts.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -27,12 +31,13 @@ from replydesk.linting.glossary import GlossarySet, load_glossary_set, read_file
 from replydesk.linting.glossary.loader import glossary_paths
 from replydesk.linting.loading import builtin_glossary_dir
 
-from .corpus import make_draft
+from .corpus import EN, KO, MIXED, ZH, make_draft
 
 LEIPZIG = Path(__file__).resolve().parents[2] / "shared" / "data" / "leipzig"
 PLATFORM, KIND = "coupang", "return-dispute"
 
 # Entries whose avoided forms occur in the corpus drafts: (en, ko, zh preferred; avoided forms).
+# Both glossary sizes start with these, so both find the same hits.
 HITTING = [
     ("shipping delay", "배송지연", "配送延迟", ["delivery delay"]),
     ("waybill number", "송장번호", "运单号", ["invoice number"]),
@@ -88,7 +93,8 @@ def _vocabulary(rng: random.Random) -> tuple[list[str], list[str], list[str]]:
                         zh.add(gram)
     _top_up(en, sorted({w for ws in words for w in ws if w not in frequent and len(w) >= 4}), rng)
     _top_up(ko, sorted(ko), rng)
-    out = [sorted(en), sorted(ko), sorted(zh)]
+    templates = " ".join(EN + KO + ZH + MIXED).lower()
+    out = [sorted(f for f in forms if f not in templates) for forms in (en, ko, zh)]
     for lst in out:
         rng.shuffle(lst)
     return out[0], out[1], out[2]
@@ -161,7 +167,8 @@ def per_draft_us(gs: GlossarySet, drafts: list[str], runs: int) -> tuple[float, 
 
 
 def load_times(folder: Path, runs: int = 3) -> tuple[float, float, GlossarySet]:
-    """(median load = read + validate + compile, median compile only) in seconds."""
+    """(median load = read + validate + compile, median compile only) in seconds, without the cache."""
+    os.environ["REPLYDESK_CACHE_DIR"] = "off"
     loads, compiles = [], []
     gs = None
     for _ in range(runs):
@@ -172,36 +179,61 @@ def load_times(folder: Path, runs: int = 3) -> tuple[float, float, GlossarySet]:
         start = time.perf_counter()
         GlossarySet(files, morph)
         compiles.append(time.perf_counter() - start)
+    del os.environ["REPLYDESK_CACHE_DIR"]
     return statistics.median(loads), statistics.median(compiles), gs
 
 
 def run(drafts_count: int = 500, runs: int = 5) -> list[tuple[str, str, str]]:
-    rng = random.Random(7)
-    vocab = _vocabulary(rng)
     drafts = _drafts(drafts_count)
     rows: list[tuple[str, str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results = {}
-        for size in (100, 10_000):
-            folder = write_glossary(Path(tmp) / f"g{size}", size, vocab, random.Random(size))
-            load, compile_only, gs = load_times(folder)
-            cost, hits = per_draft_us(gs, drafts, runs)
-            results[size] = (load, compile_only, cost, hits, gs.form_count)
-        for size, (load, compile_only, cost, hits, forms) in results.items():
-            rows.append((f"{size:,} entries ({forms:,} forms): load / compile", f"{load:.3f} / {compile_only:.3f} s",
-                         "compile ≤ 0.5 s"))
-            rows.append((f"{size:,} entries: per draft (hits per draft)", f"{cost:.1f} µs ({hits:.2f})", ""))
-        ratio = results[10_000][2] / results[100][2]
-        rows.append(("per-draft cost, 10,000 vs 100 entries", f"{ratio:.2f}×", "≤ 1.5×"))
     start = time.perf_counter()
     shipped = load_glossary_set((builtin_glossary_dir(),), platforms=("general", "coupang", "amazon", "tiktok", "shopee"))
     shipped_load = time.perf_counter() - start
     cost, hits = per_draft_us(shipped, drafts, runs)
     rows.append((f"shipped glossaries ({len(shipped)} entries): load", f"{shipped_load:.3f} s", ""))
     rows.append(("shipped glossaries: per draft (hits per draft)", f"{cost:.1f} µs ({hits:.2f})", ""))
+    vocab = _vocabulary(random.Random(7))
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for size in (100, 10_000):
+            folder = write_glossary(Path(tmp) / f"g{size}", size, vocab, random.Random(size))
+            load, compile_only, gs = load_times(folder)
+            cached = None
+            if size == 10_000:
+                cached = cached_load(folder, Path(tmp) / "cache")
+            cost, hits = per_draft_us(gs, drafts, runs)
+            results[size] = (load, compile_only, cost, hits, gs.form_count, cached)
+            del gs
+        for size, (load, compile_only, cost, hits, forms, cached) in results.items():
+            rows.append((f"{size:,} entries ({forms:,} forms): load / compile", f"{load:.3f} / {compile_only:.3f} s",
+                         "compile ≤ 0.5 s"))
+            if cached is not None:
+                rows.append((f"{size:,} entries: load from the compile cache", f"{cached:.3f} s", "≤ 0.5 s"))
+            rows.append((f"{size:,} entries: per draft (hits per draft)", f"{cost:.1f} µs ({hits:.2f})", ""))
+        ratio = results[10_000][2] / results[100][2]
+        rows.append(("per-draft cost, 10,000 vs 100 entries", f"{ratio:.2f}×", "≤ 1.5×"))
     mean_len = sum(map(len, drafts)) / len(drafts)
     rows.append(("drafts", f"{len(drafts)} × {mean_len:.0f} chars", ""))
     return rows
+
+
+def cached_load(folder: Path, cache: Path) -> float:
+    """Median load of an unchanged glossary, served from the compile cache (first load fills it)."""
+    old = os.environ.get("REPLYDESK_CACHE_DIR")
+    os.environ["REPLYDESK_CACHE_DIR"] = str(cache)
+    try:
+        load_glossary_set((folder,), platforms=(PLATFORM,))
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            load_glossary_set((folder,), platforms=(PLATFORM,))
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+    finally:
+        if old is None:
+            del os.environ["REPLYDESK_CACHE_DIR"]
+        else:
+            os.environ["REPLYDESK_CACHE_DIR"] = old
 
 
 def main() -> None:

@@ -25,8 +25,9 @@ Semantics:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import compress, filterfalse, product
+from typing import NamedTuple
+from collections import Counter
+from itertools import chain, compress, filterfalse, product
 
 from .english import carry_inflection, variants
 from .korean import KoreanMorphology
@@ -47,43 +48,23 @@ _MEMO_LIMIT = 20_000
 _HAS_HANGUL = re.compile("[\uac00-\ud7a3]")  # 2**4 spacing variants at most
 
 
-class FormRef:
-    """One searchable surface of an entry: an avoided form or one of its variants.
+class FormRef(NamedTuple):
+    """One searchable surface of an entry: an avoided form or one of its variants."""
 
-    A plain slotted class (hashed by identity): tens of thousands are made
-    when a large glossary compiles, and a frozen dataclass costs ~4× more.
-    """
-
-    __slots__ = ("entry", "avoid", "base", "lang", "inflected_from", "inflected_to", "case_tokens", "tail")
-
-    def __init__(self, entry: Entry, avoid: AvoidForm | None, base: str, lang: str, inflected_from: str = "",
-                 inflected_to: str = "", case_tokens: tuple[str, ...] | None = None, tail: str = ""):
-        self.entry = entry
-        self.avoid = avoid  # None: a preferred form (near-miss target only)
-        self.base = base  # the form as written in the file
-        self.lang = lang
-        self.inflected_from = inflected_from  # base last word, when this variant inflects it
-        self.inflected_to = inflected_to  # this variant's last word
-        self.case_tokens = case_tokens  # original-case tokens of a case-sensitive form
-        self.tail = tail  # punctuation the form ends with (must follow the last token)
+    entry: Entry
+    avoid: AvoidForm | None  # None: a preferred form (near-miss target only)
+    base: str  # the form as written in the file
+    lang: str
+    inflected_from: str = ""  # base last word, when this variant inflects it
+    inflected_to: str = ""  # this variant's last word
+    case_tokens: tuple[str, ...] | None = None  # original-case tokens of a case-sensitive form
+    tail: str = ""  # punctuation the form ends with (must follow the last token)
 
 
-class _Form:
-    """A form found through its anchor token: its tokens, the gaps between them, and who owns it."""
-
-    __slots__ = ("tokens", "gaps", "anchor", "korean_tail", "refs", "checks", "gap_checks")
-
-    def __init__(self, tokens: tuple[str, ...], gaps: tuple[str, ...], anchor: int, korean_tail: bool):
-        self.tokens = tokens
-        self.gaps = gaps
-        self.anchor = anchor  # index of the anchor token in `tokens`
-        self.korean_tail = korean_tail  # the last token is Hangul and may carry a particle
-        self.refs: list[FormRef] = []
-        # What to compare around an anchor: (token offset, token) and (parts offset, gap),
-        # both relative to the form's first token.
-        size = len(tokens) - 1 if korean_tail else len(tokens)
-        self.checks = [(p, tokens[p]) for p in range(size) if p != anchor]
-        self.gap_checks = [(2 * p + 2, g) for p, g in enumerate(gaps)]
+# A form found through its anchor token, as a plain tuple (cheap to build, scan and cache):
+# (anchor index, token count, ((offset, token), …) to compare, ((parts offset, gap), …),
+#  Korean last token that may carry a particle or None, [FormRef, …]).
+_ANCHOR, _SIZE, _CHECKS, _GAPS, _KOREAN_LAST, _REFS = range(6)
 
 
 class CompiledGlossary:
@@ -91,7 +72,7 @@ class CompiledGlossary:
 
     def __init__(self, entries: list[Entry], morphology: KoreanMorphology):
         self.morph = morphology
-        self.anchors: dict[str, list[_Form]] = {}  # anchor token → forms, longest first
+        self.anchors: dict[str, list[tuple]] = {}  # anchor token → forms (see _ANCHOR …), longest first
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
@@ -142,8 +123,9 @@ class CompiledGlossary:
         else:
             forms.append((avoid.form, "", ""))
         out = []
+        korean = avoid.lang == "ko" or _HAS_HANGUL.search(avoid.form) is not None
         for surface, from_word, to_word in forms:
-            for spaced in korean_spacings(surface):
+            for spaced in korean_spacings(surface) if korean else (surface,):
                 tokens, gaps, _, tail = split_form(spaced)
                 if tokens:
                     case_tokens = tuple(TOKEN_ANYCASE.findall(spaced)) if entry.case_sensitive else None
@@ -153,11 +135,9 @@ class CompiledGlossary:
 
     def _index(self, surfaces) -> None:
         """File each surface under its anchor (multi-token) or its first syllables (one Korean word)."""
-        shared: dict[str, int] = {}
-        for tokens, _, _ in surfaces:
-            for t in set(tokens):
-                shared[t] = shared.get(t, 0) + 1
-        forms: dict[tuple, _Form] = {}
+        shared: Counter[str] = Counter()
+        shared.update(chain.from_iterable(set(tokens) if len(tokens) > 1 else tokens for tokens, _, _ in surfaces))
+        forms: dict[tuple, list] = {}  # (tokens, gaps) → refs
         for tokens, gaps, ref in surfaces:
             first = tokens[0]
             if len(tokens) == 1 and is_hangul(first[0]):
@@ -170,22 +150,25 @@ class CompiledGlossary:
                 else:
                     bucket.append((first, [ref]))
                 continue
-            key = (tuple(tokens), tuple(gaps))
-            form = forms.get(key)
-            if form is None:
-                korean_tail = is_hangul(tokens[-1][0])
-                eligible = range(len(tokens) - 1) if korean_tail else range(len(tokens))
-                # The token least likely to occur in a draft: a word of four letters or more
-                # (not "to", "on", "is"), then the one fewest forms share ("delay", not
-                # "delivery"), then the longer; "z" for A-to-Z, where every word is short.
-                anchor = min(
-                    eligible, key=lambda k: (len(tokens[k]) < 4, shared[tokens[k]], -len(tokens[k]), -k)
-                )
-                form = forms[key] = _Form(key[0], key[1], anchor, korean_tail)
-                self.anchors.setdefault(tokens[anchor], []).append(form)
-            form.refs.append(ref)
+            forms.setdefault((tuple(tokens), tuple(gaps)), []).append(ref)
+        for (tokens, gaps), refs in forms.items():
+            korean_tail = is_hangul(tokens[-1][0])
+            size = len(tokens) - 1 if korean_tail else len(tokens)
+            # The token least likely to occur in a draft: a word of four letters or more
+            # (not "to", "on", "is"), then the one fewest forms share ("delay", not
+            # "delivery"), then the longer; "z" for A-to-Z, where every word is short.
+            anchor = min(range(size), key=lambda k: (len(tokens[k]) < 4, shared[tokens[k]], -len(tokens[k]), -k))
+            form = (
+                anchor,
+                len(tokens),
+                tuple((p, tokens[p]) for p in range(size) if p != anchor),
+                tuple((2 * p + 2, g) for p, g in enumerate(gaps)),
+                tokens[-1] if korean_tail else None,
+                refs,
+            )
+            self.anchors.setdefault(tokens[anchor], []).append(form)
         for bucket in self.anchors.values():
-            bucket.sort(key=lambda f: -len(f.tokens))
+            bucket.sort(key=lambda f: -f[_SIZE])
         for table in (self.ko1, self.ko2):
             for bucket in table.values():
                 bucket.sort(key=lambda tr: -len(tr[0]))
@@ -201,7 +184,7 @@ class CompiledGlossary:
             last = toks.tokens[j]
             end = toks.start(j) + (cut if cut is not None else len(last))
             rest = last[cut:] if cut is not None else ""
-            for ref in refs:
+            for ref in dict.fromkeys(refs):  # once each, in order
                 # A form ending in punctuation ("invoice no.") owns that punctuation.
                 tail = len(ref.tail) if ref.tail and text.startswith(ref.tail, end) else 0
                 hits.append(self._hit(text, start, end + tail, rest, ref))
@@ -247,29 +230,29 @@ class CompiledGlossary:
         where = (text, toks)
         # Every position of every anchor present, in one C-level pass.
         for k in compress(range(n), map(present.__contains__, tokens)):
-            for form in anchors[tokens[k]]:
-                first = k - form.anchor
-                last = first + len(form.tokens) - 1
+            for anchor, size, checks, gap_checks, korean_last, form_refs in anchors[tokens[k]]:
+                first = k - anchor
+                last = first + size - 1
                 if first < 0 or last >= n:
                     continue
-                for p, t in form.checks:
+                for p, t in checks:
                     if tokens[first + p] != t:
                         break
                 else:
                     base = 2 * first
-                    for p, g in form.gap_checks:
+                    for p, g in gap_checks:
                         gap = parts[base + p]
                         if gap != g and normalize_gap(gap) != g:
                             break
                     else:
                         cut = None
-                        if form.korean_tail:
-                            t, x = form.tokens[-1], tokens[last]
-                            if not x.startswith(t) or not is_ending(x[len(t):]):
+                        if korean_last is not None:
+                            x = tokens[last]
+                            if not x.startswith(korean_last) or not is_ending(x[len(korean_last):]):
                                 continue
-                            if len(t) < len(x):
-                                cut = len(t)
-                        refs = _in_scope(form.refs, platform, kind, where, first, last, cut)
+                            if len(korean_last) < len(x):
+                                cut = len(korean_last)
+                        refs = _in_scope(form_refs, platform, kind, where, first, last, cut)
                         if refs:
                             found.setdefault((first, last, cut), []).extend(refs)
 

@@ -35,8 +35,7 @@ class TermHit(NamedTuple):
     fix_end: int | None = None
 
 
-@dataclass(frozen=True)
-class AvoidForm:
+class AvoidForm(NamedTuple):
     """A form to flag: a mistranslation, a calque, a word-list phrase or a regex."""
 
     form: str

@@ -29,6 +29,7 @@ LEADING_GAP = re.compile(f"[^{_TOKEN_CHARS}]*")
 # The same cut over original-case text, for case-sensitive forms.
 TOKEN_ANYCASE = re.compile(f"[{LATIN}]+|[{HANGUL}]+|[{HAN}]")
 _WS = re.compile(r"\s+")
+_PLAIN_GAPS = frozenset((" ", ""))
 _HAS_HANGUL = re.compile(f"[{HANGUL}]")
 _HAS_HAN = re.compile(f"[{HAN}]")
 
@@ -72,6 +73,8 @@ def split_form(form: str) -> tuple[list[str], list[str], str, str]:
     """(tokens, gaps between them, leading text, trailing text) of a lower-cased form."""
     parts = TOKEN_SPLIT.split(form.lower())
     tokens = [intern(t) for t in parts[1::2]]  # one object per distinct token: less memory, smaller caches
-    gaps = [g if g == " " or g == "" else normalize_gap(g) for g in parts[2::2]]
+    gaps = parts[2::2]
+    if not _PLAIN_GAPS.issuperset(gaps):
+        gaps = [g if g == " " or g == "" else normalize_gap(g) for g in gaps]
     trailing = gaps.pop() if gaps else ""
     return tokens, gaps, parts[0], trailing.rstrip()
