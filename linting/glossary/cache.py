@@ -19,7 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .glossary_set import GlossarySet, collector_paused
+from .glossary_set import GlossarySet
+from .matcher import collector_paused
 
 MIN_BYTES = 256 * 1024  # below this, compiling is faster than unpickling
 KEEP = 4  # cached sets kept per directory (the most recently written)
@@ -91,12 +92,16 @@ class CompileCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            tmp = Path(tmp)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, self.path)
             self._prune()
-        except (OSError, pickle.PicklingError, RecursionError):
-            pass
+        except Exception:  # unwritable directory, full disk, unpicklable object: run without the cache
+            try:
+                os.unlink(tmp)
+            except (OSError, UnboundLocalError):
+                pass
 
     def _prune(self) -> None:
         entries = sorted(self.path.parent.glob(f"{_PREFIX}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

@@ -198,7 +198,8 @@ def _rule_codes(gs: GlossarySet, codes: set[str]) -> list[Problem]:
         if key in reported:
             continue
         reported.add(key)
-        out.append(_problem(entry, entry.keys + ("rule",),
+        keys = ("glossary", "rule") if entry.rule == entry.file.rule else entry.keys + ("rule",)
+        out.append(_problem(entry, keys,
             f"rule {entry.rule} is not a registered rule, so the linter drops these hits", "rule", "warning"))
     return out
 

@@ -103,7 +103,7 @@ def _default_dirs(args) -> tuple[Path, ...]:
 
 
 def _paths(args) -> list[Path]:
-    from .loader import glossary_paths
+    from .loader import glossary_paths, particle_files
 
     if not args.files:
         return glossary_paths(_default_dirs(args))
@@ -112,9 +112,13 @@ def _paths(args) -> list[Path]:
         if p.is_dir():
             out.extend(glossary_paths((p,)))
         elif p.is_file():
-            out.append(p)
+            if p.suffix == ".toml":  # a pre-commit hook passes every changed file: skip the others
+                out.append(p)
         else:
             raise DataFileError(p, None, "no such file or directory")
+    if not particle_files(out):
+        # Korean forms cannot be checked without the particle list: use the configured one.
+        out.extend(particle_files(glossary_paths(_default_dirs(args))))
     return out
 
 
@@ -157,7 +161,7 @@ def _check(args) -> int:
     else:
         for problem in report.problems:
             print(problem)
-        print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+        print(report.summary())
     return 1 if report.failed(args.strict) else 0
 
 

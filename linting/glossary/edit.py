@@ -14,9 +14,9 @@ from pathlib import Path
 
 import tomlkit
 
-from ..tomldata import DataFileError, TomlDocument, loads_toml, read_text_file, TomlSyntaxError
+from ..tomldata import TomlDocument, TomlSyntaxError, loads_toml, read_text_file
 from .glossary_set import GlossarySet
-from .loader import read_files
+from .loader import particle_files, read_files
 from .model import LANGUAGES, GlossaryFile, Problem
 from .schema import parse_document
 from .selftest import run_entry_tests
@@ -165,6 +165,10 @@ def _build(path: Path, original: str, new: NewEntry, platforms: tuple[str, ...])
     entry = parsed.entries[-1]
     # The rest of the directory (other glossaries, particle lists), as the linter would load it.
     others = [p for p in sorted(path.parent.glob("*.toml")) if p.resolve() != path.resolve()]
+    if not particle_files(others):
+        from ..loading import builtin_glossary_dir
+
+        others += particle_files(sorted(builtin_glossary_dir().glob("*.toml")))
     files, morph, _ = read_files(others, platforms)
     return text, entry, GlossarySet([parsed, *files], morph), []
 
@@ -203,4 +207,4 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["NewEntry", "AddResult", "AddError", "add_entry", "render", "atomic_write", "DataFileError"]
+__all__ = ["NewEntry", "AddResult", "AddError", "add_entry", "render", "atomic_write"]

@@ -15,7 +15,7 @@ from ..lemmas import inflections, lemma
 MAX_VARIANTS = 64
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def paradigm(word: str) -> tuple[str, ...]:
     """The word's own inflected forms.
 

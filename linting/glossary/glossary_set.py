@@ -1,30 +1,9 @@
 """GlossarySet: every loaded glossary, compiled once, scanned many times (thread-safe, pure)."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 from .korean import KoreanMorphology
-from .matcher import CompiledGlossary
+from .matcher import CompiledGlossary, collector_paused
 from .model import Entry, GlossaryFile, TermHit
-from .nearmiss import english_words
-
-
-@contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector while a glossary is built.
-
-    Compiling 10,000 entries creates ~2 million long-lived objects; each
-    automatic collection re-scans all of them, which doubled the compile
-    time. Nothing built here is cyclic garbage, so pausing is safe.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class GlossarySet:
@@ -64,14 +43,12 @@ class GlossarySet:
 
     def warm(self) -> None:
         """Load the near-miss dictionary now (the TUI calls this in a worker so that typing never waits)."""
-        if self._compiled.near:
-            english_words()
+        self._compiled.warm()
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __getstate__(self) -> dict:
         # Memos are rebuilt on use; pickling them would only grow the compile cache.
-        self._compiled._made.clear()
         self.morphology._memo.clear()
         return self.__dict__

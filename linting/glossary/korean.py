@@ -44,6 +44,8 @@ class KoreanMorphology:
         """True when `rest` (the Hangul after a term, in the same run) is empty or a particle chain."""
         if not rest:
             return True
+        if len(rest) > self.max_chain * self._max_len:
+            return False  # too long to be a chain of endings (and not worth remembering)
         memo = self._memo
         found = memo.get(rest)
         if found is None:

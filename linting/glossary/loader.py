@@ -8,14 +8,19 @@ sets are cached compiled, keyed by their contents (`cache`).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..tomldata import DataFileError, load_toml_file
 from .cache import CompileCache
-from .glossary_set import GlossarySet, collector_paused
+from .glossary_set import GlossarySet
+from .matcher import collector_paused
 from .korean import KoreanMorphology
 from .model import GlossaryFile, Problem
 from .schema import parse_document
+
+
+_PARTICLES_TABLE = re.compile(r"^\s*\[particles\]", re.M)
 
 
 def glossary_paths(dirs: tuple[Path, ...]) -> list[Path]:
@@ -28,6 +33,19 @@ def glossary_paths(dirs: tuple[Path, ...]) -> list[Path]:
         for path in sorted(folder.glob("*.toml")):
             chosen[path.name] = path
     return list(chosen.values())
+
+
+def particle_files(paths: list[Path]) -> list[Path]:
+    """The files among `paths` that hold Korean particle data (a [particles] table)."""
+    out = []
+    for path in paths:
+        try:
+            head = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if _PARTICLES_TABLE.search(head):
+            out.append(Path(path))
+    return out
 
 
 def read_files(

@@ -1,15 +1,16 @@
 """The compiled glossary: forms indexed by an anchor token, checked around each occurrence.
 
 The draft is cut into tokens and gaps by one C-level `re.split`
-(`scripts.TOKEN_SPLIT`). Every multi-word form is indexed by the token least
-likely to occur in a draft (the longest: "unacceptable" in "this is
-unacceptable", never "this"); the draft's distinct tokens are intersected with those anchors in
-C, and only the few occurrences that survive are checked in Python,
-comparing the form's other tokens and gaps around them. Single-word Korean
-forms are looked up by the first two syllables of each Hangul run. So the
-per-draft cost follows the draft, not the glossary's size, and nothing is
-lemmatised at lint time: inflected forms and Korean spacing variants were
-expanded when the glossary was compiled.
+(`scripts.TOKEN_SPLIT`). Every form is filed under an anchor, its token
+least likely to occur in a draft (`_anchor_rank`: "unacceptable" in "this
+is unacceptable", never "this"), and a neighbouring token. The draft's
+distinct tokens are intersected with the anchors in C; only the few
+occurrences that survive are looked at in Python, with one or two dict
+look-ups each, and the forms found there are compared token by token.
+Single-word Korean forms are looked up by the first two syllables of each
+Hangul run. So the per-draft cost follows the draft, not the glossary's
+size, and nothing is lemmatised at lint time: inflected forms and Korean
+spacing variants were expanded when the glossary was compiled.
 
 Semantics:
 - English/Latin: whole tokens, case-insensitive unless the entry says
@@ -24,10 +25,14 @@ Semantics:
 """
 from __future__ import annotations
 
+import gc
 import re
-from typing import NamedTuple
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from itertools import chain, compress, filterfalse, product
+from sys import intern
+from typing import NamedTuple
 
 from .english import carry_inflection, variants
 from .korean import KoreanMorphology
@@ -36,16 +41,32 @@ from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
 from .scripts import (
     TOKEN_ANYCASE,
     TOKEN_SPLIT,
-    guess_language,
     is_hangul,
     lower_same_length,
     normalize_gap,
     split_form,
 )
 
-MAX_KOREAN_SPACES = 4
+MAX_KOREAN_SPACES = 4  # 2**4 spacing variants of a Korean form at most
 _MEMO_LIMIT = 20_000
-_HAS_HANGUL = re.compile("[\uac00-\ud7a3]")  # 2**4 spacing variants at most
+_HAS_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector while a glossary is built.
+
+    Compiling 10,000 entries creates hundreds of thousands of long-lived
+    objects; each automatic collection re-scans all of them, which doubled
+    the compile time. Nothing built here is cyclic garbage, so pausing is safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class FormRef(NamedTuple):
@@ -64,7 +85,9 @@ class FormRef(NamedTuple):
 # A form found through its anchor token, as a plain tuple (cheap to build, scan and cache):
 # (anchor index, token count, ((offset, token), …) to compare, ((parts offset, gap), …),
 #  Korean last token that may carry a particle or None, [FormRef, …]).
-_ANCHOR, _SIZE, _CHECKS, _GAPS, _KOREAN_LAST, _REFS = range(6)
+_SIZE = 1
+# Per anchor token: [forms of that one token, {next token: forms}, {previous token: forms}].
+_ALONE, _NEXT, _PREV = range(3)
 
 
 class CompiledGlossary:
@@ -72,17 +95,21 @@ class CompiledGlossary:
 
     def __init__(self, entries: list[Entry], morphology: KoreanMorphology):
         self.morph = morphology
-        self.anchors: dict[str, list[tuple]] = {}  # anchor token → forms (see _ANCHOR …), longest first
+        self.anchors: dict[str, list] = {}  # anchor token → [alone, {next: forms}, {previous: forms}]
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
-        self.near = NearMissIndex()
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
         self.form_count = 0
         surfaces: list[tuple[list[str], list[str], FormRef]] = []
+        self._near_entries = [e for e in entries if e.near_miss and e.use != "templates"]
+        self._near: NearMissIndex | None = None  # built on first need (see _near_index)
+        self._near_lock = threading.Lock()
+        preferred: list[str] = []
         for entry in entries:
             if entry.use == "templates":
                 continue
+            preferred.extend(form for _, form in entry.all_preferred())
             for avoid in entry.avoid:
                 if avoid.pattern:
                     flags = 0 if entry.case_sensitive else re.IGNORECASE
@@ -90,24 +117,49 @@ class CompiledGlossary:
                     self.patterns.append((re.compile(avoid.form, flags), avoid.requires.lower(), ref))
                     continue
                 surfaces.extend(self._surfaces(entry, avoid))
-            if entry.near_miss:
-                for lang, form in entry.all_preferred():
-                    if lang == "en":
-                        tokens, gaps, _, _ = split_form(form)
-                        self.near.add(tokens, gaps, FormRef(entry, None, form, lang))
-                for avoid in entry.avoid:
-                    if not avoid.pattern and avoid.lang == "en":
-                        tokens, gaps, _, _ = split_form(avoid.form)
-                        self.near.add(tokens, gaps, FormRef(entry, avoid, avoid.form, avoid.lang))
-            else:
-                for _, form in entry.all_preferred():
-                    self.near.known.update(split_form(form)[0])
-                for avoid in entry.avoid:
-                    if not avoid.pattern:
-                        self.near.known.update(split_form(avoid.form)[0])
         self.form_count = len(surfaces)
-        self._index(surfaces)
+        shared = self._index(surfaces)
         self.anchor_keys = frozenset(self.anchors)
+        # Every word of the glossary: never a misspelling.
+        self.known_words = frozenset(shared).union(TOKEN_ANYCASE.findall("\n".join(preferred).lower()))
+
+    def _near_index(self) -> NearMissIndex:
+        """The near-miss index, built the first time a draft has a word worth comparing (thread-safe)."""
+        index = self._near
+        if index is None:
+            with self._near_lock:
+                index = self._near
+                if index is None:
+                    index = NearMissIndex()
+                    with collector_paused():
+                        for entry in self._near_entries:
+                            for lang, form in entry.all_preferred():
+                                if lang == "en":
+                                    tokens, gaps, _, _ = split_form(form)
+                                    index.add(tokens, gaps, FormRef(entry, None, form, lang))
+                            for avoid in entry.avoid:
+                                if not avoid.pattern and avoid.lang == "en":
+                                    tokens, gaps, _, _ = split_form(avoid.form)
+                                    index.add(tokens, gaps, FormRef(entry, avoid, avoid.form, avoid.lang))
+                    self._near = index
+        return index
+
+    def __getstate__(self) -> dict:
+        # For the compile cache: locks cannot be pickled, and memos and the
+        # lazily built near-miss index are cheaper to rebuild than to store.
+        state = dict(self.__dict__)
+        state.update(_near_lock=None, _near=None, _made={})
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._near_lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Load what the first scan would otherwise load: the dictionary and the near-miss index."""
+        if self._near_entries:
+            english_words()
+            self._near_index()
 
     # -- building ------------------------------------------------------
 
@@ -124,6 +176,19 @@ class CompiledGlossary:
             forms.append((avoid.form, "", ""))
         out = []
         korean = avoid.lang == "ko" or _HAS_HANGUL.search(avoid.form) is not None
+        if len(forms) > 1 and not korean and not entry.case_sensitive:
+            # Inflected variants differ from the base form in the last word only.
+            tokens, gaps, _, tail = split_form(avoid.form)
+            if tokens and tokens[-1] == forms[0][0].lower().rsplit(" ", 1)[-1]:
+                for surface, from_word, to_word in forms:
+                    last = surface.lower().rsplit(" ", 1)[-1]
+                    if not last.isalpha():
+                        break
+                    ref = FormRef(entry, avoid, avoid.form, avoid.lang, from_word, to_word, None, tail)
+                    out.append((tokens[:-1] + [intern(last)], gaps, ref))
+                else:
+                    return out
+                out = []
         for surface, from_word, to_word in forms:
             for spaced in korean_spacings(surface) if korean else (surface,):
                 tokens, gaps, _, tail = split_form(spaced)
@@ -133,7 +198,7 @@ class CompiledGlossary:
                     out.append((tokens, gaps, ref))
         return out
 
-    def _index(self, surfaces) -> None:
+    def _index(self, surfaces) -> Counter:
         """File each surface under its anchor (multi-token) or its first syllables (one Korean word)."""
         shared: Counter[str] = Counter()
         shared.update(chain.from_iterable(set(tokens) if len(tokens) > 1 else tokens for tokens, _, _ in surfaces))
@@ -151,27 +216,48 @@ class CompiledGlossary:
                     bucket.append((first, [ref]))
                 continue
             forms.setdefault((tuple(tokens), tuple(gaps)), []).append(ref)
+        rank = _anchor_rank
         for (tokens, gaps), refs in forms.items():
             korean_tail = is_hangul(tokens[-1][0])
             size = len(tokens) - 1 if korean_tail else len(tokens)
-            # The token least likely to occur in a draft: a word of four letters or more
-            # (not "to", "on", "is"), then the one fewest forms share ("delay", not
-            # "delivery"), then the longer; "z" for A-to-Z, where every word is short.
-            anchor = min(range(size), key=lambda k: (len(tokens[k]) < 4, shared[tokens[k]], -len(tokens[k]), -k))
-            form = (
-                anchor,
-                len(tokens),
-                tuple((p, tokens[p]) for p in range(size) if p != anchor),
-                tuple((2 * p + 2, g) for p, g in enumerate(gaps)),
-                tokens[-1] if korean_tail else None,
-                refs,
-            )
-            self.anchors.setdefault(tokens[anchor], []).append(form)
-        for bucket in self.anchors.values():
-            bucket.sort(key=lambda f: -f[_SIZE])
+            if len(tokens) == 2 and not korean_tail:  # most forms: a fast path
+                a, b = tokens
+                anchor = 0 if rank(a, shared, 0) < rank(b, shared, 1) else 1
+                form = (anchor, 2, ((1 - anchor, tokens[1 - anchor]),), ((2, gaps[0]),), None, refs)
+            else:
+                anchor = min(range(size), key=lambda k: rank(tokens[k], shared, k))
+                form = (
+                    anchor,
+                    len(tokens),
+                    tuple((p, tokens[p]) for p in range(size) if p != anchor),
+                    tuple((2 * p + 2, g) for p, g in enumerate(gaps)),
+                    tokens[-1] if korean_tail else None,
+                    refs,
+                )
+            # File it under the anchor and a neighbour that must match exactly, so that an
+            # anchor occurrence costs one or two look-ups, however many forms share it.
+            slots = self.anchors.setdefault(tokens[anchor], [None, None, None])
+            if anchor + 1 < size:
+                slot, neighbour = _NEXT, tokens[anchor + 1]
+            elif anchor > 0:
+                slot, neighbour = _PREV, tokens[anchor - 1]
+            else:
+                slot, neighbour = _ALONE, None
+            if slot == _ALONE:
+                slots[_ALONE] = (slots[_ALONE] or []) + [form]
+            else:
+                table = slots[slot] = slots[slot] or {}
+                table.setdefault(neighbour, []).append(form)
+        for slots in self.anchors.values():
+            if slots[_ALONE]:
+                slots[_ALONE].sort(key=lambda f: -f[_SIZE])
+            for slot in (_NEXT, _PREV):
+                for bucket in (slots[slot] or {}).values():
+                    bucket.sort(key=lambda f: -f[_SIZE])
         for table in (self.ko1, self.ko2):
             for bucket in table.values():
                 bucket.sort(key=lambda tr: -len(tr[0]))
+        return shared
 
     # -- scanning ------------------------------------------------------
 
@@ -196,7 +282,7 @@ class CompiledGlossary:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
-        if self.near:
+        if self._near_entries:
             hits.extend(self._near_misses(text, toks, platform, kind))
         hits.sort(key=lambda h: (h.start, h.end, h.rule))
         return hits
@@ -230,7 +316,19 @@ class CompiledGlossary:
         where = (text, toks)
         # Every position of every anchor present, in one C-level pass.
         for k in compress(range(n), map(present.__contains__, tokens)):
-            for anchor, size, checks, gap_checks, korean_last, form_refs in anchors[tokens[k]]:
+            alone, after, before = anchors[tokens[k]]
+            candidates = alone
+            if after is not None and k + 1 < n:
+                more = after.get(tokens[k + 1])
+                if more:
+                    candidates = more if candidates is None else candidates + more
+            if before is not None and k > 0:
+                more = before.get(tokens[k - 1])
+                if more:
+                    candidates = more if candidates is None else candidates + more
+            if not candidates:
+                continue
+            for anchor, size, checks, gap_checks, korean_last, form_refs in candidates:
                 first = k - anchor
                 last = first + size - 1
                 if first < 0 or last >= n:
@@ -324,48 +422,51 @@ class CompiledGlossary:
         return (entry.rule, message, suggestion or None, replacement, entry.severity, entry.qualified_id, extra)
 
     def _near_misses(self, text: str, toks: "_Tokens", platform: str, kind: str) -> list[TermHit]:
-        unknown = toks.distinct - self.near.known
-        if not unknown:
-            return []
-        unknown -= english_words()
-        words = [w for w in unknown if len(w) >= MIN_LENGTH and w.isascii() and w.isalpha()]
+        # ASCII words that are neither glossary nor dictionary words, filtered in C first.
+        unknown = set(filterfalse(self.known_words.__contains__, filter(str.isascii, toks.distinct)))
+        words = [w for w in unknown if len(w) >= MIN_LENGTH and w.isalpha()]
         if not words:
+            return []
+        dictionary = english_words()
+        words = [w for w in words if w not in dictionary]
+        if not words:
+            return []
+        index = self._near_index()
+        wanted = {w: c for w in words if (c := index.candidates(w))}
+        if not wanted:
             return []
         tokens, parts = toks.tokens, toks.parts
         hits: list[TermHit] = []
         taken: set[int] = set()
-        for word in sorted(words):
-            candidates = self.near.candidates(word)
-            if not candidates:
-                continue
-            positions = [i for i, t in enumerate(tokens) if t == word]
-            for i in positions:
-                for _, target in candidates:
-                    ref = target.ref
-                    if not ref.entry.in_scope(platform, kind):
-                        continue
-                    first = i - target.position
-                    last = first + len(target.form_tokens) - 1
-                    if first < 0 or last >= len(tokens) or first in taken:
-                        continue
-                    if not all(
-                        k == target.position or tokens[first + k] == target.form_tokens[k]
-                        for k in range(len(target.form_tokens))
-                    ):
-                        continue
-                    if not all(
-                        normalize_gap(parts[2 * (first + k) + 2]) == target.form_gaps[k]
-                        for k in range(len(target.form_gaps))
-                    ):
-                        continue
-                    start, end = toks.start(first), toks.start(last) + len(tokens[last])
-                    hits.append(_near_hit(text[start:end], start, end, ref, target.word))
-                    taken.add(first)
-                    break
+        # One pass for the positions of every word worth a look.
+        for i in compress(range(len(tokens)), map(wanted.__contains__, tokens)):
+            candidates = wanted[tokens[i]]
+            for _, target in candidates:
+                ref = target.ref
+                if not ref.entry.in_scope(platform, kind):
+                    continue
+                first = i - target.position
+                last = first + len(target.form_tokens) - 1
+                if first < 0 or last >= len(tokens) or first in taken:
+                    continue
+                if not all(
+                    k == target.position or tokens[first + k] == target.form_tokens[k]
+                    for k in range(len(target.form_tokens))
+                ):
+                    continue
+                if not all(
+                    normalize_gap(parts[2 * (first + k) + 2]) == target.form_gaps[k]
+                    for k in range(len(target.form_gaps))
+                ):
+                    continue
+                start, end = toks.start(first), toks.start(last) + len(tokens[last])
+                hits.append(_near_hit(text[start:end], start, end, ref))
+                taken.add(first)
+                break
         return hits
 
 
-def _near_hit(matched: str, start: int, end: int, ref: FormRef, word: str) -> TermHit:
+def _near_hit(matched: str, start: int, end: int, ref: FormRef) -> TermHit:
     entry = ref.entry
     matched = _squash(matched)
     if ref.avoid is None:
@@ -377,6 +478,16 @@ def _near_hit(matched: str, start: int, end: int, ref: FormRef, word: str) -> Te
         if suggestion:
             message += f': use "{suggestion}"'
     return TermHit(start, end, NEAR_MISS_RULE, message, suggestion or None, None, None, entry.qualified_id, near_miss=True)
+
+
+def _anchor_rank(token: str, shared: Counter, position: int) -> tuple:
+    """Lower is a better anchor: the token least likely to occur in a draft.
+
+    A word of four letters or more (not "to", "on", "is"), then the one
+    fewest forms share ("delay", not "delivery" in "delivery delay"), then
+    the longer, then the later; "z" for A-to-Z, where every word is short.
+    """
+    return (len(token) < 4, shared[token], -len(token), -position)
 
 
 def _in_scope(refs, platform, kind, where, i, j, cut):
@@ -479,7 +590,3 @@ def _term_message(entry: Entry, avoid: AvoidForm, matched: str, suggestion: str)
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def language_of(form: str, declared: str | None) -> str:
-    return declared or guess_language(form)

@@ -15,6 +15,7 @@ import json
 import threading
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 6
@@ -58,32 +59,50 @@ class NearTarget(NamedTuple):
 
 
 class NearMissIndex:
+    _MEMO_LIMIT = 4096
+
     def __init__(self) -> None:
-        self.known: set[str] = set()  # every glossary word: never a misspelling
-        self._by_key: dict[tuple[str, int], list[NearTarget]] = {}
+        self._words: dict[tuple[str, int], list[str]] = {}  # (first letter, length) → distinct words
+        self._targets: dict[str, list[NearTarget]] = {}  # word → where it occurs in forms
+        self._memo: dict[str, list[tuple[int, NearTarget]]] = {}
 
     def add(self, tokens: list[str], gaps: list[str], ref: object) -> None:
-        self.known.update(tokens)
         form_tokens = form_gaps = None
         for i, word in enumerate(tokens):
             if len(word) >= MIN_LENGTH - 1 and word.isascii() and word.isalpha():
                 if form_tokens is None:
                     form_tokens, form_gaps = tuple(tokens), tuple(gaps)
-                target = NearTarget(word, form_tokens, form_gaps, i, ref)
-                self._by_key.setdefault((word[0], len(word)), []).append(target)
+                targets = self._targets.get(word)
+                if targets is None:
+                    targets = self._targets[word] = []
+                    self._words.setdefault((word[0], len(word)), []).append(word)
+                targets.append(NearTarget(word, form_tokens, form_gaps, i, ref))
 
     def __bool__(self) -> bool:
-        return bool(self._by_key)
+        return bool(self._targets)
 
     def candidates(self, token: str) -> list[tuple[int, NearTarget]]:
-        """Glossary words within the allowed distance of `token`: closest first, then longest form first."""
+        """Glossary words within the allowed distance of `token`: closest first, then longest form first.
+
+        The distances are computed by rapidfuzz in C over the distinct words
+        that share the token's first letter and a near length; drafts repeat
+        their unknown words (names, brands), so answers are memoised.
+        """
+        found = self._memo.get(token)
+        if found is not None:
+            return found
         limit = allowed_distance(len(token))
-        out = []
+        found = []
         first = token[0]
         for length in range(len(token) - limit, len(token) + limit + 1):
-            for target in self._by_key.get((first, length), ()):
-                d = OSA.distance(token, target.word, score_cutoff=limit)
-                if 0 < d <= limit:
-                    out.append((d, target))
-        out.sort(key=lambda dt: (dt[0], -len(dt[1].form_tokens)))
-        return out
+            words = self._words.get((first, length))
+            if not words:
+                continue
+            for word, d, _ in process.extract(token, words, scorer=OSA.distance, score_cutoff=limit, limit=None):
+                if d > 0:
+                    found.extend((d, target) for target in self._targets[word])
+        found.sort(key=lambda dt: (dt[0], -len(dt[1].form_tokens)))
+        if len(self._memo) > self._MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[token] = found
+        return found

@@ -23,8 +23,6 @@ _TOKEN_CHARS = LATIN + HANGUL + HAN
 
 # [leading gap, token, gap, token, …, gap] of lower-cased text: one C-level split.
 TOKEN_SPLIT = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])")
-# (token, following gap) pairs, for cutting forms.
-TOKEN_GAP = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])([^{_TOKEN_CHARS}]*)")
 LEADING_GAP = re.compile(f"[^{_TOKEN_CHARS}]*")
 # The same cut over original-case text, for case-sensitive forms.
 TOKEN_ANYCASE = re.compile(f"[{LATIN}]+|[{HANGUL}]+|[{HAN}]")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from replydesk.tui.queue.terms import TermRow, load_term_rows, row_from_entry, search_terms
+from replydesk.tui.queue.terms import load_term_rows, search_terms
 
 from .conftest import settle
 
@@ -40,10 +40,15 @@ def test_nonsense_finds_nothing(rows):
     assert search_terms("zzqxv", rows) == []
 
 
-def test_entry_mappings_and_objects_flatten_the_same_way():
-    mapping = {"preferred": {"ko": ("물류센터",), "en": ("fulfillment center",)}, "avoid": [{"form": "logistics center"}], "notes": "n"}
-    row = row_from_entry(mapping)
-    assert row == TermRow(ko="물류센터", en="fulfillment center", zh="", avoid="logistics center", note="n", source="")
+def test_term_rows_come_from_term_files_with_their_avoided_forms_and_source(rows):
+    row = next(r for r in rows if r.ko == "물류센터")
+    assert "fulfillment center" in row.en
+    assert "풀필먼트 센터" in row.avoid
+    assert row.source.startswith("coupang.toml")
+
+
+def test_word_lists_and_templates_are_not_terms(rows):
+    assert not [r for r in rows if r.source.startswith(("tone.toml", "templates.toml", "off-platform.toml"))]
 
 
 async def test_g_opens_the_glossary_and_typing_searches(make_app):
