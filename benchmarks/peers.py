@@ -102,7 +102,8 @@ def write_replydesk_glossary(pairs: list[tuple[str, list[str]]], folder: Path) -
              'version = "1"', 'use = "terms"', 'rule = "TERM001"', ""]
     for i, (preferred, avoid) in enumerate(pairs):
         lines += ["[[entry]]", f'id = "bench-{i}"', f"en = {json.dumps(preferred)}",
-                  "avoid = [" + ", ".join("{ form = " + json.dumps(a) + " }" for a in avoid) + "]", ""]
+                  "avoid = [" + ", ".join("{ form = " + json.dumps(a) + " }" for a in avoid) + "]",
+                  'reason = "benchmark entry"', ""]
     (folder / "bench.toml").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -295,6 +295,11 @@ def run_lint(args) -> int:
     except DataFileError as exc:
         raise UsageError(str(exc)) from None
     linter = Linter(resources, settings)
+    # Packs and glossaries live as long as the process: keep them out of every
+    # garbage-collector pass (and shared copy-on-write with forked workers).
+    import gc
+
+    gc.freeze()
     unknown = [c for c in (settings.select | settings.ignore) if c != "ALL" and not any(r.startswith(c) for r in linter.rules)]
     if unknown:
         raise UsageError(f"unknown rule code or prefix: {', '.join(sorted(unknown))} (see `replydesk rules`)")

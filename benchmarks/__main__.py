@@ -1,0 +1,54 @@
+"""`make bench`: every benchmark, one section each. Figures are medians or best-of-N;
+the machine is shared, so compare ratios and the CPU reference printed first.
+
+    python -m benchmarks [--quick]    # --quick skips textlint with 5,000 rules (~2 min)
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+
+def _reference() -> float:
+    """A fixed pure-Python loop: how fast this machine is right now."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(2_000_000))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _section(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 70 - len(title)), flush=True)
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv[1:]
+    print(f"CPU reference: sum(range(2e6)) best of 5 = {_reference() * 1e3:.1f} ms")
+
+    from . import glossary_bench, language_bench, lint_bench, peers, tui_bench
+
+    _section("linter: 2,000-draft corpus (benchmarks/corpus.py)")
+    for name, value, goal in lint_bench.run(runs=5):
+        print(f"{name:<58} {value:>16}  {goal}")
+
+    _section("glossary: 100 vs 10,000 entries")
+    for name, value, goal in glossary_bench.run():
+        print(f"{name:<58} {value:>22}  {goal}")
+
+    _section("language rule")
+    language_bench.main()
+
+    _section("operator desk: 10,000-case queue")
+    tui_bench.main([])
+
+    _section("peers: textlint + prh, proselint (same corpus)")
+    rows = peers.run(runs=3, with_5000=not quick)
+    for name, value, note in rows:
+        print(f"{name:<58} {value:>9}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
