@@ -160,26 +160,6 @@ def _front_matter_key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    import tempfile
-
-    mode = path.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 
@@ -221,6 +201,7 @@ class _LintJob:
     def __call__(self, name: str):
         from .context import ContextError
         from .document import DraftError, parse_draft
+        from .atomicfile import atomic_write_text
         from .fixer import apply_fixes
         from .reporters import FileReport
         from .tomldata import DataFileError, read_text_file
@@ -262,7 +243,7 @@ class _LintJob:
             new_text, fixed = apply_fixes(draft.text, findings, unsafe=self.unsafe)
             if fixed:
                 try:
-                    _write_atomic(path, new_text)
+                    atomic_write_text(path, new_text)
                 except OSError as exc:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
                 draft = parse_draft(new_text)

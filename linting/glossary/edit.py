@@ -7,13 +7,12 @@ or half-written file behind.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import tomlkit
 
+from ..atomicfile import atomic_write_text
 from ..tomldata import TomlDocument, TomlSyntaxError, loads_toml, read_text_file
 from .glossary_set import GlossarySet
 from .loader import particle_files, read_files
@@ -147,7 +146,7 @@ def add_entry(path: Path, new: NewEntry, *, platforms: tuple[str, ...] = (), dry
     if failures:
         return AddResult(False, failures, notes)
     if not dry_run:
-        atomic_write(path, text)
+        atomic_write_text(path, text)
     return AddResult(True, [], notes)
 
 
@@ -185,26 +184,4 @@ def _observed_suggestion(gs: GlossarySet, entry) -> str | None:
     return None
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write next to the target and rename over it: readers see the old file or the new one, never half."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-__all__ = ["NewEntry", "AddResult", "AddError", "add_entry", "render", "atomic_write"]
+__all__ = ["NewEntry", "AddResult", "AddError", "add_entry", "render"]
