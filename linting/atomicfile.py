@@ -11,6 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
+# mkstemp creates files 0600; a new file should get the mode any other new file
+# gets (0666 less the umask) so that operators in one group can read each
+# other's drafts and locks. Read once, at import, in the main thread.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+NEW_FILE_MODE = 0o666 & ~_UMASK
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
@@ -18,15 +25,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         mode = os.stat(path).st_mode & 0o777
     except FileNotFoundError:
-        mode = None
+        mode = NEW_FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import regexcheck
+from .. import regexcheck
 from .glossary_set import GlossarySet
 from .loader import read_files
 from .model import NEAR_MISS_RULE, TERM_RULE, Entry, Problem

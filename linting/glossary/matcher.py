@@ -49,6 +49,8 @@ from .scripts import (
 
 MAX_KOREAN_SPACES = 4  # 2**4 spacing variants of a Korean form at most
 _MEMO_LIMIT = 20_000
+_new_tuple = tuple.__new__
+_BORING_LIMIT = 200_000  # distinct draft tokens remembered as irrelevant
 _HAS_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -100,6 +102,8 @@ class CompiledGlossary:
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
+        self._boring: set[str] = set()  # draft tokens that can start nothing (see _note)
+        self._notes: dict[str, tuple] = {}  # other draft tokens seen: (Korean forms, near-miss candidates)
         self.form_count = 0
         surfaces: list[tuple[list[str], list[str], FormRef]] = []
         self._near_entries = [e for e in entries if e.near_miss and e.use != "templates"]
@@ -120,6 +124,22 @@ class CompiledGlossary:
         self.form_count = len(surfaces)
         shared = self._index(surfaces)
         self.anchor_keys = frozenset(self.anchors)
+        # An anchor whose forms all need a neighbour is worth a look only when one of
+        # those neighbours occurs in the draft too (a C-level set test per anchor).
+        self._needs: dict[str, frozenset] = {
+            token: frozenset(chain(slots[_NEXT] or (), slots[_PREV] or ()))
+            for token, slots in self.anchors.items()
+            if not slots[_ALONE]
+        }
+        # Korean anchors that may also start a one-word form (풀필먼트 in "풀필먼트 센터" and 풀필먼트센터로).
+        self._anchor_korean: dict[str, tuple] = {}
+        if self.ko2 or self.ko1:
+            for token in self.anchors:
+                if is_hangul(token[0]):
+                    forms = self._korean_forms(token)
+                    if forms:
+                        self._anchor_korean[token] = forms
+        self._anchor_korean_keys = frozenset(self._anchor_korean)
         # Every word of the glossary: never a misspelling.
         self.known_words = frozenset(shared).union(TOKEN_ANYCASE.findall("\n".join(preferred).lower()))
 
@@ -148,7 +168,7 @@ class CompiledGlossary:
         # For the compile cache: locks cannot be pickled, and memos and the
         # lazily built near-miss index are cheaper to rebuild than to store.
         state = dict(self.__dict__)
-        state.update(_near_lock=None, _near=None, _made={})
+        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -264,13 +284,53 @@ class CompiledGlossary:
     def scan(self, text: str, platform: str, kind: str, lowered: str | None = None) -> list[TermHit]:
         low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
         toks = _Tokens(low)
+        tokens = toks.tokens
+        # Tokens already known to be irrelevant are dropped in C; what is left is
+        # anchors, tokens worth a look (a Korean form + particles, a near miss)
+        # and tokens not seen before, which are classified once (`_note`).
+        distinct = set(tokens)
+        fresh = distinct - self._boring
+        found: dict[tuple, list] = {}  # (first, last, cut) → refs
+        near: dict[str, list] | None = None
+        if fresh:
+            present = fresh & self.anchor_keys
+            korean = None
+            notes = self._notes
+            for token in fresh - present if present else fresh:
+                note = notes.get(token)
+                if note is None:
+                    if token < "a":
+                        continue  # starts with a digit: an order number, a date; nothing but an anchor
+                    note = self._note(token)
+                    if note is None:
+                        continue
+                if note[0]:
+                    if korean is None:
+                        korean = [(token, note[0])]
+                    else:
+                        korean.append((token, note[0]))
+                if note[1] is not None:
+                    if near is None:
+                        near = {token: note[1]}
+                    else:
+                        near[token] = note[1]
+            if present:
+                needs = self._needs
+                live = [a for a in present if (need := needs.get(a)) is None or not need.isdisjoint(distinct)]
+                if live:
+                    self._anchored(toks, text, platform, kind, found, live[0] if len(live) == 1 else set(live))
+                if self._anchor_korean and not present.isdisjoint(self._anchor_korean_keys):
+                    more = [(a, self._anchor_korean[a]) for a in present if a in self._anchor_korean]
+                    korean = more if korean is None else korean + more
+            if korean is not None:
+                self._korean_words(toks, text, platform, kind, found, korean)
         hits: list[TermHit] = []
-        for i, j, cut, refs in self._walk(toks, text, platform, kind):
+        for i, j, cut, refs in _leftmost_longest(found):
             start = toks.start(i)
-            last = toks.tokens[j]
-            end = toks.start(j) + (cut if cut is not None else len(last))
+            last = tokens[j]
+            end = (toks.start(j) if j != i else start) + (cut if cut is not None else len(last))
             rest = last[cut:] if cut is not None else ""
-            for ref in dict.fromkeys(refs):  # once each, in order
+            for ref in refs if len(refs) == 1 else dict.fromkeys(refs):  # once each, in order
                 # A form ending in punctuation ("invoice no.") owns that punctuation.
                 tail = len(ref.tail) if ref.tail and text.startswith(ref.tail, end) else 0
                 hits.append(self._hit(text, start, end + tail, rest, ref))
@@ -282,40 +342,74 @@ class CompiledGlossary:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
-        if self._near_entries:
-            hits.extend(self._near_misses(text, toks, platform, kind))
-        hits.sort(key=lambda h: (h.start, h.end, h.rule))
+        if near is not None:
+            hits.extend(self._near_misses(text, toks, platform, kind, near))
+        if len(hits) > 1:
+            hits.sort(key=_hit_order)
         return hits
 
-    def _walk(self, toks: "_Tokens", text: str, platform: str, kind: str) -> list:
-        """Leftmost-longest in-scope matches as (first token, last token, cut in last token or None, refs)."""
-        found: dict[tuple, list] = {}  # (first, last, cut) → refs
-        self._anchored(toks, text, platform, kind, found)
-        if self.ko2 or self.ko1:
-            self._korean_words(toks, text, platform, kind, found)
-        if not found:
-            return []
-        out = []
-        free = 0
-        full = 1 << 30
-        for first, last, cut in sorted(found, key=lambda m: (m[0], -m[1], -(m[2] if m[2] is not None else full))):
-            if first >= free:
-                out.append((first, last, cut, found[(first, last, cut)]))
-                free = last + 1
-        return out
+    def _note(self, token: str) -> tuple | None:
+        """What a token not seen before can start: (Korean one-word forms, near-miss candidates), or None.
 
-    def _anchored(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict) -> None:
-        """Forms checked around each occurrence of their anchor token."""
-        present = toks.distinct & self.anchor_keys
-        if not present:
-            return
+        The answer depends on the token alone (never on scope, position or
+        neighbours), so it is remembered: a token with nothing to offer joins
+        `_boring` and is dropped in C from then on; anchors and promising
+        tokens are noted in `_notes`. Both are only ever added to (replaced
+        wholesale when full), so concurrent scans stay correct.
+        """
+        korean: tuple = ()
+        if (self.ko2 or self.ko1) and "\uac00" <= token[0] <= "\ud7a3":
+            korean = self._korean_forms(token)
+        near = None
+        if (
+            self._near_entries
+            and len(token) >= MIN_LENGTH
+            and token.isascii()
+            and token.isalpha()
+            and token not in self.known_words
+            and token not in english_words()
+        ):
+            near = self._near_index().candidates(token) or None
+        if korean or near is not None:
+            note = (korean, near)
+            if len(self._notes) > _MEMO_LIMIT:
+                self._notes = {}
+            self._notes[token] = note
+            return note
+        if len(self._boring) > _BORING_LIMIT:
+            self._boring = set()
+        self._boring.add(token)
+        return None
+
+    def _korean_forms(self, run: str) -> tuple:
+        """(cut or None, refs) of each one-word Korean form that `run` starts with, the rest being particles.
+
+        Longest form first, as filed in ko2 (then ko1); scope is checked per draft.
+        """
+        bucket = self.ko2.get(run[:2])
+        if self.ko1 and run[:1] in self.ko1:
+            bucket = (bucket or []) + self.ko1[run[:1]]
+        if not bucket:
+            return ()
+        is_ending = self.morph.is_ending
+        return tuple(
+            (len(form) if len(form) < len(run) else None, refs)
+            for form, refs in bucket
+            if run.startswith(form) and is_ending(run[len(form):])
+        )
+
+    def _anchored(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict, present) -> None:
+        """Forms checked around each occurrence of their anchor tokens (`present`: one token or a set)."""
         tokens, parts = toks.tokens, toks.parts
         n = len(tokens)
         anchors = self.anchors
         is_ending = self.morph.is_ending
         where = (text, toks)
-        # Every position of every anchor present, in one C-level pass.
-        for k in compress(range(n), map(present.__contains__, tokens)):
+        if isinstance(present, str):  # one anchor: its positions by C-level list search
+            positions = _positions(tokens, present)
+        else:  # every position of every anchor present, in one C-level pass
+            positions = compress(range(n), map(present.__contains__, tokens))
+        for k in positions:
             alone, after, before = anchors[tokens[k]]
             candidates = alone
             if after is not None and k + 1 < n:
@@ -354,24 +448,12 @@ class CompiledGlossary:
                         if refs:
                             found.setdefault((first, last, cut), []).extend(refs)
 
-    def _korean_words(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict) -> None:
+    def _korean_words(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict, runs: list) -> None:
         """One-word Korean forms at the start of a Hangul run, the rest of the run being particles."""
         tokens = toks.tokens
-        ko2, ko1 = self.ko2, self.ko1
-        is_ending = self.morph.is_ending
         where = (text, toks)
-        for run in filterfalse(str.isascii, toks.distinct):
-            if not "\uac00" <= run[0] <= "\ud7a3":
-                continue
-            bucket = ko2.get(run[:2])
-            if ko1 and run[:1] in ko1:
-                bucket = (bucket or []) + ko1[run[:1]]
-            if not bucket:
-                continue
-            for form, refs in bucket:
-                if not (run.startswith(form) and is_ending(run[len(form):])):
-                    continue
-                cut = len(form) if len(form) < len(run) else None
+        for run, forms in runs:
+            for cut, refs in forms:
                 matched = False
                 k = -1
                 for _ in range(tokens.count(run)):
@@ -385,7 +467,9 @@ class CompiledGlossary:
 
     def _hit(self, text: str, start: int, end: int, rest: str, ref: FormRef) -> TermHit:
         matched = text[start:end]
-        key = (ref, matched, rest)
+        # Keyed by the ref's identity: refs live as long as this glossary, and hashing
+        # a FormRef (entry, avoided form, keys …) costs more than the rest of a hit.
+        key = (id(ref), matched, rest)
         made = self._made.get(key)
         if made is None:
             made = self._describe(matched, rest, ref)
@@ -393,9 +477,12 @@ class CompiledGlossary:
                 self._made.clear()
             self._made[key] = made
         rule, message, suggestion, replacement, severity, entry, extra = made
+        # tuple.__new__ directly: TermHit(...) would run its Python-level __new__.
         if extra is None:
-            return TermHit(start, end, rule, message, suggestion, replacement, severity, entry)
-        return TermHit(start, end, rule, message, suggestion, replacement, severity, entry, False, start, end + extra)
+            return _new_tuple(TermHit, (start, end, rule, message, suggestion, replacement, severity, entry, False, None, None))
+        return _new_tuple(
+            TermHit, (start, end, rule, message, suggestion, replacement, severity, entry, False, start, end + extra)
+        )
 
     def _describe(self, matched: str, rest: str, ref: FormRef) -> tuple:
         """Everything about a hit but its offsets (memoised: drafts repeat the same few terms)."""
@@ -421,20 +508,8 @@ class CompiledGlossary:
             message = f'"{_squash(matched)}": {entry.message}'
         return (entry.rule, message, suggestion or None, replacement, entry.severity, entry.qualified_id, extra)
 
-    def _near_misses(self, text: str, toks: "_Tokens", platform: str, kind: str) -> list[TermHit]:
-        # ASCII words that are neither glossary nor dictionary words, filtered in C first.
-        unknown = set(filterfalse(self.known_words.__contains__, filter(str.isascii, toks.distinct)))
-        words = [w for w in unknown if len(w) >= MIN_LENGTH and w.isalpha()]
-        if not words:
-            return []
-        dictionary = english_words()
-        words = [w for w in words if w not in dictionary]
-        if not words:
-            return []
-        index = self._near_index()
-        wanted = {w: c for w in words if (c := index.candidates(w))}
-        if not wanted:
-            return []
+    def _near_misses(self, text: str, toks: "_Tokens", platform: str, kind: str, wanted: dict) -> list[TermHit]:
+        """Near-miss hits of the draft words `_note` found candidates for (`wanted`: word → candidates)."""
         tokens, parts = toks.tokens, toks.parts
         hits: list[TermHit] = []
         taken: set[int] = set()
@@ -464,6 +539,37 @@ class CompiledGlossary:
                 taken.add(first)
                 break
         return hits
+
+
+def _positions(tokens: list[str], token: str) -> list[int]:
+    """Every index of `token` in `tokens`, by C-level search."""
+    out = []
+    k = -1
+    for _ in range(tokens.count(token)):
+        k = tokens.index(token, k + 1)
+        out.append(k)
+    return out
+
+
+def _leftmost_longest(found: dict) -> list:
+    """Of overlapping matches (first, last, cut) → refs: leftmost first, then the longest."""
+    if not found:
+        return []
+    if len(found) == 1:
+        (first, last, cut), refs = next(iter(found.items()))
+        return [(first, last, cut, refs)]
+    out = []
+    free = 0
+    full = 1 << 30
+    for first, last, cut in sorted(found, key=lambda m: (m[0], -m[1], -(m[2] if m[2] is not None else full))):
+        if first >= free:
+            out.append((first, last, cut, found[(first, last, cut)]))
+            free = last + 1
+    return out
+
+
+def _hit_order(hit: TermHit) -> tuple:
+    return (hit.start, hit.end, hit.rule)
 
 
 def _near_hit(matched: str, start: int, end: int, ref: FormRef) -> TermHit:
@@ -517,12 +623,11 @@ def _case_ok(where, i: int, j: int, cut, ref: FormRef) -> bool:
 class _Tokens:
     """A draft cut into tokens and gaps (one C-level split), with offsets computed on demand."""
 
-    __slots__ = ("parts", "tokens", "distinct", "_at", "_offset")
+    __slots__ = ("parts", "tokens", "_at", "_offset")
 
     def __init__(self, low: str):
         self.parts = TOKEN_SPLIT.split(low)  # [leading gap, token, gap, token, gap, …]
         self.tokens = self.parts[1::2]
-        self.distinct = set(self.tokens)
         self._at = 0
         self._offset = len(self.parts[0])
 
@@ -531,7 +636,7 @@ class _Tokens:
         if i < self._at:
             self._at, self._offset = 0, len(self.parts[0])
         if i > self._at:
-            self._offset += sum(map(len, self.parts[2 * self._at + 1 : 2 * i + 1]))
+            self._offset += len("".join(self.parts[2 * self._at + 1 : 2 * i + 1]))  # C-level, no call per part
             self._at = i
         return self._offset
 

@@ -10,7 +10,7 @@ import difflib
 import re
 from ..findings import Severity
 from ..tomldata import TomlDocument
-from . import regexcheck
+from .. import regexcheck
 from .korean import Allomorph, KoreanMorphology
 from .positions import TextPositions
 from .model import (
@@ -311,6 +311,8 @@ def _parse_particles(doc: TomlDocument, col: _Collector) -> KoreanMorphology | N
         col.add(("particles",), "[particles] must be a table")
         return None
     col.unknown_keys(table, PARTICLE_KEYS, ("particles",), "[particles]")
+    _string(col, table, ("particles", "description"))  # checked so a wrong type is reported, not ignored
+    _string_list(col, table, ("particles", "sources"))
     if table.get("language", "ko") != "ko":
         col.add(("particles", "language"), "only Korean particle data (language = \"ko\") is supported")
     endings = _string_list(col, table, ("particles", "endings"), required=True)

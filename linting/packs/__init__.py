@@ -230,10 +230,56 @@ def _window(value, keys) -> Window | None:
 
 
 def _compile_check(pattern: str, keys: tuple) -> None:
+    """Invalid or backtracking-prone patterns are refused: they run on every draft."""
     try:
         re.compile(pattern)
     except re.error as exc:
         raise PackError(keys, f"invalid regular expression {pattern!r}: {exc}") from None
+    from ..regexcheck import problems
+
+    found = problems(pattern)
+    if found:
+        raise PackError(keys, f"regular expression {pattern!r} {found[0]}")
+
+
+# The tables and keys a pack may have: a misspelt one ([langauge], max_char)
+# must be an error, not a silent fall-back to the base pack's value.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"pack", "language", "time", "length", "tone", "similarity", "attachments", "kinds", "ids"}),
+    "pack": frozenset({"title"}),
+    "language": frozenset({"allowed", "min_detect_chars", "hanja_max_run", "fullwidth_punctuation"}),
+    "time": frozenset({"zone", "utc_offset_hours", "local_aliases", "relative_dates", "other_zones"}),
+    "length": frozenset({"line_width", "max_paragraph_lines", "min_chars", "max_chars"}),
+    "tone": frozenset({"acronyms", "min_shout_letters"}),
+    "similarity": frozenset({"template", "repeat"}),
+    "attachments": frozenset({"allowed_extensions", "forbidden_extensions", "max_bytes", "max_count",
+                              "order_id_in_name", "min_image", "cloud_hosts", "qr_phrases"}),
+    "kinds.*": frozenset({"title", "window", "priority", "required_keywords", "required_sections", "cite_ids",
+                          "max_chars", "min_chars", "max_paragraph_lines"}),
+    "ids.*": frozenset({"name", "title", "field", "pattern", "labels", "example", "case_sensitive", "unlabelled"}),
+}
+
+
+def _check_known_keys(data: dict) -> None:
+    def unknown(table: dict, allowed: frozenset[str], keys: tuple) -> None:
+        if not isinstance(table, dict):
+            return
+        for key in table:
+            if key not in allowed:
+                near = sorted(allowed)
+                raise PackError(keys + (key,), f"unknown key '{key}' (allowed here: {', '.join(near)})")
+
+    unknown(data, KNOWN_KEYS[""], ())
+    for name in ("pack", "language", "time", "length", "tone", "similarity", "attachments"):
+        unknown(data.get(name), KNOWN_KEYS[name], (name,))
+    kinds = data.get("kinds")
+    if isinstance(kinds, dict):
+        for kname, ktable in kinds.items():
+            unknown(ktable, KNOWN_KEYS["kinds.*"], ("kinds", kname))
+    ids = data.get("ids")
+    if isinstance(ids, list):
+        for i, t in enumerate(ids):
+            unknown(t, KNOWN_KEYS["ids.*"], ("ids", i))
 
 
 KNOWN_ID_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins")
@@ -241,6 +287,7 @@ KNOWN_ID_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins")
 
 def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
     """Validate a merged pack mapping. Raises PackError(keys, message)."""
+    _check_known_keys(data)
     meta = _get(data, (), "pack", dict, {})
     title = _get(meta, ("pack",), "title", str, name)
 
@@ -324,6 +371,8 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         )
         if id_type.example and not re.fullmatch(id_type.pattern, id_type.example):
             raise PackError(keys + ("example",), f"example {id_type.example!r} does not match its own pattern {pattern!r}")
+        if any(other.name == id_type.name for other in ids):
+            raise PackError(keys + ("name",), f"two [[ids]] named {id_type.name!r}: the later would silently replace the earlier")
         ids.append(id_type)
 
     att = _get(data, (), "attachments", dict, {})

@@ -92,6 +92,47 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 _URL_TAIL = re.compile(r"[^\s<>\"')\]]*")
 
 
+_MAX_URL = 300  # a link longer than this is cut for the report; keeps the scan linear
+
+
+def _cloud_links(inp: RuleInput, body: str, hosts: tuple[str, ...]):
+    """Links to cloud drives, with or without a scheme, each reported once; linear in the text."""
+    low = inp.lower
+    spans: list[tuple[int, int, str]] = []
+    if "http" in low or "www." in low:
+        for m in _URL.finditer(body):
+            url = m.group().rstrip(".,;:!?")
+            host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
+            if any(host == h or host.endswith("." + h) for h in hosts):
+                spans.append((m.start(), m.start() + min(len(url), _MAX_URL), host))
+    bare: list[tuple[int, str]] = []
+    for host in hosts:
+        pos = low.find(host + "/")
+        while pos != -1:
+            bare.append((pos, host))
+            pos = low.find(host + "/", pos + len(host) + 1)
+    if bare:
+        bare.sort()
+        covered = sorted((s, e) for s, e, _ in spans)
+        i, reach = 0, -1
+        for pos, host in bare:
+            while i < len(covered) and covered[i][0] <= pos:
+                reach = max(reach, covered[i][1])
+                i += 1
+            if pos < reach:
+                continue  # inside a link already reported (https://drive.google.com/...)
+            start = pos
+            while start and pos - start < 64 and (low[start - 1].isalnum() or low[start - 1] in ".-"):
+                start -= 1  # a subdomain in front of the host
+            end = _URL_TAIL.match(body, pos, min(len(body), pos + _MAX_URL)).end()
+            url = body[start:end].rstrip(".,;:!?")
+            spans.append((start, start + len(url), host))
+            reach = max(reach, start + len(url))
+    for start, end, host in sorted(spans):
+        yield inp.finding("ATT006", start, end, f"cloud-drive link ({host}): reviewers do not open links",
+                          suggestion="upload the files as attachments")
+
+
 def _locate(inp: RuleInput, name: str) -> tuple[int, int]:
     """Body-relative span of an attachment name in the front matter, or the body start."""
     head = inp.draft.text[: inp.body_start]
@@ -150,31 +191,7 @@ def check(inp: RuleInput):
                               suggestion="keep the strongest evidence, one file per point")
     body = inp.body
     if rules.cloud_hosts and "/" in body:
-        low = body.lower()
-        seen: set[int] = set()
-        if "http" in low or "www." in low:
-            for m in _URL.finditer(body):
-                url = m.group().rstrip(".,;:!?")
-                host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
-                if any(host == h or host.endswith("." + h) for h in rules.cloud_hosts):
-                    seen.add(m.start())
-                    yield inp.finding("ATT006", m.start(), m.start() + len(url),
-                                      f"cloud-drive link ({host}): reviewers do not open links",
-                                      suggestion="upload the files as attachments")
-        for host in rules.cloud_hosts:
-            pos = low.find(host + "/")
-            while pos != -1:
-                # A bare host without scheme ("pan.baidu.com/s/abc"), not already reported.
-                start = pos
-                while start and (low[start - 1].isalnum() or low[start - 1] in ".-"):
-                    start -= 1
-                if not any(abs(start - s0) < 12 for s0 in seen) and not low[max(0, start - 8) : start].endswith(("://", "www.")):
-                    end = _URL_TAIL.match(body, pos).end()
-                    url = body[start:end].rstrip(".,;:!?")
-                    seen.add(start)
-                    yield inp.finding("ATT006", start, start + len(url), f"cloud-drive link ({host}): reviewers do not open links",
-                                      suggestion="upload the files as attachments")
-                pos = low.find(host + "/", pos + 1)
+        yield from _cloud_links(inp, body, rules.cloud_hosts)
     qr = inp.resources.compiled(("qr", inp.pack.name), lambda: PhraseSet(inp.pack.attachments.qr_phrases))
     for m in qr.finditer(body):
         yield inp.finding("ATT006", m.start, m.end, "QR code instead of a file: reviewers do not scan codes",

@@ -6,7 +6,7 @@ import pytest
 from replydesk.linting.glossary import load_glossary_set
 from replydesk.linting.glossary.check import check_files
 from replydesk.linting.glossary.loader import glossary_paths
-from replydesk.linting.glossary.regexcheck import probe, problems
+from replydesk.linting.regexcheck import probe, problems
 from replydesk.linting.tomldata import DataFileError
 
 from .conftest import PLATFORMS

@@ -36,6 +36,20 @@ class CaseFileError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def checked_id(case_id) -> str:
+    """The id itself when it is safe to put in a file name; else a CaseFileError.
+
+    Every path the queue builds from an id (case, draft, lock, journal)
+    goes through this, so `../x`, `/etc/passwd` or a NUL can never name a
+    file outside the queue directory, whatever the caller forgot to check.
+    """
+    if not isinstance(case_id, str) or not ID_PATTERN.fullmatch(case_id):
+        raise CaseFileError(
+            None, None, f"refusing case id {case_id!r}: ids are 1-80 letters, digits, '.', '_' or '-' (no paths)"
+        )
+    return case_id
+
+
 @dataclass(eq=False)
 class Case:
     """A case as the desk shows it. `raw` is the file's own mapping (the source of truth)."""

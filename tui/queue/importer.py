@@ -331,7 +331,8 @@ def import_files(paths: list[Path], store, *, replace: bool = False, default_pla
             try:
                 mapping = record_to_case(record, default_platform)
                 text = dump_case(mapping)
-                case_from_mapping(mapping, store.packs, path=store.case_path(mapping["id"]), text=None)
+                # Validate before any path is built from the id (a record may lack one or hold "../x").
+                case_from_mapping(mapping, store.packs, text=None)
             except RecordError as exc:
                 report.invalid.append(f"{where}: {exc}")
                 continue

@@ -8,6 +8,7 @@ from another host cannot be checked and count as live.
 """
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -20,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .cases import parse_time
+from .cases import CaseFileError, checked_id, parse_time
 
 SUFFIX = ".lock"
 UNREADABLE_GRACE_SECONDS = 10.0  # a lock file being written right now may be briefly empty
@@ -76,6 +77,14 @@ class LockOutcome:
     took_over: LockInfo | None = None
 
 
+@functools.cache
+def _shared_mode() -> int:
+    """0o666 minus the umask: the mode an ordinary new file gets (read once: umask is process-wide)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -99,7 +108,7 @@ class Locks:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def path(self, case_id: str) -> Path:
-        return self.folder / f"{case_id}{SUFFIX}"
+        return self.folder / f"{checked_id(case_id)}{SUFFIX}"
 
     def _payload(self, case_id: str) -> bytes:
         op = self.operator
@@ -114,11 +123,15 @@ class Locks:
         return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
     def _write_temp(self, case_id: str) -> str:
+        checked_id(case_id)  # the temp name carries the id too
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{case_id}.", suffix=".tmp", dir=self.folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(self._payload(case_id))
             handle.flush()
+            # mkstemp makes 0600 files: other operators' desks must read who holds the lock,
+            # or after the grace period they take it for a dead desk's and take it over.
+            os.fchmod(handle.fileno(), _shared_mode())
             os.fsync(handle.fileno())
         return tmp
 
@@ -211,7 +224,10 @@ class Locks:
         for entry in entries:
             if entry.name.endswith(SUFFIX) and not entry.name.startswith("."):
                 case_id = entry.name[: -len(SUFFIX)]
-                info = self.read(case_id)
+                try:
+                    info = self.read(case_id)
+                except CaseFileError:
+                    continue  # not a lock this desk could have written
                 if info is not None:
                     out[case_id] = info
         return out

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write_text
-from .cases import parse_time
+from .cases import checked_id, parse_time
 from .locks import Operator
 
 DISCARDED = "discarded"
@@ -50,7 +50,7 @@ class Journal:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def path(self, case_id: str) -> Path:
-        return self.folder / f"{case_id}.json"
+        return self.folder / f"{checked_id(case_id)}.json"
 
     def write(self, case_id: str, text: str, base_text: str) -> None:
         data = {

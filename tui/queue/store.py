@@ -21,7 +21,7 @@ from replydesk.linting.loading import load_packs
 from replydesk.linting.tomldata import DataFileError
 
 from .atomic import atomic_write_text
-from .cases import Case, CaseFileError, case_from_mapping, dump_case, load_case
+from .cases import Case, CaseFileError, case_from_mapping, checked_id, dump_case, load_case
 from .index import CaseIndex, default_index_path
 
 CASES = "cases"
@@ -72,7 +72,7 @@ class QueueStore:
     # --- cases -------------------------------------------------------------
 
     def case_path(self, case_id: str) -> Path:
-        return self.cases_dir / f"{case_id}.json"
+        return self.cases_dir / f"{checked_id(case_id)}.json"
 
     def load(self) -> LoadReport:
         """Every readable case; unreadable ones are reported (file:line), not fatal.
@@ -136,7 +136,7 @@ class QueueStore:
     # --- drafts ------------------------------------------------------------
 
     def draft_path(self, case_id: str) -> Path:
-        return self.drafts_dir / f"{case_id}.txt"
+        return self.drafts_dir / f"{checked_id(case_id)}.txt"
 
     def read_draft(self, case_id: str) -> str:
         """The saved draft ('' when none yet). Newlines are kept as they are on disk."""
