@@ -24,7 +24,7 @@ def _wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _peak_rss_mb(paths: list[str]) -> float:
+def _peak_rss_mb(paths: list[str], cwd: Path | None = None) -> float:
     code = (
         "import resource, sys\n"
         "from replydesk.tui.entry import main\n"
@@ -33,7 +33,7 @@ def _peak_rss_mb(paths: list[str]) -> float:
         "    main(['lint', '--quiet', *sys.argv[1:]])\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, check=False)
+    out = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, check=False, cwd=cwd)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -73,13 +73,21 @@ def run(runs: int = 5) -> list[tuple[str, str, str]]:
         serial_marginal = (serial - serial_small) / (len(paths) - 200) * 1e6
         first, warm = in_process_per_draft(paths, runs)
         rss = _peak_rss_mb([str(corpus)])
+        # The same batch with a 10,000-entry glossary added through replydesk.toml.
+        from .peers import synthetic_pairs, write_replydesk_glossary
+
+        big = Path(tmp) / "big"
+        write_replydesk_glossary(synthetic_pairs(10_000), big / "glossaries")
+        (big / "replydesk.toml").write_text('glossary_dirs = ["glossaries"]\n', encoding="utf-8")
+        rss_big = _peak_rss_mb([str(corpus)], cwd=big)
     return [
         ("batch lint, 2,000 drafts, one command (a worker per core)", f"{batch:.2f} s", "≤ 1.5 s"),
         ("marginal wall time per draft (batch 2,000 vs 200)", f"{marginal:.0f} µs", "≤ 250 µs"),
         ("same, serial (-j 1): batch / marginal", f"{serial:.2f} s / {serial_marginal:.0f} µs", ""),
         ("in-process per draft, first pass / warm", f"{first:.0f} / {warm:.0f} µs", ""),
         ("single draft, cold process", f"{cold:.2f} s", "≤ 1.0 s"),
-        ("peak memory, batch of 2,000", f"{rss:.0f} MB", ""),
+        ("peak memory, batch of 2,000 (per process)", f"{rss:.0f} MB", ""),
+        ("peak memory, same with a 10,000-entry glossary", f"{rss_big:.0f} MB", "≤ 300 MB"),
     ]
 
 

@@ -173,7 +173,7 @@ _JOB = None
 
 
 def _run_job(name: str):
-    return _JOB(name)
+    return _JOB(name).settle()
 
 
 def _lint_parallel(job: "_LintJob", files: list[str], jobs: int) -> list:

@@ -23,7 +23,7 @@ def render_github(reports: list[FileReport]) -> str:
             lines.append(f"::error file={_prop(rep.path)}{line},title=replydesk::{_escape(rep.error)}")
             continue
         for f in rep.findings:
-            p = rep.draft.position(f.start, f.end)
+            p = rep.position(f.start, f.end)
             msg = f.message + (f" (suggestion: {f.suggestion})" if f.suggestion else "")
             lines.append(
                 f"::{_LEVEL[f.severity]} file={_prop(rep.path)},line={p.line},col={p.column},"

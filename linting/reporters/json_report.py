@@ -13,7 +13,7 @@ def report_to_dict(rep: FileReport) -> dict:
         out["error"] = {"message": rep.error, "line": rep.error_line}
         out["findings"] = []
         return out
-    out["findings"] = [finding_to_dict(f, rep.draft.position(f.start, f.end)) for f in rep.findings]
+    out["findings"] = [finding_to_dict(f, rep.position(f.start, f.end)) for f in rep.findings]
     return out
 
 

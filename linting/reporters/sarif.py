@@ -32,7 +32,7 @@ def render_sarif(reports: list[FileReport], rules: dict) -> str:
             notifications.append(note)
             continue
         for f in rep.findings:
-            p = rep.draft.position(f.start, f.end)
+            p = rep.position(f.start, f.end)
             result = {
                 "ruleId": f.rule,
                 "level": _LEVEL[f.severity],
@@ -48,7 +48,7 @@ def render_sarif(reports: list[FileReport], rules: dict) -> str:
             if f.rule in index:
                 result["ruleIndex"] = index[f.rule]
             if f.fix is not None:
-                fp = rep.draft.position(f.fix.start, f.fix.end)
+                fp = rep.position(f.fix.start, f.fix.end)
                 result["fixes"] = [{
                     "description": {"text": f"replace with {f.fix.replacement!r}"},
                     "artifactChanges": [{

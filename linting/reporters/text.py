@@ -24,7 +24,7 @@ def render_text(reports: list[FileReport], *, color: bool = False) -> str:
             counts["file errors"] += 1
             continue
         for f in rep.findings:
-            pos = rep.draft.position(f.start, f.end)
+            pos = rep.position(f.start, f.end)
             safe = f.fix is not None and f.fix.safe
             mark = " [*]" if safe else ""
             fixable += safe
