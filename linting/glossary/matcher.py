@@ -12,6 +12,11 @@ Hangul run. So the per-draft cost follows the draft, not the glossary's
 size, and nothing is lemmatised at lint time: inflected forms and Korean
 spacing variants were expanded when the glossary was compiled.
 
+Per draft, most tokens are dropped in C: a token seen before that can
+start nothing (not an anchor, no Korean form, no near miss) is remembered
+in `_boring`; an anchor whose forms all need a neighbour is looked at only
+when one of those neighbours is in the draft too (`_needs`).
+
 Semantics:
 - English/Latin: whole tokens, case-insensitive unless the entry says
   otherwise; words of a phrase may be separated by any whitespace run.
@@ -30,7 +35,7 @@ import re
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain, compress, filterfalse, product
+from itertools import chain, compress, product
 from sys import intern
 from typing import NamedTuple
 
@@ -50,9 +55,7 @@ from .scripts import (
 MAX_KOREAN_SPACES = 4  # 2**4 spacing variants of a Korean form at most
 _MEMO_LIMIT = 20_000
 _new_tuple = tuple.__new__
-_BORING_LIMIT = 100_000  # draft pieces remembered as holding nothing of interest
-_PIECE_MEMO_LENGTH = 64  # longer pieces (a Chinese sentence) are not remembered
-_MAX_REGIONS = 8  # more stretches to tokenise than this: tokenise the whole draft once
+_BORING_LIMIT = 100_000  # distinct draft tokens remembered as irrelevant
 _HAS_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -104,9 +107,8 @@ class CompiledGlossary:
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
-        self._boring: set[str] = set()  # draft pieces that hold nothing of interest (see _piece_note)
-        self._notes: dict[str, tuple] = {}  # other draft pieces seen: (anchors, Korean words, near misses)
-        self._token_notes: dict[str, tuple] = {}  # draft tokens seen: (Korean forms, near-miss candidates)
+        self._boring: set[str] = set()  # draft tokens that can start nothing (see _note)
+        self._notes: dict[str, tuple] = {}  # other draft tokens seen: (Korean forms, near-miss candidates)
         self.form_count = 0
         surfaces: list[tuple[list[str], list[str], FormRef]] = []
         self._near_entries = [e for e in entries if e.near_miss and e.use != "templates"]
@@ -125,7 +127,6 @@ class CompiledGlossary:
                     continue
                 surfaces.extend(self._surfaces(entry, avoid))
         self.form_count = len(surfaces)
-        self._span = max((len(tokens) for tokens, _, _ in surfaces), default=1)  # most tokens in a form
         shared = self._index(surfaces)
         self.anchor_keys = frozenset(self.anchors)
         # An anchor whose forms all need a neighbour is worth a look only when one of
@@ -135,6 +136,15 @@ class CompiledGlossary:
             for token, slots in self.anchors.items()
             if not slots[_ALONE]
         }
+        # Korean anchors that may also start a one-word form (풀필먼트 in "풀필먼트 센터" and 풀필먼트센터로).
+        self._anchor_korean: dict[str, tuple] = {}
+        if self.ko2 or self.ko1:
+            for token in self.anchors:
+                if is_hangul(token[0]):
+                    forms = self._korean_forms(token)
+                    if forms:
+                        self._anchor_korean[token] = forms
+        self._anchor_korean_keys = frozenset(self._anchor_korean)
         # Every word of the glossary: never a misspelling.
         self.known_words = frozenset(shared).union(TOKEN_ANYCASE.findall("\n".join(preferred).lower()))
 
@@ -163,7 +173,7 @@ class CompiledGlossary:
         # For the compile cache: locks cannot be pickled, and memos and the
         # lazily built near-miss index are cheaper to rebuild than to store.
         state = dict(self.__dict__)
-        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={}, _token_notes={})
+        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -278,73 +288,53 @@ class CompiledGlossary:
 
     def scan(self, text: str, platform: str, kind: str, lowered: str | None = None) -> list[TermHit]:
         low = lowered if lowered is not None and len(lowered) == len(text) else lower_same_length(text)
+        toks = _Tokens(low)
+        tokens = toks.tokens
         hits: list[TermHit] = []
-        near_hits: list[TermHit] = []
-        # The draft is first cut at spaces (C-level, ~20× cheaper than tokenising):
-        # a space is never part of a token, so each piece holds whole tokens. Pieces
-        # already known to hold nothing of interest are dropped in C; the rest are
-        # looked up in `_notes` (classified once, `_piece_note`). Only the stretches
-        # around the pieces that matter are tokenised (`_regions`).
-        pieces = low.split(" ")
-        fresh = set(pieces) - self._boring
+        # Tokens already known to be irrelevant are dropped in C; what is left is
+        # anchors, tokens worth a look (a Korean form + particles, a near miss)
+        # and tokens not seen before, which are classified once (`_note`).
+        distinct = set(tokens)
+        fresh = distinct - self._boring
+        near: dict[str, list] | None = None
         if fresh:
-            notes = self._notes
-            present: set[str] | None = None
+            found: dict[tuple, list] = {}  # (first, last, cut) → refs
+            present = fresh & self.anchor_keys
             korean: dict[str, tuple] | None = None
-            near: dict[str, list] | None = None
-            found_pieces = []
-            for piece in fresh:
-                note = notes.get(piece)
+            notes = self._notes
+            for token in fresh - present if present else fresh:
+                note = notes.get(token)
                 if note is None:
-                    note = self._piece_note(piece)
+                    if token < "a":
+                        continue  # starts with a digit: an order number, a date; nothing but an anchor
+                    note = self._note(token)
                     if note is None:
                         continue
-                anchors, kor, nm = note
-                found_pieces.append((piece, note))
-                if anchors:
-                    if present is None:
-                        present = set(anchors)
-                    else:
-                        present.update(anchors)
-                if kor:
+                if note[0]:
                     if korean is None:
-                        korean = dict(kor)
+                        korean = {token: note[0]}
                     else:
-                        korean.update(kor)
-                if nm:
+                        korean[token] = note[0]
+                if note[1] is not None:
                     if near is None:
-                        near = dict(nm)
+                        near = {token: note[1]}
                     else:
-                        near.update(nm)
-            live: set[str] = set()
+                        near[token] = note[1]
             if present:
-                # An anchor whose forms all need a neighbour counts only when one of the
-                # neighbours occurs in the draft too (as a substring: a C-level test).
+                # An anchor whose forms all need a neighbour counts only when one of
+                # those neighbours occurs in the draft too (a C-level set test).
                 needs = self._needs
-                for a in present:
-                    need = needs.get(a)
-                    if need is None or any(map(low.__contains__, need)):
-                        live.add(a)
-            if live or korean or near:
-                wanted = [
-                    piece
-                    for piece, (anchors, kor, nm) in found_pieces
-                    if kor or nm or (live and not live.isdisjoint(anchors))
-                ]
-                targets = live.union(korean or (), near or ())
-                span = self._span
-                if near:
-                    span = max(span, self._near_index().span)
-                for toks in self._regions(low, pieces, wanted, targets, span):
-                    found: dict[tuple, list] = {}  # (first, last, cut) → refs
-                    if live:
-                        self._anchored(toks, text, platform, kind, found, live)
-                    if korean:
-                        self._korean_words(toks, text, platform, kind, found, korean)
-                    if found:
-                        self._emit(text, toks, found, hits)
-                    if near:
-                        near_hits.extend(self._near_misses(text, toks, platform, kind, near))
+                live = [a for a in present if (need := needs.get(a)) is None or not need.isdisjoint(distinct)]
+                if live:
+                    self._anchored(toks, text, platform, kind, found, live[0] if len(live) == 1 else set(live))
+                if self._anchor_korean and not present.isdisjoint(self._anchor_korean_keys):
+                    if korean is None:
+                        korean = {}
+                    korean.update((a, self._anchor_korean[a]) for a in present if a in self._anchor_korean)
+            if korean:
+                self._korean_words(toks, text, platform, kind, found, korean)
+            if found:
+                self._emit(text, toks, found, hits)
         for rx, requires, ref in self.patterns:
             if requires and requires not in low:
                 continue
@@ -353,60 +343,11 @@ class CompiledGlossary:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
-        if near_hits:
-            hits.extend(near_hits)
+        if near is not None:
+            hits.extend(self._near_misses(text, toks, platform, kind, near))
         if len(hits) > 1:
             hits.sort(key=_hit_order)
         return hits
-
-    def _regions(self, low: str, pieces: list[str], wanted: list[str], targets: set, span: int) -> list["_Tokens"]:
-        """The tokenised stretches of the draft around the pieces in `wanted`, in text order.
-
-        Each wanted piece is padded with `span + 2` pieces on either side and
-        overlapping stretches are merged, so that every match around a target
-        token (an anchor, a Korean word, a near miss) lies inside one stretch
-        with the gap after it. That is checked once tokenised; when a stretch is
-        short of tokens (pieces of punctuation only), the whole draft is used.
-        """
-        positions: list[int] = []
-        for piece in wanted:
-            k = -1
-            for _ in range(pieces.count(piece)):
-                k = pieces.index(piece, k + 1)
-                positions.append(k)
-        if len(positions) > _MAX_REGIONS or len(pieces) <= 2 * span + 5:
-            return [_Tokens(low)]
-        positions.sort()
-        pad = span + 2
-        last_piece = len(pieces) - 1
-        spans: list[list[int]] = []
-        for k in positions:
-            lo, hi = max(0, k - pad), min(last_piece, k + pad)
-            if spans and lo <= spans[-1][1] + 1:
-                spans[-1][1] = hi
-            else:
-                spans.append([lo, hi])
-        if len(spans) == 1 and spans[0][0] == 0 and spans[0][1] == last_piece:
-            return [_Tokens(low)]
-        out = []
-        at = offset = 0
-        margin = span + 1
-        end_of_text = len(low)
-        for lo, hi in spans:
-            if lo > at:
-                offset += len(" ".join(pieces[at:lo])) + 1
-                at = lo
-            start = offset
-            end = start + len(" ".join(pieces[lo : hi + 1]))
-            toks = _Tokens(low[start:end], start)
-            tokens = toks.tokens
-            found = list(compress(range(len(tokens)), map(targets.__contains__, tokens)))
-            if found and (
-                (start > 0 and found[0] < margin) or (end < end_of_text and found[-1] > len(tokens) - 1 - margin)
-            ):
-                return [_Tokens(low)]  # too few tokens around a target: use the whole draft
-            out.append(toks)
-        return out
 
     def _emit(self, text: str, toks: "_Tokens", found: dict, hits: list) -> None:
         """The hits of the leftmost-longest matches in `found`."""
@@ -421,49 +362,15 @@ class CompiledGlossary:
                 tail = len(ref.tail) if ref.tail and text.startswith(ref.tail, end) else 0
                 hits.append(self._hit(text, start, end + tail, rest, ref))
 
-    def _piece_note(self, piece: str) -> tuple | None:
-        """(anchors, Korean words with their forms, near misses with their candidates) of a piece; None if nothing.
+    def _note(self, token: str) -> tuple | None:
+        """What a token not seen before can start: (Korean one-word forms, near-miss candidates), or None.
 
-        Depends on the piece alone (never on scope or neighbours), so it is
-        remembered: a piece with nothing joins `_boring` and is dropped in C
-        from then on. Both memos are only added to, or replaced whole when
-        full, so concurrent scans stay correct.
+        The answer depends on the token alone (never on scope, position or
+        neighbours), so it is remembered: a token with nothing to offer joins
+        `_boring` and is dropped in C from then on; promising tokens are noted
+        in `_notes`. Both are only ever added to (replaced whole when full), so
+        concurrent scans stay correct.
         """
-        anchors = []
-        korean = []
-        near = []
-        anchor_keys = self.anchor_keys
-        for token in dict.fromkeys(TOKEN_SPLIT.split(piece)[1::2]):
-            if token in anchor_keys:
-                anchors.append(token)
-            if token < "a":
-                continue  # starts with a digit: an order number, a date; nothing but an anchor
-            note = self._token_notes.get(token)
-            if note is None:
-                note = self._note(token)
-                if len(self._token_notes) > _MEMO_LIMIT:
-                    self._token_notes = {}
-                self._token_notes[token] = note
-            if note[0]:
-                korean.append((token, note[0]))
-            if note[1] is not None:
-                near.append((token, note[1]))
-        remember = len(piece) <= _PIECE_MEMO_LENGTH
-        if not (anchors or korean or near):
-            if remember:
-                if len(self._boring) > _BORING_LIMIT:
-                    self._boring = set()
-                self._boring.add(piece)
-            return None
-        note = (tuple(anchors), tuple(korean), tuple(near))
-        if remember:
-            if len(self._notes) > _MEMO_LIMIT:
-                self._notes = {}
-            self._notes[piece] = note
-        return note
-
-    def _note(self, token: str) -> tuple:
-        """(Korean one-word forms the token starts, near-miss candidates or None) of one token."""
         korean: tuple = ()
         if (self.ko2 or self.ko1) and "\uac00" <= token[0] <= "\ud7a3":
             korean = self._korean_forms(token)
@@ -477,7 +384,16 @@ class CompiledGlossary:
             and token not in english_words()
         ):
             near = self._near_index().candidates(token) or None
-        return (korean, near)
+        if korean or near is not None:
+            note = (korean, near)
+            if len(self._notes) > _MEMO_LIMIT:
+                self._notes = {}
+            self._notes[token] = note
+            return note
+        if len(self._boring) > _BORING_LIMIT:
+            self._boring = set()
+        self._boring.add(token)
+        return None
 
     def _korean_forms(self, run: str) -> tuple:
         """(cut or None, refs) of each one-word Korean form that `run` starts with, the rest being particles.
@@ -497,14 +413,16 @@ class CompiledGlossary:
         )
 
     def _anchored(self, toks: "_Tokens", text: str, platform: str, kind: str, found: dict, present) -> None:
-        """Forms checked around each occurrence of their anchor tokens (`present`)."""
+        """Forms checked around each occurrence of their anchor tokens (`present`: one token or a set)."""
         tokens, parts = toks.tokens, toks.parts
         n = len(tokens)
         anchors = self.anchors
         is_ending = self.morph.is_ending
         where = (text, toks)
-        # Every position of every anchor present, in one C-level pass.
-        positions = compress(range(n), map(present.__contains__, tokens))
+        if isinstance(present, str):  # one anchor: its positions by C-level list search
+            positions = _positions(tokens, present)
+        else:  # every position of every anchor present, in one C-level pass
+            positions = compress(range(n), map(present.__contains__, tokens))
         for k in positions:
             alone, after, before = anchors[tokens[k]]
             candidates = alone
@@ -549,8 +467,6 @@ class CompiledGlossary:
         tokens = toks.tokens
         where = (text, toks)
         for run, forms in runs.items():
-            if run not in tokens:
-                continue
             for cut, refs in forms:
                 matched = False
                 k = -1
@@ -639,6 +555,16 @@ class CompiledGlossary:
         return hits
 
 
+def _positions(tokens: list[str], token: str) -> list[int]:
+    """Every index of `token` in `tokens`, by C-level search."""
+    out = []
+    k = -1
+    for _ in range(tokens.count(token)):
+        k = tokens.index(token, k + 1)
+        out.append(k)
+    return out
+
+
 def _leftmost_longest(found: dict) -> list:
     """Of overlapping matches (first, last, cut) → refs: leftmost first, then the longest."""
     if not found:
@@ -711,20 +637,18 @@ def _case_ok(where, i: int, j: int, cut, ref: FormRef) -> bool:
 class _Tokens:
     """A draft cut into tokens and gaps (one C-level split), with offsets computed on demand."""
 
-    __slots__ = ("parts", "tokens", "_base", "_at", "_offset")
+    __slots__ = ("parts", "tokens", "_at", "_offset")
 
-    def __init__(self, low: str, base: int = 0):
-        """`low` is the lower-cased draft, or the stretch of it that starts at offset `base`."""
+    def __init__(self, low: str):
         self.parts = TOKEN_SPLIT.split(low)  # [leading gap, token, gap, token, gap, …]
         self.tokens = self.parts[1::2]
-        self._base = base
         self._at = 0
-        self._offset = base + len(self.parts[0])
+        self._offset = len(self.parts[0])
 
     def start(self, i: int) -> int:
-        """Offset of token i in the draft; asked in mostly increasing order, so it continues from the last answer."""
+        """Offset of token i; asked in mostly increasing order, so it continues from the last answer."""
         if i < self._at:
-            self._at, self._offset = 0, self._base + len(self.parts[0])
+            self._at, self._offset = 0, len(self.parts[0])
         if i > self._at:
             self._offset += len("".join(self.parts[2 * self._at + 1 : 2 * i + 1]))  # C-level, no call per part
             self._at = i

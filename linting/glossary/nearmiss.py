@@ -65,11 +65,9 @@ class NearMissIndex:
         self._words: dict[tuple[str, int], list[str]] = {}  # (first letter, length) → distinct words
         self._targets: dict[str, list[NearTarget]] = {}  # word → where it occurs in forms
         self._memo: dict[str, list[tuple[int, NearTarget]]] = {}
-        self.span = 1  # most tokens in a form: how far around a draft word a match may reach
 
     def add(self, tokens: list[str], gaps: list[str], ref: object) -> None:
         form_tokens = form_gaps = None
-        self.span = max(self.span, len(tokens))
         for i, word in enumerate(tokens):
             if len(word) >= MIN_LENGTH - 1 and word.isascii() and word.isalpha():
                 if form_tokens is None:

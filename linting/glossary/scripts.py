@@ -22,7 +22,11 @@ HAN = "".join(part for part in re.findall(r".-.|.", HAN_CHARS) if ord(part[0]) <
 _TOKEN_CHARS = LATIN + HANGUL + HAN
 
 # [leading gap, token, gap, token, …, gap] of lower-cased text: one C-level split.
-TOKEN_SPLIT = re.compile(f"([{LATIN}]+|[{HANGUL}]+|[{HAN}])")
+# Same tokens as ([LATIN]+|[HANGUL]+|[HAN]), written to start with one character
+# class so that the regex engine skips gaps in a tight loop instead of trying
+# three alternatives at every gap character (~15% faster); the lookbehind then
+# says which script the token continues in (the classes are disjoint).
+TOKEN_SPLIT = re.compile(f"([{_TOKEN_CHARS}](?:(?<=[{LATIN}])[{LATIN}]*|(?<=[{HANGUL}])[{HANGUL}]*|))")
 LEADING_GAP = re.compile(f"[^{_TOKEN_CHARS}]*")
 # The same cut over original-case text, for case-sensitive forms.
 TOKEN_ANYCASE = re.compile(f"[{LATIN}]+|[{HANGUL}]+|[{HAN}]")
