@@ -35,6 +35,11 @@ def _load() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return _tables
 
 
+def lookup_table() -> dict[str, str]:
+    """spacy-lookups-data's English form → lemma table (shared, do not modify)."""
+    return _load()[0]
+
+
 def lemma(word: str) -> str:
     """The lookup lemma of a word, as spaCy's lookup lemmatizer gives it (lower-cased)."""
     lookup, _ = _load()

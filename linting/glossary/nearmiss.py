@@ -37,7 +37,9 @@ def english_words() -> frozenset[str]:
                 index = json.loads(gzip.decompress(data.joinpath("en_lemma_index.json.gz").read_bytes()))
                 for lemmas in index.values():
                     words.update(w.lower() for w in lemmas if w.isalpha())
-                lookup = json.loads(gzip.decompress(data.joinpath("en_lemma_lookup.json.gz").read_bytes()))
+                from ..lemmas import lookup_table
+
+                lookup = lookup_table()  # the table lemmas.py already holds: read once per process
                 words.update(k.lower() for k in lookup)
                 words.update(v.lower() for v in lookup.values())
                 _dictionary = frozenset(words)
