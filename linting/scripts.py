@@ -213,16 +213,18 @@ def han_chunks(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         yield m.start(), m.end()
 
 
-# Frequent simplified characters whose traditional form differs (们 for 們,
-# 发 for 發 ...) and which are not themselves traditional characters. Korean
-# Hanja is written in traditional forms, so any of these in a Han run proves
-# it Chinese (or Japanese shinjitai such as 国, 会, 学), never Korean.
-SIMPLIFIED_ONLY = frozenset(
-    "们这发货经签单运务问题时间买卖达评价换认确处订码递邮钱银东车对说请谢让给还进过边远连选错误产质顾账联"
-    "络线级纸红绿颜页项须预领额顺风门闭开关阅园图国会学实现应该为与么个吗没从气动场样电话视频试证办库仓装"
-    "损坏态总结极条长张专业员万亿币韩华汉语译读写杂难严紧尽协议规则标检测报责赔偿记录简称补齐岁节约纪丢购"
-    "优险护户拨续贴带两刚积毕"
-)
+def _language_data() -> dict:
+    """linting/language_data.toml: word and character lists kept as data."""
+    from importlib.resources import files
+
+    from .tomldata import loads_toml
+
+    return loads_toml(files("replydesk.linting").joinpath("language_data.toml").read_text(encoding="utf-8"))
+
+
+LANGUAGE_DATA = _language_data()
+# Simplified-only characters (们, 发, 经, 签 ...): Korean Hanja never uses them.
+SIMPLIFIED_ONLY = frozenset("".join(LANGUAGE_DATA["simplified_only"].split()))
 
 _HANGUL_BEFORE_RE = re.compile(f"[{HANGUL_CHARS}]+(?: [{HANGUL_CHARS}]+)?\\($")
 _READING_AFTER_RE = re.compile(f"\\(([{HANGUL_CHARS}]+)\\)")

@@ -149,13 +149,8 @@ _FULLWIDTH_RE = re.compile("[" + "".join(re.escape(c) for c in FULLWIDTH_PUNCTUA
 # --- cheap English evidence -----------------------------------------------------
 
 # Words frequent in any English sentence and rare in other Latin-script
-# languages (no "a", "in", "de", "no", "at", "to" ...; see `_is_english`).
-ENGLISH_FUNCTION_WORDS = frozenset(
-    "the and of is are was were be been being for with that this these those it its we you your "
-    "our us they their them he she his him have has had will would should could can cannot not "
-    "from by which who whom what when where there here please thank thanks than then if but or "
-    "an into about after before been do does did also only any all such".split()
-)
+# languages (linting/language_data.toml; see `_is_english`).
+ENGLISH_FUNCTION_WORDS = frozenset(scripts.LANGUAGE_DATA["english_function_words"].split())
 _is_function_word = ENGLISH_FUNCTION_WORDS.__contains__
 _MIN_FUNCTION_WORDS = 2
 _MIN_FUNCTION_SHARE = 0.15
