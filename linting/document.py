@@ -42,6 +42,11 @@ class LineIndex:
         self._length = len(text)
 
     @property
+    def starts(self) -> list[int]:
+        """Offset of the first character of each line (shared; do not modify)."""
+        return self._starts
+
+    @property
     def line_count(self) -> int:
         return len(self._starts)
 

@@ -37,12 +37,17 @@ class DataFileError(ValueError):
         self.message = message
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return f"{location(self.path, self.line, self.column)}: {self.message}"
+
+
+def location(path: str, line: int | None, column: int | None = None) -> str:
+    """`path:line:col`, leaving out what is unknown: how every data-file error is placed."""
+    where = str(path)
+    if line:
+        where += f":{line}"
+        if column:
+            where += f":{column}"
+    return where
 
 
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")

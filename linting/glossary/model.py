@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..findings import Severity
+from ..tomldata import location
 
 LANGUAGES = ("ko", "en", "zh")
 USES = ("terms", "words", "templates")
@@ -182,12 +183,7 @@ class Problem:
     entry: str = ""
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
-        return f"{where}: {self.severity} {self.check}: {self.message}"
+        return f"{location(self.path, self.line, self.column)}: {self.severity} {self.check}: {self.message}"
 
     def as_dict(self) -> dict:
         return {

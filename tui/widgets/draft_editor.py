@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
+from replydesk.linting.document import LineIndex
 from replydesk.linting.findings import Finding
 
 THEME_NAME = "replydesk"
@@ -54,13 +55,7 @@ def offset_to_location(text: str, line_starts: list[int], offset: int) -> tuple[
 
 
 def line_starts_of(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
+    return LineIndex(text).starts
 
 
 class DraftEditor(TextArea):
