@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .scripts import HAN_CHARS, HANGUL_CHARS, KANA_CHARS
+from .scripts import HAN_CHARS, HANGUL_CHARS, KANA_CHARS, lower_same_length
 
 _IS_HANGUL = re.compile(f"[{HANGUL_CHARS}]")
 _IS_CJK = re.compile(f"[{HAN_CHARS}{KANA_CHARS}]")
@@ -138,6 +138,34 @@ def expand_braces(phrase: str) -> list[str]:
     return out
 
 
+GATE_WINDOW = 64  # a gated regex match may reach this far on either side of its literal
+
+
+def _gated(rx: re.Pattern, gate: str, low: str):
+    """Matches of `rx`, searched only in windows around each occurrence of its required literal.
+
+    Every match contains the literal, so windows of GATE_WINDOW characters
+    around it find every match up to that length, at a cost proportional
+    to the occurrences rather than to the whole text.
+    """
+    if not gate:
+        yield from rx.finditer(low)
+        return
+    pos = low.find(gate)
+    done = 0
+    while pos != -1:
+        lo = max(done, pos - GATE_WINDOW)
+        hi = min(len(low), pos + len(gate) + GATE_WINDOW)
+        for m in rx.finditer(low, lo, hi):
+            # Only the match that contains this occurrence: one that ends at the
+            # window's edge could be cut short, and later occurrences get their own window.
+            if m.start() <= pos < m.end():
+                yield m
+                done = m.end()
+                break
+        pos = low.find(gate, max(pos + 1, done))
+
+
 @dataclass(frozen=True)
 class PhraseMatch:
     start: int
@@ -172,7 +200,7 @@ class PhraseSet:
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[PhraseMatch]:
         """Matches in text order; longest match at a position wins."""
-        low = lowered if lowered is not None else text.lower()
+        low = lowered if lowered is not None else lower_same_length(text)
         found: list[PhraseMatch] = []
         if self._trie is not None:
             for m in self._trie.finditer(low):
@@ -181,9 +209,7 @@ class PhraseSet:
                 if boundary_ok(low, m.start(), m.end(), script):
                     found.append(PhraseMatch(m.start(), m.end(), key))
         for gate, rx in self._regexes:
-            if gate and gate not in low:
-                continue
-            for m in rx.finditer(low):
+            for m in _gated(rx, gate, low):
                 if m.end() > m.start() and boundary_ok(low, m.start(), m.end(), script_of(m.group())):
                     found.append(PhraseMatch(m.start(), m.end(), m.group().lower()))
         if self._regexes:

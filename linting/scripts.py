@@ -213,6 +213,14 @@ def han_chunks(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         yield m.start(), m.end()
 
 
+def lower_same_length(text: str) -> str:
+    """text.lower(), keeping every offset (a few characters such as 'İ' grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def _language_data() -> dict:
     """linting/language_data.toml: word and character lists kept as data."""
     from importlib.resources import files

@@ -43,11 +43,11 @@ from .english import carry_inflection, variants
 from .korean import KoreanMorphology
 from .model import NEAR_MISS_RULE, AvoidForm, Entry, TermHit
 from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
+from ..scripts import lower_same_length
 from .scripts import (
     TOKEN_ANYCASE,
     TOKEN_SPLIT,
     is_hangul,
-    lower_same_length,
     normalize_gap,
     split_form,
 )

@@ -63,14 +63,6 @@ def normalize_form(form: str, case_sensitive: bool = False) -> str:
     return key if case_sensitive else key.lower()
 
 
-def lower_same_length(text: str) -> str:
-    """text.lower(), keeping every offset (a few characters such as 'İ' grow when lower-cased)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
 def split_form(form: str) -> tuple[list[str], list[str], str, str]:
     """(tokens, gaps between them, leading text, trailing text) of a lower-cased form."""
     parts = TOKEN_SPLIT.split(form.lower())

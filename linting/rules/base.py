@@ -8,6 +8,7 @@ from ..context import CaseContext
 from ..document import Draft
 from ..findings import Finding, Fix, Severity
 from ..packs import KindRules, Pack
+from ..scripts import lower_same_length
 
 if TYPE_CHECKING:
     from ..resources import Resources
@@ -51,7 +52,7 @@ class RuleInput:
         """The body lower-cased once per draft, shared by every rule that matches phrases."""
         low = self.cache.get("lower")
         if low is None:
-            low = self.cache["lower"] = self.body.lower()
+            low = self.cache["lower"] = lower_same_length(self.body)
         return low
 
     @property

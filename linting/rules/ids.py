@@ -64,6 +64,7 @@ class _Compiled:
     types_by_label: dict[str, tuple[IdType, ...]]
     shapes: tuple[tuple[IdType, re.Pattern], ...]
     shape_of: dict[str, re.Pattern]
+    widths: dict[str, tuple[int, int]]  # shortest and longest match of each shape
 
 
 def _compile(pack: Pack) -> _Compiled:
@@ -72,9 +73,26 @@ def _compile(pack: Pack) -> _Compiled:
         for label in t.labels:
             by_label.setdefault(" ".join(label.lower().split()), []).append(t)
     if not by_label:
-        return _Compiled(None, {}, (), {})
+        return _Compiled(None, {}, (), {}, {})
     shapes = tuple((t, re.compile(t.pattern, 0 if t.case_sensitive else re.IGNORECASE)) for t in pack.ids)
-    return _Compiled(PhraseSet(by_label), {k: tuple(v) for k, v in by_label.items()}, shapes, {t.name: p for t, p in shapes})
+    return _Compiled(
+        PhraseSet(by_label),
+        {k: tuple(v) for k, v in by_label.items()},
+        shapes,
+        {t.name: p for t, p in shapes},
+        {t.name: _width(t.pattern) for t in pack.ids},
+    )
+
+
+def _width(pattern: str) -> tuple[int, int]:
+    """Shortest and longest text a pattern matches, from `re`'s parser (private; (0, big) if it changes)."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        lo, hi = _parser.parse(pattern).getwidth()
+        return int(lo), int(min(hi, 10_000))
+    except Exception:  # noqa: BLE001 - a missing prefilter only costs time
+        return 0, 10_000
 
 
 def _norm_label(label: str) -> str:
@@ -162,6 +180,10 @@ def check(inp: RuleInput):
     if not checks:
         return
     case_ids = {i for _, _, ids in checks for i in ids}
+    lengths = set()
+    for t, _, _ in checks:
+        lo, hi = compiled.widths[t.name]
+        lengths.update(range(lo, min(hi, 64) + 1))
     for m in _DIGIT_TOKEN.finditer(body):
         start = m.start()
         # Letters glued in front belong to the token (B0C1234XYZ); Hangul or CJK is a boundary.
@@ -170,6 +192,8 @@ def check(inp: RuleInput):
         end = m.end()
         while end > start and body[end - 1] == "-":
             end -= 1
+        if end - start not in lengths:
+            continue  # no ID shape of this case has that length (dates, times, amounts)
         token = body[start:end]
         if token in case_ids or start in claimed:
             continue

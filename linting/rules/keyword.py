@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..findings import Severity
 from ..lemmas import inflections
+from ..phrases import trie_pattern
 from ..scripts import HAN_CHARS, HANGUL_CHARS
 from .base import RuleInfo, RuleInput
 
@@ -69,27 +70,38 @@ def _alternatives(keyword: str) -> list[str]:
 
 
 @lru_cache(maxsize=1024)
-def keyword_pattern(alternative: str) -> re.Pattern:
-    """Compile one keyword alternative according to its script."""
-    if _HANGUL_CHAR.search(alternative):
-        parts = [re.escape(p) for p in alternative.split()]
+def keyword_pattern(alternative: str) -> tuple[re.Pattern, bool]:
+    """Compile one keyword alternative for its script: (pattern over lower-cased text, whole-word check).
+
+    English inflections are folded into a trie so the pattern starts with a
+    character set (fast to scan); the word boundary before it is checked on
+    the candidates, not inside the regex.
+    """
+    low = alternative.lower()
+    if _HANGUL_CHAR.search(low):
+        parts = [re.escape(p) for p in low.split()]
         # No Hangul right before (배송 must not match inside 오배송); particles may follow.
-        return re.compile(f"(?<![{_HANGUL}])" + r"\s*".join(parts))
-    if _HAN.search(alternative):
-        return re.compile(re.escape(alternative))
-    words = alternative.split()
+        return re.compile(f"(?<![{_HANGUL}])" + r"\s*".join(parts)), False
+    if _HAN.search(low):
+        return re.compile(re.escape(low)), False
     pieces = []
-    for word in words:
-        if re.fullmatch(r"[A-Za-z]+", word):
-            forms = inflections(word)
-            pieces.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
+    for word in low.split():
+        if re.fullmatch(r"[a-z]+", word):
+            pieces.append("(?:" + trie_pattern(inflections(word)) + ")")
         else:
             pieces.append(re.escape(word))
-    return re.compile(r"(?<![A-Za-z0-9])" + r"[\s\-]+".join(pieces) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    return re.compile(r"[\s\-]+".join(pieces) + r"(?![a-z0-9])"), True
 
 
-def contains_keyword(text: str, keyword: str) -> bool:
-    return any(keyword_pattern(alt).search(text) for alt in _alternatives(keyword))
+def contains_keyword(text: str, keyword: str, lowered: str | None = None) -> bool:
+    low = lowered if lowered is not None else text.lower()
+    for alternative in _alternatives(keyword):
+        rx, whole_word = keyword_pattern(alternative)
+        for m in rx.finditer(low):
+            start = m.start()
+            if not whole_word or start == 0 or not (low[start - 1].isascii() and low[start - 1].isalnum()):
+                return True
+    return False
 
 
 @lru_cache(maxsize=256)
@@ -126,8 +138,9 @@ def check(inp: RuleInput):
     keywords = inp.context.required_keywords
     if keywords is None:
         keywords = inp.kind.required_keywords
+    low = inp.lower
     for keyword in keywords:
-        if not contains_keyword(body, keyword):
+        if not contains_keyword(body, keyword, low):
             alts = _alternatives(keyword)
             shown = " or ".join(f"'{a}'" for a in alts)
             yield inp.whole_reply(
@@ -136,7 +149,9 @@ def check(inp: RuleInput):
                 suggestion=f"state it in the reply, e.g. '{alts[0]}'" if alts else None,
             )
     for section in inp.kind.required_sections:
-        if not _heading_pattern(section.headings).search(body):
+        # Cheap exit first: no heading word anywhere means the section is missing.
+        present = any(h.lower().split()[0] in low for h in section.headings)
+        if not present or not _heading_pattern(section.headings).search(body):
             names = ", ".join(s.name for s in inp.kind.required_sections)
             yield inp.whole_reply(
                 "KEY002",
