@@ -8,9 +8,30 @@ are the maintainers' tools behind `replydesk glossary …`.
 """
 from __future__ import annotations
 
-from .glossary_set import GlossarySet
-from .loader import glossary_paths, load_glossary_set, read_files
-from .model import Entry, GlossaryFile, Problem, TermHit
+from importlib import import_module
+
+# Names load on first use (PEP 562), so `replydesk rules` or the glossary
+# subcommand's parser do not pay for compiling the matcher module.
+_EXPORTS = {
+    "GlossarySet": ".glossary_set",
+    "glossary_paths": ".loader",
+    "load_glossary_set": ".loader",
+    "read_files": ".loader",
+    "Entry": ".model",
+    "GlossaryFile": ".model",
+    "Problem": ".model",
+    "TermHit": ".model",
+}
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "GlossarySet",
