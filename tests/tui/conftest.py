@@ -82,6 +82,20 @@ def make_app(queue_dir, clock, alice):
     return build
 
 
+async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
+    """Pause until `predicate()` holds (a dialog mounted, a save landed); fail after `timeout`.
+
+    Fixed pauses are flaky on a loaded 2-core machine; polling is not.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+        await pilot.pause(0.05)
+
+
 async def settle(pilot, rounds: int = 3) -> None:
     """Let workers finish and the screen catch up (linter load, lint debounce, counts)."""
     for _ in range(rounds):

@@ -19,7 +19,7 @@ import pytest
 
 from replydesk.tui.queue.locks import Locks, Operator
 
-from .conftest import settle
+from .conftest import settle, wait_for
 
 RETURN_DISPUTE = "CP-240518-0003"  # row 9 of the demo queue at the anchor time
 EMPTY_CANCEL = "CP-240520-0002"  # row 5, empty draft, overdue
@@ -233,22 +233,19 @@ async def test_mark_ready_with_errors_asks_and_keep_editing_leaves_status(make_a
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = await open_case(pilot, RETURN_DISPUTE)  # stub: TERM001 error remains
-        await pilot.press("ctrl+r")
-        await settle(pilot)
         from replydesk.tui.screens.dialogs import ChoiceDialog
 
-        assert isinstance(pilot.app.screen, ChoiceDialog)
-        await pilot.press("n")
-        await settle(pilot)
-        assert pilot.app.screen is screen
-        data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
-        assert data["status"] == "drafting"
+        case_file = queue_dir / "cases" / f"{RETURN_DISPUTE}.json"
         await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
         await settle(pilot)
+        assert json.loads(case_file.read_text(encoding="utf-8"))["status"] == "drafting"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
         await pilot.press("y")
-        await settle(pilot)
-        data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
-        assert data["status"] == "ready"
+        await wait_for(pilot, lambda: json.loads(case_file.read_text(encoding="utf-8"))["status"] == "ready")
         assert screen.case.status == "ready"
 
 
@@ -286,7 +283,7 @@ async def test_escape_with_unsaved_text_offers_save_keep_or_cancel(make_app, que
         await open_case(pilot, EMPTY_CANCEL)
         await type_text(pilot, "Draft in progress")
         await pilot.press("escape", "escape")  # leave the editor, then the case
-        assert isinstance(pilot.app.screen, ChoiceDialog)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
         await pilot.press("c")
         assert isinstance(pilot.app.screen, CaseScreen)
         await pilot.press("escape")
@@ -308,7 +305,7 @@ async def test_q_with_unsaved_text_asks_before_quitting(make_app, queue_dir):
         await open_case(pilot, EMPTY_CANCEL)
         await type_text(pilot, "Half a reply")
         await pilot.press("escape", "q")
-        assert isinstance(pilot.app.screen, ChoiceDialog)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
         await pilot.press("s")
         await settle(pilot)
     assert (queue_dir / "drafts" / f"{EMPTY_CANCEL}.txt").read_text(encoding="utf-8") == "Half a reply"
@@ -458,7 +455,7 @@ async def test_text_typed_before_the_desk_died_is_offered_on_next_open(make_app,
         await settle(pilot)
         await pilot.press(*["j"] * 4, "enter")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ChoiceDialog)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
         assert "dave@" in str(pilot.app.screen.message)
         await pilot.press("r")
         await settle(pilot)
