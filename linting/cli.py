@@ -15,7 +15,13 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+from .atomicfile import atomic_write_text
+from .context import ContextError
+from .document import DraftError, parse_draft
 from .findings import Severity
+from .fixer import apply_fixes
+from .reporters import FileReport
+from .tomldata import DataFileError, read_text_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DRAFT_SUFFIXES = (".txt", ".md", ".draft")
@@ -161,6 +167,7 @@ def _front_matter_key_line(text: str, key: str) -> int | None:
 
 
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+CHUNK_FILES = 40  # files per unit of work sent to a worker
 
 
 def _can_fork() -> bool:
@@ -173,46 +180,48 @@ _JOB = None
 
 
 def _run_chunk(names: list[str]) -> list:
-    return [_JOB(name).settle() for name in names]
+    return [_JOB(name) for name in names]
 
 
 def _lint_parallel(job: "_LintJob", files: list[str], jobs: int) -> list:
     """Lint in forked workers that inherit the compiled linter; results come back in order.
 
-    Work goes out in a few large chunks and comes back as one pickle per
-    chunk: the parent, which shares the cores, then spends little time
-    receiving.
+    Work goes out in chunks of about CHUNK_FILES and each file comes back
+    already rendered (`FileReport.settle`): the parent, which shares the
+    cores with the workers, receives a few strings per chunk instead of
+    rebuilding every finding. Chunks are small enough that no worker is
+    left with a long tail while the other idles.
     """
     import multiprocessing
 
     global _JOB
     _JOB = job
     ctx = multiprocessing.get_context("fork")
-    parts = jobs * 4
-    size = -(-len(files) // parts)
+    size = max(8, min(CHUNK_FILES, -(-len(files) // (jobs * 4))))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ctx.Pool(jobs) as pool:
         return [report for chunk in pool.imap(_run_chunk, chunks) for report in chunk]
 
 
 class _LintJob:
-    """Lints one path (or stdin) into a FileReport; picklable results, shared by serial and parallel runs."""
+    """Lints one path (or stdin) into a settled FileReport (rendered in the output format).
 
-    def __init__(self, linter, case_ctx, flags, fix: bool, unsafe: bool):
+    Serial and parallel runs share it, so their output is the same.
+    """
+
+    def __init__(self, linter, case_ctx, flags, fix: bool, unsafe: bool, fmt: str = "text", color: bool = False):
         self.linter = linter
         self.case_ctx = case_ctx
         self.flags = flags
         self.fix = fix
         self.unsafe = unsafe
+        self.fmt = fmt
+        self.color = color
 
     def __call__(self, name: str):
-        from .context import ContextError
-        from .document import DraftError, parse_draft
-        from .atomicfile import atomic_write_text
-        from .fixer import apply_fixes
-        from .reporters import FileReport
-        from .tomldata import DataFileError, read_text_file
+        return self.lint(name).settle(self.fmt, self.linter.rules, color=self.color)
 
+    def lint(self, name: str):
         linter = self.linter
         if name == "-":
             data = sys.stdin.buffer.read()
@@ -222,14 +231,14 @@ class _LintJob:
                 return FileReport("-", error=f"not valid UTF-8 (byte offset {exc.start})")
             path = None
         else:
-            path = Path(name)
+            path = name
             try:
-                text = read_text_file(path)
+                text = read_text_file(name)
             except DataFileError as exc:
                 return FileReport(name, error=exc.message, error_line=exc.line)
         ctx_override = self.case_ctx
-        if ctx_override is None and path is not None:
-            case_path = case_file_for(path)
+        if ctx_override is None and path is not None and os.path.basename(os.path.dirname(path)) == "drafts":
+            case_path = case_file_for(Path(path))
             if case_path is not None:
                 try:
                     ctx_override = load_case_context(case_path)
@@ -250,7 +259,7 @@ class _LintJob:
             new_text, fixed = apply_fixes(draft.text, findings, unsafe=self.unsafe)
             if fixed:
                 try:
-                    atomic_write_text(path, new_text)
+                    atomic_write_text(Path(path), new_text)
                 except OSError as exc:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
                 draft = parse_draft(new_text)
@@ -262,7 +271,7 @@ def run_lint(args) -> int:
     from .config import load_config
     from .engine import Linter
     from .loading import load_resources
-    from .reporters import FileReport, render
+    from .reporters import FileReport, render, tally_of
     from .settings import Settings
     from .tomldata import DataFileError
 
@@ -305,7 +314,10 @@ def run_lint(args) -> int:
     files, missing = _collect(args.paths)
     if args.fix and "-" in files:
         raise UsageError("--fix cannot rewrite stdin; lint a file instead")
-    job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes)
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+    job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes, args.format, color)
     reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
     jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and "-" not in files and _can_fork():
@@ -314,30 +326,25 @@ def run_lint(args) -> int:
     else:
         reports.extend(job(name) for name in files)
 
-    color = args.color == "always" or (
-        args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    )
+    tally = tally_of(reports)
     if args.statistics and args.format == "text":
-        out = _statistics(reports, linter.rules)
+        out = _statistics(reports, tally, linter.rules)
     else:
-        out = render(args.format, reports, linter.rules, color=color)
-        if args.quiet and args.format == "text":
-            out = "\n".join(line for line in out.splitlines() if not line.startswith(("Found ", "All checks passed", "Fixed ")))
+        out = render(args.format, reports, linter.rules, color=color, summary=not args.quiet)
     if out:
         print(out)
     if any(r.error for r in reports):
         return EXIT_ERROR
-    worst = max((f.severity for r in reports for f in r.findings), default=None)
+    worst = tally.worst
     return EXIT_FINDINGS if worst is not None and worst >= settings.fail_on else EXIT_OK
 
 
-def _statistics(reports, rules) -> str:
-    counts = Counter(f.rule for r in reports for f in r.findings)
-    fixable = Counter(f.rule for r in reports for f in r.findings if f.fix is not None)
+def _statistics(reports, tally, rules) -> str:
+    counts = Counter({code: n for code, (n, _) in tally.rules.items()})
     lines = []
     for code, n in counts.most_common():
         info = rules.get(code)
-        mark = "[*]" if fixable[code] else "   "
+        mark = "[*]" if tally.rules[code][1] else "   "
         lines.append(f"{n:5d}\t{code:<8}\t{mark} {info.summary if info else ''}")
     errors = [r for r in reports if r.error]
     for r in errors:

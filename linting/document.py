@@ -15,6 +15,7 @@ from .tomldata import loads_toml, TomlSyntaxError
 
 FENCE = "+++"
 MAX_DRAFT_CHARS = 1_000_000
+_SCAN_LIMIT = 8_192  # up to this length, line_col scans instead of building a LineIndex
 
 
 class DraftError(ValueError):
@@ -86,8 +87,19 @@ class Draft:
             self._index = LineIndex(self.text)
         return self._index
 
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset. A typical draft is placed by two
+        C-level scans (count, rfind), cheaper than building the line index."""
+        if self._index is None and len(self.text) <= _SCAN_LIMIT:
+            text = self.text
+            offset = max(0, min(offset, len(text)))
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        return self.index.line_col(offset)
+
     def position(self, start: int, end: int) -> Position:
-        return self.index.position(start, end)
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(end)
+        return Position(line, col, end_line, end_col)
 
 
 _TOML_LINE = re.compile(r"at line (\d+)")

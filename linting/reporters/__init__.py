@@ -1,20 +1,75 @@
-"""Output formats for lint results: text (ruff-like), json, sarif, github."""
+"""Output formats for lint results: text (ruff-like), json, sarif, github.
+
+Every format is split the same way: `piece(report)` renders one file (in
+the process that linted it, so a forked worker sends back a string, not
+thousands of Finding objects) and `assemble(pieces, tally)` joins the
+pieces and adds what needs the whole run (the summary line, the SARIF
+rule table). A `Tally` carries the counts the summary, `--statistics` and
+the exit code need.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
 
 from ..document import Draft
-from ..findings import Finding, Position
+from ..findings import Finding, Position, Severity
 
 FORMATS = ("text", "json", "sarif", "github")
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github"}
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts over findings: per severity, per rule (with how many are fixable), the worst severity."""
+
+    severities: list[int] = field(default_factory=lambda: [0, 0, 0])  # indexed by Severity
+    safe_fixable: int = 0
+    rules: dict[str, list[int]] = field(default_factory=dict)  # code → [findings, with a fix]
+
+    def add(self, finding: Finding) -> None:
+        self.severities[finding.severity] += 1
+        fix = finding.fix
+        if fix is not None and fix.safe:
+            self.safe_fixable += 1
+        counts = self.rules.get(finding.rule)
+        if counts is None:
+            counts = self.rules[finding.rule] = [0, 0]
+        counts[0] += 1
+        if fix is not None:
+            counts[1] += 1
+
+    def merge(self, other: "Tally") -> None:
+        for sev, n in enumerate(other.severities):
+            self.severities[sev] += n
+        self.safe_fixable += other.safe_fixable
+        for code, (n, fixable) in other.rules.items():
+            counts = self.rules.get(code)
+            if counts is None:
+                self.rules[code] = [n, fixable]
+            else:
+                counts[0] += n
+                counts[1] += fixable
+
+    @property
+    def total(self) -> int:
+        return sum(self.severities)
+
+    @property
+    def worst(self) -> Severity | None:
+        for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            if self.severities[sev]:
+                return sev
+        return None
 
 
 @dataclass
 class FileReport:
     """One linted file: its findings (with the draft to place them) or the error that stopped it.
 
-    `settle()` turns offsets into line/column positions and drops the draft
-    text, so that a report crossing from a worker process is small.
+    `settle()` renders the file in the requested format and keeps only that
+    piece and a Tally, so a report crossing from a worker process is small.
     """
 
     path: str
@@ -23,37 +78,53 @@ class FileReport:
     error: str | None = None
     error_line: int | None = None
     fixed: int = 0
-    positions: dict[tuple[int, int], Position] | None = None
+    tally: Tally | None = None
+    piece: Any = None
+    piece_format: tuple | None = None  # (format, color) the piece was rendered for
 
     def position(self, start: int, end: int) -> Position:
-        if self.positions is not None:
-            return self.positions[(start, end)]
         return self.draft.position(start, end)
 
-    def settle(self) -> "FileReport":
-        if self.draft is not None:
-            spans = {(f.start, f.end) for f in self.findings}
-            spans.update((f.fix.start, f.fix.end) for f in self.findings if f.fix is not None)
-            self.positions = {span: self.draft.position(*span) for span in spans}
-            self.draft = None
+    def settle(self, fmt: str, rules: dict, *, color: bool = False) -> "FileReport":
+        """Render this file's piece, count its findings, drop the draft and findings."""
+        if self.piece_format != (fmt, color):
+            self.piece = _module(fmt).piece(self, rules, color=color)
+            self.piece_format = (fmt, color)
+        if self.tally is None:
+            tally = Tally()
+            for f in self.findings:
+                tally.add(f)
+            self.tally = tally
+        self.draft = None
+        self.findings = []
         return self
 
 
-def render(fmt: str, reports: list[FileReport], rules: dict, *, color: bool = False, show_fixes: bool = True) -> str:
-    if fmt == "text":
-        from .text import render_text
+def _module(fmt: str):
+    try:
+        return import_module(f".{_MODULES[fmt]}", __name__)
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
 
-        return render_text(reports, color=color)
-    if fmt == "json":
-        from .json_report import render_json
 
-        return render_json(reports)
-    if fmt == "sarif":
-        from .sarif import render_sarif
+def tally_of(reports: list[FileReport]) -> Tally:
+    """The counts over every report (settling, with the text format, any that are not yet)."""
+    total = Tally()
+    for rep in reports:
+        if rep.tally is None:
+            rep.settle("text", {})
+        total.merge(rep.tally)
+    return total
 
-        return render_sarif(reports, rules)
-    if fmt == "github":
-        from .github import render_github
 
-        return render_github(reports)
-    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+def render(fmt: str, reports: list[FileReport], rules: dict, *, color: bool = False, summary: bool = True) -> str:
+    """The whole output of a run in `fmt`; reports not yet settled for it are rendered here."""
+    module = _module(fmt)
+    pieces = []
+    for rep in reports:
+        if rep.piece_format != (fmt, color):
+            if rep.draft is None and rep.findings == [] and rep.error is None and rep.piece_format is not None:
+                raise ValueError(f"{rep.path}: settled as {rep.piece_format[0]}, cannot render as {fmt}")
+            rep.settle(fmt, rules, color=color)
+        pieces.append(rep.piece)
+    return module.assemble(reports, pieces, tally_of(reports), rules, color=color, summary=summary)

@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 
 from ..findings import finding_to_dict
-from . import FileReport
 
 
-def report_to_dict(rep: FileReport) -> dict:
+def report_to_dict(rep) -> dict:
     out: dict = {"path": rep.path}
     if rep.error:
         out["error"] = {"message": rep.error, "line": rep.error_line}
@@ -17,5 +16,13 @@ def report_to_dict(rep: FileReport) -> dict:
     return out
 
 
-def render_json(reports: list[FileReport]) -> str:
-    return json.dumps([report_to_dict(r) for r in reports], ensure_ascii=False, indent=2)
+def piece(rep, rules: dict, *, color: bool = False) -> str:
+    """The file's object as indented JSON text, ready to sit inside the top-level array."""
+    text = json.dumps(report_to_dict(rep), ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")
+
+
+def assemble(reports, pieces: list[str], tally, rules: dict, *, color: bool = False, summary: bool = True) -> str:
+    if not pieces:
+        return "[]"
+    return "[\n" + ",\n".join(pieces) + "\n]"

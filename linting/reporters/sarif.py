@@ -4,13 +4,58 @@ from __future__ import annotations
 import json
 
 from ..findings import Severity
-from . import FileReport
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def render_sarif(reports: list[FileReport], rules: dict) -> str:
+def piece(rep, rules: dict, *, color: bool = False) -> tuple[list, list]:
+    """(results, notifications) of one file, as SARIF objects."""
+    codes = sorted(rules)
+    uri = rep.path.replace("\\", "/")
+    if rep.error:
+        note = {"level": "error", "message": {"text": rep.error}, "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+        ]}
+        if rep.error_line:
+            note["locations"][0]["physicalLocation"]["region"] = {"startLine": rep.error_line}
+        return [], [note]
+    index = {code: i for i, code in enumerate(codes)} if rep.findings else {}
+    results = []
+    for f in rep.findings:
+        p = rep.position(f.start, f.end)
+        result = {
+            "ruleId": f.rule,
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message + (f" (suggestion: {f.suggestion})" if f.suggestion else "")},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": p.line, "startColumn": p.column,
+                               "endLine": p.end_line, "endColumn": p.end_column},
+                }
+            }],
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        if f.fix is not None:
+            fp = rep.position(f.fix.start, f.fix.end)
+            result["fixes"] = [{
+                "description": {"text": f"replace with {f.fix.replacement!r}"},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri},
+                    "replacements": [{
+                        "deletedRegion": {"startLine": fp.line, "startColumn": fp.column,
+                                          "endLine": fp.end_line, "endColumn": fp.end_column},
+                        "insertedContent": {"text": f.fix.replacement},
+                    }],
+                }],
+            }]
+        results.append(result)
+    return results, []
+
+
+def assemble(reports, pieces: list, tally, rules: dict, *, color: bool = False, summary: bool = True) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -18,49 +63,8 @@ def render_sarif(reports: list[FileReport], rules: dict) -> str:
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         tool_version = "0"
     codes = sorted(rules)
-    index = {code: i for i, code in enumerate(codes)}
-    results = []
-    notifications = []
-    for rep in reports:
-        uri = rep.path.replace("\\", "/")
-        if rep.error:
-            note = {"level": "error", "message": {"text": rep.error}, "locations": [
-                {"physicalLocation": {"artifactLocation": {"uri": uri}}}
-            ]}
-            if rep.error_line:
-                note["locations"][0]["physicalLocation"]["region"] = {"startLine": rep.error_line}
-            notifications.append(note)
-            continue
-        for f in rep.findings:
-            p = rep.position(f.start, f.end)
-            result = {
-                "ruleId": f.rule,
-                "level": _LEVEL[f.severity],
-                "message": {"text": f.message + (f" (suggestion: {f.suggestion})" if f.suggestion else "")},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri},
-                        "region": {"startLine": p.line, "startColumn": p.column,
-                                   "endLine": p.end_line, "endColumn": p.end_column},
-                    }
-                }],
-            }
-            if f.rule in index:
-                result["ruleIndex"] = index[f.rule]
-            if f.fix is not None:
-                fp = rep.position(f.fix.start, f.fix.end)
-                result["fixes"] = [{
-                    "description": {"text": f"replace with {f.fix.replacement!r}"},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": uri},
-                        "replacements": [{
-                            "deletedRegion": {"startLine": fp.line, "startColumn": fp.column,
-                                              "endLine": fp.end_line, "endColumn": fp.end_column},
-                            "insertedContent": {"text": f.fix.replacement},
-                        }],
-                    }],
-                }]
-            results.append(result)
+    results = [r for res, _ in pieces for r in res]
+    notifications = [n for _, notes in pieces for n in notes]
     driver = {
         "name": "replydesk",
         "version": tool_version,

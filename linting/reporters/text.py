@@ -1,53 +1,62 @@
 """ruff-style text: `path:line:col: CODE [*] message`, then the suggestion."""
 from __future__ import annotations
 
-from collections import Counter
-
 from ..findings import Severity
-from . import FileReport
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render_text(reports: list[FileReport], *, color: bool = False) -> str:
-    def c(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if color else text
+def _paint(code: str, text: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
 
+
+def piece(rep, rules: dict, *, color: bool = False) -> str:
+    """One file's lines (no trailing newline; "" when the file is clean)."""
+    if rep.error:
+        where = f"{rep.path}:{rep.error_line}" if rep.error_line else rep.path
+        return f"{_paint(_BOLD, where, color)}: {_paint(_COLORS[Severity.ERROR], 'error', color)}: {rep.error}"
     lines: list[str] = []
-    counts: Counter = Counter()
-    fixable = 0
-    for rep in reports:
-        if rep.error:
-            where = f"{rep.path}:{rep.error_line}" if rep.error_line else rep.path
-            lines.append(f"{c(_BOLD, where)}: {c(_COLORS[Severity.ERROR], 'error')}: {rep.error}")
-            counts["file errors"] += 1
-            continue
-        for f in rep.findings:
-            pos = rep.position(f.start, f.end)
-            safe = f.fix is not None and f.fix.safe
-            mark = " [*]" if safe else ""
-            fixable += safe
-            counts[f.severity] += 1
+    path = rep.path
+    line_col = rep.draft.line_col if rep.findings else None
+    for f in rep.findings:
+        line, col = line_col(f.start)
+        mark = " [*]" if f.fix is not None and f.fix.safe else ""
+        if color:
             lines.append(
-                f"{c(_BOLD, f'{rep.path}:{pos.line}:{pos.column}')}: "
-                f"{c(_COLORS[f.severity] + _BOLD, f.rule)}{mark} {f.message}"
+                f"{_BOLD}{path}:{line}:{col}{_RESET}: {_COLORS[f.severity]}{_BOLD}{f.rule}{_RESET}{mark} {f.message}"
             )
             if f.suggestion:
-                lines.append(f"  {c(_DIM, '→')} {f.suggestion}")
-    total = sum(v for k, v in counts.items() if isinstance(k, Severity))
+                lines.append(f"  {_DIM}→{_RESET} {f.suggestion}")
+        else:
+            lines.append(f"{path}:{line}:{col}: {f.rule}{mark} {f.message}")
+            if f.suggestion:
+                lines.append(f"  → {f.suggestion}")
+    return "\n".join(lines)
+
+
+def assemble(reports, pieces: list[str], tally, rules: dict, *, color: bool = False, summary: bool = True) -> str:
+    lines = [p for p in pieces if p]
+    if not summary:
+        return "\n".join(lines)
+    errors = sum(1 for r in reports if r.error)
     fixed = sum(r.fixed for r in reports)
-    if total or counts["file errors"]:
-        parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
-        summary = f"Found {total} problem{'s' if total != 1 else ''}"
+    total = tally.total
+    if total or errors:
+        parts = [
+            f"{n} {s.label}{'s' if n != 1 else ''}"
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+            if (n := tally.severities[s])
+        ]
+        text = f"Found {total} problem{'s' if total != 1 else ''}"
         if parts:
-            summary += f" ({', '.join(parts)})"
-        if counts["file errors"]:
-            summary += f"; {counts['file errors']} file{'s' if counts['file errors'] != 1 else ''} could not be linted"
-        summary += "."
-        if fixable:
-            summary += f" {fixable} fixable with --fix."
-        lines.append(summary)
+            text += f" ({', '.join(parts)})"
+        if errors:
+            text += f"; {errors} file{'s' if errors != 1 else ''} could not be linted"
+        text += "."
+        if tally.safe_fixable:
+            text += f" {tally.safe_fixable} fixable with --fix."
+        lines.append(text)
     elif reports:
         lines.append(f"All checks passed ({len(reports)} file{'s' if len(reports) != 1 else ''}).")
     if fixed:
