@@ -171,36 +171,15 @@ CHUNK_FILES = 40  # files per unit of work sent to a worker
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-_JOB = None
-
-
-def _run_chunk(names: list[str]) -> list:
-    return [_JOB(name) for name in names]
+    return hasattr(os, "fork")
 
 
 def _lint_parallel(job: "_LintJob", files: list[str], jobs: int) -> list:
-    """Lint in forked workers that inherit the compiled linter; results come back in order.
+    """Lint in forked helpers that inherit the compiled linter, this process working too
+    (see `parallel.map_forked`); each report comes back already rendered."""
+    from .parallel import map_forked
 
-    Work goes out in chunks of about CHUNK_FILES and each file comes back
-    already rendered (`FileReport.settle`): the parent, which shares the
-    cores with the workers, receives a few strings per chunk instead of
-    rebuilding every finding. Chunks are small enough that no worker is
-    left with a long tail while the other idles.
-    """
-    import multiprocessing
-
-    global _JOB
-    _JOB = job
-    ctx = multiprocessing.get_context("fork")
-    size = max(8, min(CHUNK_FILES, -(-len(files) // (jobs * 4))))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with ctx.Pool(jobs) as pool:
-        return [report for chunk in pool.imap(_run_chunk, chunks) for report in chunk]
+    return map_forked(job, files, jobs, chunk_size=CHUNK_FILES)
 
 
 class _LintJob:
