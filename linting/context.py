@@ -52,7 +52,8 @@ class CaseContext:
     history: tuple[HistoryMessage, ...] = ()
 
     def merged(self, **overrides) -> "CaseContext":
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **changes) if changes else self
 
     def ids_of(self, field_name: str) -> tuple[str, ...]:
         return getattr(self, field_name, ())

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Position
-from .tomldata import loads_toml, TomlSyntaxError
+from .tomldata import TomlSyntaxError, loads_simple_toml, loads_toml
 
 FENCE = "+++"
 MAX_DRAFT_CHARS = 1_000_000
@@ -133,8 +133,10 @@ def parse_draft(text: str) -> Draft:
         pos = nl + 1
         line_no += 1
     toml_text = text[first_nl + 1 : pos]
+    data = loads_simple_toml(toml_text)
     try:
-        data = loads_toml(toml_text)
+        if data is None:
+            data = loads_toml(toml_text)
     except TomlSyntaxError as exc:
         line = exc.line + 1 if exc.line else 1
         raise DraftError(f"front matter: {exc.message}", line) from None
