@@ -3,6 +3,7 @@ orphaned helpers whatever happens to a helper or to the parent."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -20,9 +21,14 @@ def _no_children_left() -> bool:
 
 
 def test_results_come_back_in_order_from_every_process():
-    items = list(range(1000))
+    items = list(range(600))
     parent = os.getpid()
-    out = map_forked(lambda x: (x * x, os.getpid()), items, jobs=3, chunk_size=7)
+
+    def task(x):
+        time.sleep(0.0005)  # long enough that no process can take every chunk before the others start
+        return x * x, os.getpid()
+
+    out = map_forked(task, items, jobs=3, chunk_size=7)
     assert [v for v, _ in out] == [x * x for x in items]
     workers = {pid for _, pid in out}
     assert parent in workers, "the calling process lints too"
