@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .scripts import HAN_CHARS, HANGUL_CHARS, KANA_CHARS, lower_same_length
 
@@ -166,8 +166,9 @@ def _gated(rx: re.Pattern, gate: str, low: str):
         pos = low.find(gate, max(pos + 1, done))
 
 
-@dataclass(frozen=True)
-class PhraseMatch:
+class PhraseMatch(NamedTuple):
+    """A tuple, not a dataclass: thousands are made per batch and tuples are built in C."""
+
     start: int
     end: int
     phrase: str  # the canonical phrase (lower-cased, single spaces)
@@ -204,7 +205,9 @@ class PhraseSet:
         found: list[PhraseMatch] = []
         if self._trie is not None:
             for m in self._trie.finditer(low):
-                key = " ".join(m.group().split())
+                key = m.group()
+                if not key.isalnum():  # only a phrase with spaces needs them folded
+                    key = " ".join(key.split())
                 script = self._scripts.get(key, "latin")
                 if boundary_ok(low, m.start(), m.end(), script):
                     found.append(PhraseMatch(m.start(), m.end(), key))
@@ -227,8 +230,12 @@ class PhraseSet:
         if self._trie is None:
             return None
         m = self._trie.match(text_lower, pos)
-        if m and boundary_ok(text_lower, m.start(), m.end(), self._scripts.get(" ".join(m.group().split()), "latin")):
-            return PhraseMatch(m.start(), m.end(), " ".join(m.group().split()))
+        if m:
+            key = m.group()
+            if not key.isalnum():
+                key = " ".join(key.split())
+            if boundary_ok(text_lower, pos, m.end(), self._scripts.get(key, "latin")):
+                return PhraseMatch(pos, m.end(), key)
         for _, rx in self._regexes:
             m = rx.match(text_lower, pos)
             if m:

@@ -56,6 +56,7 @@ _GAP_ID = re.compile(
 )
 # Unlabelled candidates start at a digit (fast to find); letters before it are added back.
 _DIGIT_TOKEN = re.compile(r"[0-9][A-Za-z0-9\-]*")
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 @dataclass(frozen=True)
@@ -184,14 +185,14 @@ def check(inp: RuleInput):
     for t, _, _ in checks:
         lo, hi = compiled.widths[t.name]
         lengths.update(range(lo, min(hi, 64) + 1))
+    glued = _ID_CHARS
     for m in _DIGIT_TOKEN.finditer(body):
-        start = m.start()
+        start, end = m.span()
         # Letters glued in front belong to the token (B0C1234XYZ); Hangul or CJK is a boundary.
-        while start and body[start - 1].isascii() and (body[start - 1].isalnum() or body[start - 1] == "-"):
+        while start and body[start - 1] in glued:
             start -= 1
-        end = m.end()
-        while end > start and body[end - 1] == "-":
-            end -= 1
+        if body[end - 1] == "-":
+            end = start + len(body[start:end].rstrip("-"))
         if end - start not in lengths:
             continue  # no ID shape of this case has that length (dates, times, amounts)
         token = body[start:end]

@@ -7,7 +7,9 @@ their offsets and the relative-date phrases come from the pack.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from ..findings import Severity
@@ -72,13 +74,15 @@ _KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
 _KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
 
 
-@dataclass(frozen=True, slots=True)
-class _Time:
+class _Time(NamedTuple):
     start: int
     end: int
     hour: int
     minute: int
     ap: str | None  # "a"/"p" from am/pm, or from 오전/오후
+
+
+_new_time = tuple.__new__  # _new_time(_Time, (…)): built in C, no Python-level __new__
 
 
 def _times(low: str) -> list[_Time]:
@@ -91,7 +95,7 @@ def _times(low: str) -> list[_Time]:
             h = _HOUR_BEFORE.search(low, max(0, pos - 2), pos)
             if h:
                 ap = m.group("ap")
-                out.append(_Time(h.start(), m.end(), int(h.group()), int(low[pos + 1 : pos + 3]), ap[0] if ap else None))
+                out.append(_new_time(_Time, (h.start(), m.end(), int(h.group()), int(low[pos + 1 : pos + 3]), ap[0] if ap else None)))
                 pos = low.find(":", m.end())
                 continue
         pos = low.find(":", pos + 1)
@@ -114,13 +118,14 @@ def _times(low: str) -> list[_Time]:
                 start, ap = k.start(), "p" if k.group(1) == "오후" else "a"
             out.append(_Time(start, end, int(h.group().strip()), minute, ap))
         pos = low.find("시", pos + 1)
-    out.sort(key=lambda t: t.start)
+    out.sort(key=itemgetter(0))  # by start
     return out
 
 
 _DATE_BEFORE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+|\s+at\s+)$")
 _AMPM_KO = re.compile(r"(오전|오후)\s*$")
 _SLASH_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
+_ZONE_GAP = re.compile(r"[ \t(（\[,]*")
 _OFFSET = re.compile(r"(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 
 
@@ -143,10 +148,8 @@ def _compile(pack: Pack) -> _Compiled:
 
 def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
     """(is_local, zone text, offset, zone end) for a zone written right after a time, else None."""
-    pos = end
-    while pos < len(low) and low[pos] in " \t(（[,":
-        pos += 1
-    m = _OFFSET.match(low, pos)
+    pos = _ZONE_GAP.match(low, end).end()
+    m = _OFFSET.match(low, pos) if low.startswith(("utc", "gmt"), pos) else None
     if m:
         sign = -1 if m.group("sign") in "-−" else 1
         hours = sign * (int(m.group("h")) + int(m.group("m") or 0) / 60)

@@ -81,9 +81,10 @@ RULES = (
     ),
 )
 
-_BANG = re.compile(r"[?？]?[!！]+")
+_BANG = re.compile(r"[!！]+")  # a leading literal class lets the engine skip text fast
 # Starts with a character class so the engine skips lower-case text quickly;
 # the word boundaries are checked on the (few) matches.
+_CAPS_JOINER = re.compile(r"[ ,]{1,2}")
 _CAPS = re.compile(r"[A-Z][A-Z'’]*[A-Z]")
 _NOT_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.@")
 _NOT_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/@")
@@ -104,8 +105,8 @@ def _exclamations(inp: RuleInput):
     for m in _BANG.finditer(body):
         if body[m.end() : m.end() + 1].isalnum():
             continue  # inside a token ("Yahoo!Mail"), not punctuation
-        after_question = m.group()[0] in "?？"
-        start = m.start() + (1 if after_question else 0)
+        start = m.start()
+        after_question = start > 0 and body[start - 1] in "?？"
         # "?!" keeps its question mark; otherwise the sentence ends with a full stop.
         replacement = "" if after_question else "."
         yield inp.finding(
@@ -127,7 +128,7 @@ def _shouting(inp: RuleInput):
     while i < len(words):
         # Group consecutive capital words separated only by spaces/commas.
         j = i
-        while j + 1 < len(words) and re.fullmatch(r"[ ,]{1,2}", body[words[j][1] : words[j + 1][0]]):
+        while j + 1 < len(words) and _CAPS_JOINER.fullmatch(body, words[j][1], words[j + 1][0]):
             j += 1
         run = words[i : j + 1]
         loud = [w for w in run if w[2].upper().strip("'’") not in acronyms]
