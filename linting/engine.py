@@ -26,12 +26,27 @@ class Linter:
         self.resources = resources
         self.settings = settings or Settings()
         self.rules = all_rules()
+        self._verdicts: dict = {}  # rule code → _verdict()
         self._families = []
         for module in families():
             codes = [info.code for info in module.RULES]
             always = getattr(module, "REPORTS_FOREIGN_CODES", False)
             if always or any(self.settings.enabled(c) for c in codes):
                 self._families.append(module)
+
+    def _verdict(self, code: str):
+        """False (rule not selected), True (selected, severity as reported) or the configured Severity.
+
+        Remembered per code: selection and severity overrides are fixed for a Linter.
+        """
+        settings = self.settings
+        if not settings.enabled(code):
+            verdict = False
+        else:
+            override = settings.severity_for(code, None)
+            verdict = True if override is None else override
+        self._verdicts[code] = verdict
+        return verdict
 
     def context_for(self, draft: Draft, overrides: CaseContext | None = None, **flags) -> CaseContext:
         """Front matter, then a case file (`overrides`), then CLI flags, later winning."""
@@ -60,20 +75,23 @@ class Linter:
             resources=self.resources,
             info=self.rules,
         )
-        settings = self.settings
         ignored = context.ignore
+        verdicts = self._verdicts
         out: list[Finding] = []
         seen: set[tuple] = set()
         for module in self._families:
             for f in module.check(inp):
-                if f.rule in ignored or not settings.enabled(f.rule):
+                rule = f.rule
+                verdict = verdicts.get(rule)
+                if verdict is None:
+                    verdict = self._verdict(rule)
+                if verdict is False or rule in ignored:
                     continue
-                key = (f.rule, f.start, f.end, f.message)
+                key = (rule, f.start, f.end, f.message)
                 if key in seen:
                     continue
                 seen.add(key)
-                sev = settings.severity_for(f.rule, f.severity)
-                out.append(f if sev == f.severity else f.with_severity(sev))
+                out.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
         out.sort(key=Finding.sort_key)
         return out
 

@@ -65,41 +65,55 @@ _HAN = re.compile(f"[{HAN_CHARS}]")
 _HANGUL_CHAR = re.compile(f"[{HANGUL_CHARS}]")
 
 
-def _alternatives(keyword: str) -> list[str]:
-    return [alt.strip() for alt in keyword.split("|") if alt.strip()]
+@lru_cache(maxsize=1024)
+def _alternatives(keyword: str) -> tuple[str, ...]:
+    return tuple(alt.strip() for alt in keyword.split("|") if alt.strip())
+
+
+_WORD, _AFTER_NON_HANGUL, _ANYWHERE = range(3)  # what must hold just before a keyword match
 
 
 @lru_cache(maxsize=1024)
-def keyword_pattern(alternative: str) -> tuple[re.Pattern, bool]:
-    """Compile one keyword alternative for its script: (pattern over lower-cased text, whole-word check).
+def keyword_pattern(alternative: str) -> tuple[re.Pattern, int, str]:
+    """Compile one keyword alternative for its script: (pattern over lower-cased text,
+    boundary rule for the character before a match, a literal every match contains).
 
-    English inflections are folded into a trie so the pattern starts with a
-    character set (fast to scan); the word boundary before it is checked on
-    the candidates, not inside the regex.
+    Every pattern starts with a literal or a character set, so the engine
+    skips text quickly; boundaries are checked on the candidates, and the
+    literal (`in`, C speed) skips the scan when it cannot match at all.
+    English inflections are folded into a trie.
     """
     low = alternative.lower()
     if _HANGUL_CHAR.search(low):
-        parts = [re.escape(p) for p in low.split()]
+        parts = low.split()
         # No Hangul right before (배송 must not match inside 오배송); particles may follow.
-        return re.compile(f"(?<![{_HANGUL}])" + r"\s*".join(parts)), False
+        return re.compile(r"\s*".join(map(re.escape, parts))), _AFTER_NON_HANGUL, parts[0]
     if _HAN.search(low):
-        return re.compile(re.escape(low)), False
+        return re.compile(re.escape(low)), _ANYWHERE, low
     pieces = []
     for word in low.split():
         if re.fullmatch(r"[a-z]+", word):
             pieces.append("(?:" + trie_pattern(inflections(word)) + ")")
         else:
             pieces.append(re.escape(word))
-    return re.compile(r"[\s\-]+".join(pieces) + r"(?![a-z0-9])"), True
+    return re.compile(r"[\s\-]+".join(pieces) + r"(?![a-z0-9])"), _WORD, ""
 
 
 def contains_keyword(text: str, keyword: str, lowered: str | None = None) -> bool:
     low = lowered if lowered is not None else text.lower()
     for alternative in _alternatives(keyword):
-        rx, whole_word = keyword_pattern(alternative)
+        rx, boundary, literal = keyword_pattern(alternative)
+        if literal and literal not in low:
+            continue
         for m in rx.finditer(low):
             start = m.start()
-            if not whole_word or start == 0 or not (low[start - 1].isascii() and low[start - 1].isalnum()):
+            if boundary == _ANYWHERE or start == 0:
+                return True
+            before = low[start - 1]
+            if boundary == _WORD:
+                if not (before.isascii() and before.isalnum()):
+                    return True
+            elif _HANGUL_CHAR.match(before) is None:
                 return True
     return False
 
