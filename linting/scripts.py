@@ -140,8 +140,15 @@ def count_scripts(text: str, start: int = 0, end: int | None = None) -> ScriptCo
 # Candidate sentence ends: a line break, or terminators with any closing quotes
 # or brackets. One character class up front keeps the scan in C.
 _CLOSERS = "\"'”’)\\]」』）】》〉"
-_SENTENCE_END_RE = re.compile(f"[\\n。！？.!?…](?:(?<=[^\\n])[。！？.!?…]*[{_CLOSERS}]*)?")
-_ASCII_ENDS = frozenset(".!?…")
+_TERMINATORS = "。！？.!?…"
+# One C-level pass finds exactly the sentence ends: a line break, or a run of
+# terminators (atomic: never shortened) with any closing quotes or brackets,
+# which ends a sentence when it closes with a bracket/quote or a CJK
+# terminator, or is followed by white space or the end of the text.
+_SENTENCE_END_RE = re.compile(
+    f"[\\n{_TERMINATORS}](?:(?<=\\n)|(?>[{_TERMINATORS}]*)(?>[{_CLOSERS}]*)"
+    f"(?:(?<=[{_CLOSERS}。！？])|(?=\\s|\\Z)))"
+)
 _BULLETS = frozenset("-*•")
 
 
@@ -155,19 +162,13 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     nothing but a shorter piece. Use `sentence_spans` for trimmed,
     non-blank spans; this form is the cheap one for hot paths.
     """
-    out = []
-    pos = 0
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
     n = len(text)
-    ascii_ends = _ASCII_ENDS
-    for m in _SENTENCE_END_RE.finditer(text):
-        end = m.end()
-        if end < n and text[end - 1] in ascii_ends and not text[end].isspace():
-            continue
-        out.append((pos, end))
-        pos = end
-    if pos < n:
-        out.append((pos, n))
-    return out
+    if not ends or ends[-1] < n:
+        ends.append(n)
+    if n == 0:
+        return []
+    return list(zip([0, *ends[:-1]], ends))
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -150,7 +150,7 @@ def check(inp: RuleInput):
     rules = inp.pack.attachments
     ctx = inp.context
     order_ids = ctx.order_ids
-    order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids"]
+    order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids"] if ctx.attachments else []
     for att in ctx.attachments:
         start, end = _locate(inp, att.name)
         ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
@@ -193,6 +193,6 @@ def check(inp: RuleInput):
     if rules.cloud_hosts and "/" in body:
         yield from _cloud_links(inp, body, rules.cloud_hosts)
     qr = inp.resources.compiled(("qr", inp.pack.name), lambda: PhraseSet(inp.pack.attachments.qr_phrases))
-    for m in qr.finditer(body):
+    for m in qr.finditer(body, inp.lower):
         yield inp.finding("ATT006", m.start, m.end, "QR code instead of a file: reviewers do not scan codes",
                           suggestion="upload the files as attachments")
