@@ -199,6 +199,15 @@ class PhraseSet:
         self._trie = re.compile(trie_pattern(literals)) if literals else None
         self._regexes = regexes
 
+    @property
+    def phrases(self) -> list[str]:
+        """The literal phrases, lower-cased with single spaces (brace alternatives expanded)."""
+        return list(self._canonical)
+
+    @property
+    def has_regexes(self) -> bool:
+        return bool(self._regexes)
+
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[PhraseMatch]:
         """Matches in text order; longest match at a position wins."""
         low = lowered if lowered is not None else lower_same_length(text)

@@ -132,6 +132,7 @@ _OFFSET = re.compile(r"(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P
 @dataclass(frozen=True)
 class _Compiled:
     zones: PhraseSet  # local aliases and other zones, one trie
+    zone_suffixes: tuple[str, ...] | None  # every literal zone phrase (None when some are regexes)
     offsets: dict[str, float | None]  # canonical zone phrase -> UTC offset (None = the local zone)
     relative: PhraseSet
 
@@ -143,7 +144,9 @@ def _compile(pack: Pack) -> _Compiled:
         offsets[" ".join(alias.lower().split())] = None
     for zone, off in t.other_zones.items():
         offsets.setdefault(" ".join(zone.lower().split()), off)
-    return _Compiled(PhraseSet(list(t.local_aliases) + list(t.other_zones)), offsets, PhraseSet(t.relative_dates))
+    zones = PhraseSet(list(t.local_aliases) + list(t.other_zones))
+    suffixes = None if zones.has_regexes else tuple(zones.phrases)
+    return _Compiled(zones, suffixes, offsets, PhraseSet(t.relative_dates))
 
 
 def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
@@ -165,7 +168,9 @@ def _zone_before(c: _Compiled, low: str, start: int) -> bool:
     """True when the zone is written just before the time ("KST 14:22", "한국 시간 오후 2시")."""
     window_start = max(0, start - 24)
     before = low[window_start:start].rstrip(" \t(（[,:")
-    for z in c.zones.finditer(before):
+    if c.zone_suffixes is not None and not " ".join(before.split()).endswith(c.zone_suffixes):
+        return False  # no zone name ends there (one C-level test; the phrase scan below confirms)
+    for z in c.zones.finditer(before, before):
         if z.end == len(before):
             return True
     return False
