@@ -300,7 +300,7 @@ def run_lint(args) -> int:
     reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
     jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and "-" not in files and _can_fork():
-        resources.glossary.warm()  # lazy tables are built once here, not once per worker
+        linter.warm()  # lazy tables are built once here, not once per worker
         reports.extend(_lint_parallel(job, files, jobs))
     else:
         reports.extend(job(name) for name in files)
