@@ -164,16 +164,23 @@ def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
     return None
 
 
-def _zone_before(c: _Compiled, low: str, start: int) -> bool:
-    """True when the zone is written just before the time ("KST 14:22", "한국 시간 오후 2시")."""
-    window_start = max(0, start - 24)
+_DATE_TAIL = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}日?$")
+
+
+def _zone_before(c: _Compiled, low: str, start: int):
+    """The zone written just before the time or its date ("KST 14:22", "北京时间 2024-05-12 13:00",
+    "한국 시간 오후 2시"): (zone start, canonical phrase), else None."""
+    window_start = max(0, start - 40)
     before = low[window_start:start].rstrip(" \t(（[,:")
+    date = _DATE_TAIL.search(before)
+    if date:
+        before = before[: date.start()].rstrip(" \t(（[,:")
     if c.zone_suffixes is not None and not " ".join(before.split()).endswith(c.zone_suffixes):
-        return False  # no zone name ends there (one C-level test; the phrase scan below confirms)
+        return None  # no zone name ends there (one C-level test; the phrase scan below confirms)
     for z in c.zones.finditer(before, before):
         if z.end == len(before):
-            return True
-    return False
+            return window_start + z.start, z.phrase
+    return None
 
 
 def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, offset: float, pack: Pack) -> str | None:
@@ -204,7 +211,21 @@ def check(inp: RuleInput):
         start, end = t.start, t.end
         found = _zone_after(c, low, end, local_offset)
         if found is None:
-            if _zone_before(c, low, start):
+            before = _zone_before(c, low, start)
+            if before is not None:
+                zone_start, phrase = before
+                offset = c.offsets.get(phrase)
+                if offset is not None:  # another zone, written first: 北京时间 2024-05-12 13:00
+                    date_m = _DATE_BEFORE.search(low, max(0, start - 16), start)
+                    date = tuple(int(g) for g in date_m.groups()) if date_m else None
+                    hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
+                    yield inp.finding(
+                        "TIME002",
+                        zone_start,
+                        end,
+                        f"time given in {body[zone_start:zone_start + len(phrase)]}, not {zone} ({zone} is UTC{local_offset:+g})",
+                        suggestion=_in_local_zone(hour, t.minute, date, offset, pack),
+                    )
                 continue
             shown = body[start:end]
             yield inp.finding(
