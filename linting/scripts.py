@@ -214,6 +214,14 @@ def han_chunks(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         yield m.start(), m.end()
 
 
+_WIDE = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}\u3000-\u30ff\uff01-\uff60\uffe0-\uffe6]")
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes on screen: Hangul, Han, Kana and full-width forms take two."""
+    return len(text) + len(_WIDE.findall(text))
+
+
 def lower_same_length(text: str) -> str:
     """text.lower(), keeping every offset (a few characters such as 'İ' grow when lower-cased)."""
     low = text.lower()

@@ -335,6 +335,7 @@ class CompiledGlossary:
                 self._korean_words(toks, text, platform, kind, found, korean)
             if found:
                 self._emit(text, toks, found, hits)
+        patterned = False
         for rx, requires, ref in self.patterns:
             if requires and requires not in low:
                 continue
@@ -343,6 +344,9 @@ class CompiledGlossary:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
+                    patterned = True
+        if patterned:
+            hits = _leftmost_longest_hits(hits)
         if near is not None:
             hits.extend(self._near_misses(text, toks, platform, kind, near))
         if len(hits) > 1:
@@ -520,7 +524,8 @@ class CompiledGlossary:
         else:
             suggestion = entry.suggestion or (replacement if extra is None else None) or _suggest(entry, ref.lang)
             message = f'"{_squash(matched)}": {entry.message}'
-        return (entry.rule, message, suggestion or None, replacement, entry.severity, entry.qualified_id, extra)
+        severity = avoid.severity if avoid.severity is not None else entry.severity
+        return (entry.rule, message, suggestion or None, replacement, severity, entry.qualified_id, extra)
 
     def _near_misses(self, text: str, toks: "_Tokens", platform: str, kind: str, wanted: dict) -> list[TermHit]:
         """Near-miss hits of the draft words `_note` found candidates for (`wanted`: word → candidates)."""
@@ -563,6 +568,18 @@ def _positions(tokens: list[str], token: str) -> list[int]:
         k = tokens.index(token, k + 1)
         out.append(k)
     return out
+
+
+def _leftmost_longest_hits(hits: list) -> list:
+    """Regex hits and phrase hits over the same text: keep the leftmost, then the longest."""
+    hits.sort(key=lambda h: (h.start, h.start - h.end))
+    kept: list = []
+    reach = -1
+    for h in hits:
+        if h.start >= reach:
+            kept.append(h)
+            reach = h.end
+    return kept
 
 
 def _leftmost_longest(found: dict) -> list:

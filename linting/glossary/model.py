@@ -46,6 +46,7 @@ class AvoidForm(NamedTuple):
     pattern: bool = False
     requires: str = ""  # pattern only: a literal the text must contain before the regex runs
     keys: tuple = ()  # key path in its file, for file:line:col
+    severity: Severity | None = None  # this form's own severity (an ordinary phrase that is only sometimes wrong: info)
 
 
 @dataclass(frozen=True)

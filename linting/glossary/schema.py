@@ -34,7 +34,7 @@ ENTRY_KEYS = {
     "id", *LANGUAGES, "avoid", "reason", "message", "suggestion", "notes", "sources", "scope",
     "case_sensitive", "lemmas", "rule", "severity", "near_miss", "must_flag", "must_pass",
 }
-AVOID_KEYS = {"form", "lang", "reason", "source", "pattern", "requires"}
+AVOID_KEYS = {"form", "lang", "reason", "source", "pattern", "requires", "severity"}
 FLAG_KEYS = {"text", "suggestion", "fixed", "platform", "kind"}
 PASS_KEYS = {"text", "platform", "kind"}
 SCOPE_KEYS = {"platforms", "kinds"}
@@ -236,6 +236,7 @@ def _parse_avoid(col: _Collector, gfile: GlossaryFile, entry: Entry, items, keys
         reason = _string(col, item, ikeys + ("reason",), entry=qid)
         source = _string(col, item, ikeys + ("source",), entry=qid)
         requires = _string(col, item, ikeys + ("requires",), entry=qid)
+        severity = _severity(col, item, ikeys + ("severity",), entry=qid)
         if pattern:
             found = regexcheck.problems(form)
             for message in found:
@@ -251,7 +252,7 @@ def _parse_avoid(col: _Collector, gfile: GlossaryFile, entry: Entry, items, keys
                 col.add(fkeys, f"'{form}' contains a bracket; brackets only mark spans in must_flag texts", entry=qid)
         if gfile.use == "terms" and not (reason or entry.reason):
             col.add(fkeys, f"avoided form '{form}' needs a reason (on the form or the entry)", entry=qid)
-        yield AvoidForm(form, lang, reason, source, pattern, requires, fkeys)
+        yield AvoidForm(form, lang, reason, source, pattern, requires, fkeys, severity)
 
 
 def _parse_flags(col: _Collector, items, keys: tuple, qid: str):

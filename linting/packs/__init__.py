@@ -61,10 +61,22 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A required part of a structured reply, found by any of its headings."""
+    """A part of a structured reply, found by one of its headings or, without
+    a heading, by a cue phrase anywhere in the reply (the content is there)."""
 
     name: str
     headings: tuple[str, ...]
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a notice is about (found by phrases in the notice's own text) and
+    the keywords a reply to that kind of notice must then carry."""
+
+    name: str
+    notice: tuple[str, ...]
+    required_keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +86,14 @@ class KindRules:
     window: Window | None = None
     priority: str = "normal"
     required_keywords: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
     required_sections: tuple[Section, ...] = ()
-    cite_ids: tuple[str, ...] = ()
+    sections_source: str = ""  # where the structure comes from (shown in KEY002's message)
+    cite_ids: tuple[str, ...] = ()  # the reply must cite an ID from any of these fields
     max_chars: int | None = None
     min_chars: int | None = None
     max_paragraph_lines: int | None = None
+    order_id_in_name: bool | None = None  # overrides [attachments] order_id_in_name for this kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +103,10 @@ class IdType:
     name: str
     title: str
     field: str  # the CaseContext field holding this case's IDs ("" = shape check only)
-    pattern: str  # full-match shape regex
+    pattern: str  # full-match shape regex; "" = no published shape, so the shape is not checked
     labels: tuple[str, ...]
     example: str = ""
+    source: str = ""  # where the shape comes from (public API documentation, SDKs)
     case_sensitive: bool = True
     unlabelled: bool = False  # shape distinctive enough to check without a label
 
@@ -119,10 +135,18 @@ class LanguagePolicy:
 
 @dataclass(frozen=True, slots=True)
 class ToneSettings:
-    """Capitals that are acronyms, not shouting (KST, POD, SKU…), and when caps count as shouting."""
+    """What tells shouting from names in capitals.
+
+    `acronyms` are capitals that are never shouting (KST, POD, SKU…);
+    `shout_words` (base forms, inflections included) are shouting in
+    capitals even alone (URGENT, PLEASE, NOT); `min_shout_words` ordinary
+    words in a row that read as a clause (THE PARCEL WAS DELIVERED) are
+    shouting too.
+    """
 
     acronyms: frozenset[str] = frozenset()
-    min_shout_letters: int = 5
+    shout_words: frozenset[str] = frozenset()
+    min_shout_words: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +158,10 @@ class TimeSettings:
     local_aliases: tuple[str, ...] = ("KST",)
     other_zones: dict[str, float] = field(default_factory=dict)
     relative_dates: tuple[str, ...] = ()
+    zone_declaration_words: tuple[str, ...] = ()  # a sentence with one of these and the zone declares it
+    range_words: tuple[str, ...] = ()  # between two times of a range that names its zone once
+    duration_words: tuple[str, ...] = ()  # after a number: a duration or ratio, not a time
+    timestamp_words: tuple[str, ...] = ()  # before a number: a position in a recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +177,7 @@ class Pack:
     attachments: AttachmentRules
     template_similarity: float = 88.0
     repeat_similarity: float = 90.0
+    evidence_words: tuple[str, ...] = ()  # words that make a reply more than an auto-response
     tone: ToneSettings = ToneSettings()
     time: TimeSettings = TimeSettings()
     source: str = ""
@@ -248,15 +277,20 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"pack", "language", "time", "length", "tone", "similarity", "attachments", "kinds", "ids"}),
     "pack": frozenset({"title"}),
     "language": frozenset({"allowed", "min_detect_chars", "hanja_max_run", "fullwidth_punctuation"}),
-    "time": frozenset({"zone", "utc_offset_hours", "local_aliases", "relative_dates", "other_zones"}),
+    "time": frozenset({"zone", "utc_offset_hours", "local_aliases", "relative_dates", "other_zones",
+                       "zone_declaration_words", "range_words", "duration_words", "timestamp_words"}),
     "length": frozenset({"line_width", "max_paragraph_lines", "min_chars", "max_chars"}),
-    "tone": frozenset({"acronyms", "min_shout_letters"}),
-    "similarity": frozenset({"template", "repeat"}),
+    "tone": frozenset({"acronyms", "shout_words", "min_shout_words"}),
+    "similarity": frozenset({"template", "repeat", "evidence_words"}),
     "attachments": frozenset({"allowed_extensions", "forbidden_extensions", "max_bytes", "max_count",
                               "order_id_in_name", "min_image", "cloud_hosts", "qr_phrases"}),
-    "kinds.*": frozenset({"title", "window", "priority", "required_keywords", "required_sections", "cite_ids",
-                          "max_chars", "min_chars", "max_paragraph_lines"}),
-    "ids.*": frozenset({"name", "title", "field", "pattern", "labels", "example", "case_sensitive", "unlabelled"}),
+    "kinds.*": frozenset({"title", "window", "priority", "required_keywords", "topics", "required_sections",
+                          "sections_source", "cite_ids", "max_chars", "min_chars", "max_paragraph_lines",
+                          "order_id_in_name"}),
+    "kinds.*.topics.*": frozenset({"name", "notice", "required_keywords"}),
+    "kinds.*.required_sections.*": frozenset({"name", "headings", "cues"}),
+    "ids.*": frozenset({"name", "title", "field", "pattern", "labels", "example", "source", "case_sensitive",
+                        "unlabelled"}),
 }
 
 
@@ -276,6 +310,13 @@ def _check_known_keys(data: dict) -> None:
     if isinstance(kinds, dict):
         for kname, ktable in kinds.items():
             unknown(ktable, KNOWN_KEYS["kinds.*"], ("kinds", kname))
+            if not isinstance(ktable, dict):
+                continue
+            for sub in ("topics", "required_sections"):
+                items = ktable.get(sub)
+                if isinstance(items, list):
+                    for i, item in enumerate(items):
+                        unknown(item, KNOWN_KEYS[f"kinds.*.{sub}.*"], ("kinds", kname, sub, i))
     ids = data.get("ids")
     if isinstance(ids, list):
         for i, t in enumerate(ids):
@@ -325,11 +366,22 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
             raise PackError(keys, f"kinds.{kname} must be a table")
         sections = []
         for i, s in enumerate(_get(ktable, keys, "required_sections", list, [])):
-            skeys = keys + ("required_sections",)
-            if not isinstance(s, dict) or not isinstance(s.get("name"), str):
-                raise PackError(skeys, f"required_sections item {i + 1} needs a 'name' and 'headings'")
-            headings = _str_tuple(s, skeys, "headings") or (s["name"],)
-            sections.append(Section(s["name"], headings))
+            skeys = keys + ("required_sections", i)
+            if not isinstance(s, dict):
+                raise PackError(skeys, f"required_sections item {i + 1} must be a table with a 'name' and 'headings'")
+            name = _get(s, skeys, "name", str, required=True)
+            headings = _str_tuple(s, skeys, "headings") or (name,)
+            sections.append(Section(name, headings, _str_tuple(s, skeys, "cues")))
+        topics = []
+        for i, t in enumerate(_get(ktable, keys, "topics", list, [])):
+            tkeys = keys + ("topics", i)
+            if not isinstance(t, dict):
+                raise PackError(tkeys, f"topics item {i + 1} must be a table with 'name', 'notice' and 'required_keywords'")
+            tname = _get(t, tkeys, "name", str, required=True)
+            notice = _str_tuple(t, tkeys, "notice")
+            if not notice:
+                raise PackError(tkeys, f"topic {tname!r} needs 'notice' phrases that select it")
+            topics.append(Topic(tname, notice, _str_tuple(t, tkeys, "required_keywords")))
         cite = _str_tuple(ktable, keys, "cite_ids")
         for f in cite:
             if f not in KNOWN_ID_FIELDS:
@@ -340,11 +392,14 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
             window=_window(ktable.get("window"), keys + ("window",)),
             priority=_get(ktable, keys, "priority", str, "normal"),
             required_keywords=_str_tuple(ktable, keys, "required_keywords"),
+            topics=tuple(topics),
             required_sections=tuple(sections),
+            sections_source=_get(ktable, keys, "sections_source", str, ""),
             cite_ids=cite,
             max_chars=_get(ktable, keys, "max_chars", int, defaults["max_chars"]),
             min_chars=_get(ktable, keys, "min_chars", int, defaults["min_chars"]),
             max_paragraph_lines=_get(ktable, keys, "max_paragraph_lines", int, defaults["max_paragraph_lines"]),
+            order_id_in_name=_get(ktable, keys, "order_id_in_name", bool, None),
         )
     if "general" not in kinds:
         kinds["general"] = KindRules(name="general", title="general", **defaults)
@@ -357,8 +412,9 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         field_name = _get(t, keys, "field", str, "")
         if field_name and field_name not in KNOWN_ID_FIELDS:
             raise PackError(keys + ("field",), f"unknown ID field {field_name!r} (known: {', '.join(KNOWN_ID_FIELDS)})")
-        pattern = _get(t, keys, "pattern", str, required=True)
-        _compile_check(pattern, keys + ("pattern",))
+        pattern = _get(t, keys, "pattern", str, "")
+        if pattern:
+            _compile_check(pattern, keys + ("pattern",))
         id_type = IdType(
             name=_get(t, keys, "name", str, required=True),
             title=_get(t, keys, "title", str, ""),
@@ -366,10 +422,13 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
             pattern=pattern,
             labels=_str_tuple(t, keys, "labels"),
             example=_get(t, keys, "example", str, ""),
+            source=_get(t, keys, "source", str, ""),
             case_sensitive=_get(t, keys, "case_sensitive", bool, True),
             unlabelled=_get(t, keys, "unlabelled", bool, False),
         )
-        if id_type.example and not re.fullmatch(id_type.pattern, id_type.example):
+        if id_type.unlabelled and not pattern:
+            raise PackError(keys + ("unlabelled",), "an ID type without a 'pattern' cannot be found unlabelled")
+        if id_type.example and pattern and not re.fullmatch(id_type.pattern, id_type.example):
             raise PackError(keys + ("example",), f"example {id_type.example!r} does not match its own pattern {pattern!r}")
         if any(other.name == id_type.name for other in ids):
             raise PackError(keys + ("name",), f"two [[ids]] named {id_type.name!r}: the later would silently replace the earlier")
@@ -395,7 +454,8 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
     tone_t = _get(data, (), "tone", dict, {})
     tone = ToneSettings(
         acronyms=frozenset(a.upper() for a in _str_tuple(tone_t, ("tone",), "acronyms")),
-        min_shout_letters=_get(tone_t, ("tone",), "min_shout_letters", int, 5),
+        shout_words=frozenset(w.lower() for w in _str_tuple(tone_t, ("tone",), "shout_words")),
+        min_shout_words=_positive(tone_t, ("tone",), "min_shout_words") or 2,
     )
     zones_t = _get(time_t, ("time",), "other_zones", dict, {})
     for zname, zoff in zones_t.items():
@@ -407,6 +467,10 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         local_aliases=_str_tuple(time_t, ("time",), "local_aliases") or (tz_name,),
         other_zones={k: float(v) for k, v in zones_t.items()},
         relative_dates=_str_tuple(time_t, ("time",), "relative_dates"),
+        zone_declaration_words=_str_tuple(time_t, ("time",), "zone_declaration_words"),
+        range_words=_str_tuple(time_t, ("time",), "range_words"),
+        duration_words=_str_tuple(time_t, ("time",), "duration_words"),
+        timestamp_words=_str_tuple(time_t, ("time",), "timestamp_words"),
     )
     for i, phrase in enumerate(time_settings.relative_dates):
         if phrase.startswith("re:"):
@@ -425,6 +489,7 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         attachments=attachments,
         template_similarity=float(_get(sim, ("similarity",), "template", (int, float), 88)),
         repeat_similarity=float(_get(sim, ("similarity",), "repeat", (int, float), 90)),
+        evidence_words=_str_tuple(sim, ("similarity",), "evidence_words"),
         tone=tone,
         time=time_settings,
         source=source,

@@ -53,7 +53,10 @@ RULES = (
         summary="Attachment name does not carry the order ID",
         why=(
             "Evidence files are matched to orders by name (Evidence_Type_Date_OrderID.pdf, seed 001); "
-            "a badly named file is a top-3 failure reason (seed 000)."
+            "a badly named file is a top-3 failure reason (seed 000). Any ID of the case counts (the order, "
+            "or the claim, case or ASIN the file is about). Account-level notices (Notice of Action, policy "
+            "notices) carry certificates and reports that belong to no order, so the pack turns the check "
+            "off there (`order_id_in_name` per kind)."
         ),
         bad="{ name = \"photo1.jpg\" }",
         good="{ name = \"Evidence_Photo_20240520_22000009546234.jpg\" }",
@@ -81,7 +84,10 @@ RULES = (
         category="attachment",
         severity=Severity.WARNING,
         summary="Image too small for the platform's OCR",
-        why="Images under 1200×1600 are not read by OCR and must be resubmitted (seed 000).",
+        why=(
+            "Images under 1200×1600 are not read by OCR and must be resubmitted (seed 000). What counts is "
+            "the pixels: an image of fewer than 1200×1600 (1.92 megapixels) in either orientation."
+        ),
         bad="{ name = \"pod.jpg\", width = 600, height = 800 }",
         good="{ name = \"pod.jpg\", width = 1240, height = 1754 }",
     ),
@@ -150,7 +156,9 @@ def check(inp: RuleInput):
     rules = inp.pack.attachments
     ctx = inp.context
     order_ids = ctx.order_ids
-    order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids"] if ctx.attachments else []
+    order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids" and t.pattern] if ctx.attachments else []
+    names_carry_ids = rules.order_id_in_name if inp.kind.order_id_in_name is None else inp.kind.order_id_in_name
+    case_ids = [i for f in ("order_ids", "claim_ids", "case_ids", "asins") for i in ctx.ids_of(f)]
     for att in ctx.attachments:
         start, end = _locate(inp, att.name)
         ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
@@ -165,18 +173,17 @@ def check(inp: RuleInput):
                               f"'{att.name}' is {_fmt_bytes(att.bytes)}; the limit is {_fmt_bytes(rules.max_bytes)}",
                               suggestion="compress or split the file")
         if ext in rules.image_extensions and rules.min_image_width and att.width and att.height:
-            # Orientation does not matter: compare short side to short side.
-            small, large = sorted((att.width, att.height))
-            need_small, need_large = sorted((rules.min_image_width, rules.min_image_height))
-            if small < need_small or large < need_large:
+            # What OCR needs is pixels: 1200×1600 is 1.92 megapixels, in either orientation,
+            # and a 1920×1080 screenshot has more.
+            if att.width * att.height < rules.min_image_width * rules.min_image_height:
                 yield inp.finding("ATT007", start, end,
                                   f"'{att.name}' is {att.width}×{att.height}; OCR needs at least "
                                   f"{rules.min_image_width}×{rules.min_image_height}")
-        if rules.order_id_in_name and order_ids:
+        if names_carry_ids and order_ids:
             digits = re.findall(r"[A-Za-z0-9\-]+", att.name.rsplit(".", 1)[0].replace("_", " "))
             carried = [d for d in digits if any(s.fullmatch(d) for s in order_shapes)]
-            if any(o in att.name for o in order_ids):
-                continue
+            if any(i in att.name for i in case_ids):
+                continue  # the order ID, or the claim, case or ASIN the file is about
             if carried:
                 yield inp.finding("ATT005", start, end,
                                   f"'{att.name}' carries order ID {carried[0]}, not this case's ({', '.join(order_ids)})",

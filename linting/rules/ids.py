@@ -37,11 +37,14 @@ RULES = (
     RuleInfo(
         code="ID002",
         category="id",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         summary="An ID of the wrong shape for its label and platform",
         why=(
             "\"Amazon requires a 10-character ASIN; entering 12 characters fails to link\" (seed 004). "
-            "Shapes come from the pack (Amazon order IDs 3-7-7 digits, Coupang order IDs 13-14 digits)."
+            "Shapes come from the pack, each with its source in the platform's public API documentation "
+            "(Amazon order IDs 3-7-7 digits, Coupang order IDs 13-14 digits); an ID type with no published "
+            "shape (claim IDs) is never shape-checked. Counts, dates and amounts after a label ('order 2 of "
+            "3') are not IDs. A warning: the label may introduce something else."
         ),
         bad="ASIN B0C1234XYZ12",
         good="ASIN B0C1234XYZ",
@@ -56,6 +59,9 @@ _GAP_ID = re.compile(
 )
 # Unlabelled candidates start at a digit (fast to find); letters before it are added back.
 _DIGIT_TOKEN = re.compile(r"[0-9][A-Za-z0-9\-]*")
+_ANY_TOKEN = _TOKEN
+# Tokens after a label that are no ID at all: counts ("order 2 of 3"), dates and amounts.
+_NOT_AN_ID = re.compile(r"\d{1,5}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,3}(?:,\d{3})+")
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -75,7 +81,10 @@ def _compile(pack: Pack) -> _Compiled:
             by_label.setdefault(" ".join(label.lower().split()), []).append(t)
     if not by_label:
         return _Compiled(None, {}, (), {}, {})
-    shapes = tuple((t, re.compile(t.pattern, 0 if t.case_sensitive else re.IGNORECASE)) for t in pack.ids)
+    # An ID type without a published shape accepts any token: only its membership is checked.
+    shapes = tuple(
+        (t, re.compile(t.pattern or _ANY_TOKEN, 0 if t.case_sensitive else re.IGNORECASE)) for t in pack.ids
+    )
     return _Compiled(
         PhraseSet(by_label),
         {k: tuple(v) for k, v in by_label.items()},
@@ -151,6 +160,8 @@ def check(inp: RuleInput):
         if not types or not any(c.isdigit() for c in token):
             continue  # "order status", "order was" — the label was a plain word
         claimed.add(start)
+        if _NOT_AN_ID.fullmatch(token):
+            continue
         fitting = [t for t in types if compiled.shape_of[t.name].fullmatch(token)]
         if not fitting:
             t = types[0]
@@ -177,7 +188,9 @@ def check(inp: RuleInput):
                 yield f
 
     # Unlabelled tokens: only against ID types this case has IDs for.
-    checks = [(t, shape, ctx.ids_of(t.field)) for t, shape in compiled.shapes if t.field and ctx.ids_of(t.field)]
+    checks = [
+        (t, shape, ctx.ids_of(t.field)) for t, shape in compiled.shapes if t.pattern and t.field and ctx.ids_of(t.field)
+    ]
     if not checks:
         return
     case_ids = {i for _, _, ids in checks for i in ids}

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..context import SELLER_ROLES
 from ..findings import Severity
 from ..lemmas import inflections
 from ..phrases import trie_pattern
-from ..scripts import HAN_CHARS, HANGUL_CHARS
+from ..scripts import HAN_CHARS, HANGUL_CHARS, lower_same_length
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -28,7 +29,11 @@ RULES = (
             "Coupang's checks measure keyword coverage before any person reads the reply: a reply "
             "without \"confirmed receipt\" or \"no damage found\" where the notice asks for them is "
             "scored as no response (seed 000, top-3 failure reason). The case's `required_keywords` "
-            "are the complete list when given; otherwise the pack's list for the case kind applies."
+            "(what the notice itself demands) are the complete list when given, and a missing one is an "
+            "error. Otherwise the pack's list applies, chosen by what the notice is about (a return "
+            "dispute about a parcel that never arrived needs the delivery proof, one about the returned "
+            "item's condition the inspection); that list is the pack's judgement, so a missing keyword "
+            "is a warning."
         ),
         bad="We checked the package and everything is fine.",
         good="We confirmed receipt of the returned item on 2024-05-12 14:22 KST; no damage found.",
@@ -36,12 +41,15 @@ RULES = (
     RuleInfo(
         code="KEY002",
         category="keyword",
-        severity=Severity.ERROR,
-        summary="A required section of a structured appeal is missing",
+        severity=Severity.WARNING,
+        summary="A recommended section of a structured appeal is missing",
         why=(
-            "Amazon-style appeals are read as Issue Summary / Root Cause / Corrective Action / Request "
-            "(seed 004); Coupang appeals as facts, evidence index and compliance commitment (seed 001). "
-            "A reply without those parts is returned or down-ranked."
+            "Amazon Notice of Action appeals are read as Issue Summary / Root Cause / Corrective Action / "
+            "Request (seed 004); Coupang Notice of Action replies as facts, evidence index and compliance "
+            "commitment (seed 001: \"建议分点陈述\"). The seeds recommend the structure, so a missing part is "
+            "a warning. A section is found by its heading in any form (numbered, bold, with trailing words "
+            "or text on the same line: \"2. Root cause analysis\", \"Our commitment:\") or, without a "
+            "heading, by its content (\"caused by\", \"we have updated\"). Other kinds need no sections."
         ),
         bad="We are sorry. It will not happen again.",
         good="Issue Summary: ...\nRoot Cause: ...\nCorrective Action: ...\nRequest: ...",
@@ -49,11 +57,12 @@ RULES = (
     RuleInfo(
         code="KEY003",
         category="keyword",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         summary="The reply does not cite this case's order or claim ID",
         why=(
             "The platform links a reply to its order by the ID in the text; a reply that names no ID "
-            "cannot be matched and fails (seeds 000, 004)."
+            "cannot be matched (seeds 000, 004). Any one of the kind's ID fields will do (A-to-z: the "
+            "claim ID or the order ID), and an ID glued to its label counts (주문번호22000019034527)."
         ),
         bad="The parcel was delivered on 2024-05-12 14:22 KST.",
         good="Order 22000009546234 was delivered on 2024-05-12 14:22 KST.",
@@ -118,25 +127,55 @@ def contains_keyword(text: str, keyword: str, lowered: str | None = None) -> boo
     return False
 
 
-@lru_cache(maxsize=256)
-def _heading_pattern(headings: tuple[str, ...]) -> re.Pattern:
-    alts = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in sorted(headings, key=len, reverse=True))
-    # A heading starts a line, optionally after numbering or Markdown marks, and
-    # is followed by a colon, a dash or the end of the line.
-    return re.compile(
-        r"^[ \t]*(?:(?:#+|\*\*|[0-9]+[.)]|[①-⑩]|[-*•]|\[)[ \t]*){0,3}"
-        rf"(?:{alts})(?:\*\*|\])?[ \t]*(?:[:：\-–—]|$)",
-        re.IGNORECASE | re.MULTILINE,
-    )
+# What may stand before a heading on its line: numbering, bullets, Markdown, brackets.
+_HEADING_LEAD = re.compile(
+    r"[ \t]*(?:(?:#+|\*\*|__|[0-9]{1,2}[.)](?!\d)|\(?[0-9a-zA-Z가-힣]{1,2}\)|[a-zA-Z가-힣][.)][ \t]|[①-⑳]|[IVX]{1,4}\."
+    r"|[-*•■□▶►◆●○※▪·]|\[|【|[一二三四五六七八九十]+[、.])[ \t]*){0,3}"
+)
+# Where a heading ends: a colon or dash, closing marks, or the end of a short line.
+_HEADING_END = re.compile(r"\*\*|__|\]|】|[:：]| [-–—] ")
+_MAX_HEADING = 60  # characters: a longer line without a colon is a sentence, not a heading
+
+
+def _heading_texts(body: str) -> list[str]:
+    """The lower-cased heading part of every line that can carry one.
+
+    "2. **Root cause analysis** - ..." gives "root cause analysis"; a line
+    with a colon gives what precedes it ("Our commitment: ..." → "our
+    commitment"); a short line without sentence punctuation is a heading
+    as a whole ("Corrective actions taken").
+    """
+    out = []
+    for line in body.splitlines():
+        lead = _HEADING_LEAD.match(line).end()
+        rest = line[lead:].strip()
+        if not rest:
+            continue
+        m = _HEADING_END.search(rest)
+        if m and m.start() > 0:
+            head = rest[: m.start()]
+        elif len(rest) <= _MAX_HEADING and not rest.endswith((".", "。", "다.", "?", "!")):
+            head = rest
+        else:
+            continue
+        if len(head) <= _MAX_HEADING:
+            out.append(lower_same_length(head.strip(" *_#")))
+    return out
+
+
+def _has_heading(headings: list[str], names: tuple[str, ...]) -> bool:
+    """A heading line whose heading part contains one of the section's headings (inflections and particles allowed)."""
+    return any(contains_keyword(h, name, h) for h in headings for name in names)
 
 
 def _cites(body: str, ident: str) -> bool:
+    """The ID appears as a token of its own; a Hangul or Han label glued in front is a boundary."""
     start = body.find(ident)
     while start != -1:
         end = start + len(ident)
         before = body[start - 1] if start else " "
         after = body[end] if end < len(body) else " "
-        if not before.isalnum() and not after.isalnum():
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
             return True
         start = body.find(ident, start + 1)
     return False
@@ -145,39 +184,70 @@ def _cites(body: str, ident: str) -> bool:
 FIELD_LABELS = {"order_ids": "order ID", "claim_ids": "claim ID", "case_ids": "case ID", "asins": "ASIN"}
 
 
+def _required_keywords(inp: RuleInput) -> tuple[tuple[str, ...], Severity | None]:
+    """The keywords this reply must carry, and the severity of a missing one.
+
+    The case's own list (the notice demands it) is certain: an error. The
+    pack's list is a judgement: a warning, and it follows what the notice is
+    about when a topic's phrases appear in the notice's text.
+    """
+    keywords = inp.context.required_keywords
+    if keywords is not None:
+        return keywords, None
+    kind = inp.kind
+    if kind.topics:
+        notice = " ".join(m.text for m in inp.context.history if m.who not in SELLER_ROLES)
+        if notice:
+            low = lower_same_length(notice)
+            chosen: list[str] = []
+            for topic in kind.topics:
+                if any(contains_keyword(notice, phrase, low) for phrase in topic.notice):
+                    chosen.extend(k for k in topic.required_keywords if k not in chosen)
+            if chosen:
+                return tuple(chosen), Severity.WARNING
+    return kind.required_keywords, Severity.WARNING
+
+
 def check(inp: RuleInput):
     body = inp.body
     if not body.strip():
         return  # an empty reply is LEN003's business, not a list of missing keywords
-    keywords = inp.context.required_keywords
-    if keywords is None:
-        keywords = inp.kind.required_keywords
+    keywords, severity = _required_keywords(inp)
     low = inp.lower
     for keyword in keywords:
         if not contains_keyword(body, keyword, low):
             alts = _alternatives(keyword)
-            shown = " or ".join(f"'{a}'" for a in alts)
-            yield inp.whole_reply(
+            shown = " or ".join(f"'{a}'" for a in alts[:6]) + (f" (or {len(alts) - 6} more)" if len(alts) > 6 else "")
+            yield inp.finding(
                 "KEY001",
+                0,
+                0,
                 f"required keyword missing: {shown}",
                 suggestion=f"state it in the reply, e.g. '{alts[0]}'" if alts else None,
+                severity=severity,
             )
-    for section in inp.kind.required_sections:
-        # Cheap exit first: no heading word anywhere means the section is missing.
-        present = any(h.lower().split()[0] in low for h in section.headings)
-        if not present or not _heading_pattern(section.headings).search(body):
-            names = ", ".join(s.name for s in inp.kind.required_sections)
+    sections = inp.kind.required_sections
+    if sections:
+        headings = _heading_texts(body)
+        for section in sections:
+            if _has_heading(headings, section.headings):
+                continue
+            if any(contains_keyword(body, cue, low) for cue in section.cues):
+                continue  # the content is there without a heading
+            names = ", ".join(s.name for s in sections)
+            source = f" ({inp.kind.sections_source})" if inp.kind.sections_source else ""
             yield inp.whole_reply(
                 "KEY002",
-                f"missing section '{section.name}' ({inp.kind.title} replies are structured as: {names})",
+                f"no '{section.name}' section: {inp.kind.title} replies are best structured as {names}{source}",
                 suggestion=f"start a line with '{section.headings[0].title()}:'",
             )
-    for field_name in inp.kind.cite_ids:
-        ids = inp.context.ids_of(field_name)
-        if ids and not any(_cites(body, i) for i in ids):
-            label = FIELD_LABELS.get(field_name, field_name)
-            yield inp.whole_reply(
-                "KEY003",
-                f"the reply does not cite this case's {label} ({', '.join(ids)})",
-                suggestion=f"name the {label}: {ids[0]}",
-            )
+    fields = [f for f in inp.kind.cite_ids if inp.context.ids_of(f)]
+    if fields and not any(_cites(body, i) for f in fields for i in inp.context.ids_of(f)):
+        labels = " or ".join(FIELD_LABELS.get(f, f) for f in fields)
+        ids = [i for f in fields for i in inp.context.ids_of(f)]
+        first = FIELD_LABELS.get(fields[0], fields[0])
+        yield inp.whole_reply(
+            "KEY003",
+            f"the reply does not cite this case's {labels} ({', '.join(ids)})",
+            suggestion=f"name the {first}: {inp.context.ids_of(fields[0])[0]}",
+        )

@@ -9,6 +9,7 @@ import math
 import re
 
 from ..findings import Severity
+from ..scripts import display_width
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -29,7 +30,14 @@ RULES = (
         category="length",
         severity=Severity.WARNING,
         summary="Paragraph longer than the pack's line limit",
-        why="Case replies are read in short blocks: each paragraph at most about 3 lines (seed 004: \"每段≤3行\").",
+        why=(
+            "Case replies are read in short blocks: each paragraph at most about 3 lines (seed 004: "
+            "\"每段≤3行\"; seed 001: no long machine-translated paragraphs). A paragraph is running text: "
+            "a list item, a heading, a \"Label:\" line, a greeting or a signature line is not part of "
+            "the paragraph around it, so a reply written one section per line is never one long paragraph. "
+            "Lines are counted at the pack's `line_width` (Hangul and Han take two columns), with half a "
+            "line of slack."
+        ),
         bad="(one 600-character paragraph)",
         good="(three short paragraphs: facts, evidence, request)",
     ),
@@ -47,17 +55,64 @@ RULES = (
     ),
 )
 
-_PARA_SPLIT = re.compile(r"\n[ \t]*\r?\n")
 _NOT_LETTER = re.compile(r"[\W_]+")
+# A line that starts a unit of its own: a list item, a heading, or a "Label:" line.
+_UNIT_START = re.compile(
+    r"[ \t]*(?:#+[ \t]|\*\*|__|[0-9]{1,2}[.)](?!\d)|\(?[0-9a-zA-Z가-힣]{1,2}\)|[a-zA-Z가-힣][.)][ \t]"
+    r"|[①-⑳]|[-*•■□▶►◆●○※▪·][ \t]?|\[|【|[一二三四五六七八九十]+[、.]"
+    r"|[^\s:：.。,，]{1,30}(?:[ \t][^\s:：.。,，]{1,30}){0,4}[ \t]*[:：](?:[ \t]|$))"
+)
+_ENDS_UNIT = tuple(".?!:;。？！：；")
+_SHORT_LINE = 0.4  # of the line width: a heading, greeting, signature or record line, not wrapped prose
 
 
-def _paragraphs(body: str):
-    """(start, end) of each paragraph, blank lines separating them, whitespace trimmed."""
+def _record(prev: str, line: str) -> bool:
+    """Lines of a table or a list without markers: "a | b | c" rows, or lines that start alike ("Order 1…", "Order 2…")."""
+    if " | " in prev or "\t" in prev or " | " in line:
+        return True
+    first, other = prev.split(None, 1)[0], line.split(None, 1)[0]
+    return first == other and len(first) > 1
+
+def paragraphs(body: str, line_width: int):
+    """(start, end) of each paragraph of the body.
+
+    A paragraph is a block of running text. Blank lines separate blocks;
+    inside a block, a line starts a new paragraph when it is a list item,
+    a heading or a "Label:" line, or when the line before it ended a
+    sentence or was short (a greeting, heading, signature or record line),
+    or when the two lines are rows of a table or of an unmarked list.
+    Only text wrapped across lines mid-sentence stays one paragraph, so a
+    structured reply written one labelled section per line is many short
+    paragraphs, not one long one.
+    """
+    short = line_width * _SHORT_LINE
+    start = None
+    prev_end = 0  # end of the previous non-blank line
+    prev_text = ""
     pos = 0
-    for m in _PARA_SPLIT.finditer(body):
-        yield pos, m.start()
-        pos = m.end()
-    yield pos, len(body)
+    for line in body.split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        text = line.strip()
+        if not text:
+            if start is not None:
+                yield start, prev_end
+                start = None
+            continue
+        if start is not None and (
+            _UNIT_START.match(line)
+            or prev_text.endswith(_ENDS_UNIT)
+            or display_width(prev_text) < short
+            or _record(prev_text, text)
+        ):
+            yield start, prev_end
+            start = None
+        if start is None:
+            start = line_start + (len(line) - len(line.lstrip()))
+        prev_end = line_start + len(line.rstrip())
+        prev_text = text
+    if start is not None:
+        yield start, prev_end
 
 
 def check(inp: RuleInput):
@@ -92,20 +147,18 @@ def check(inp: RuleInput):
     limit = kind.max_paragraph_lines
     if limit:
         width = inp.pack.line_width
-        for start, end in _paragraphs(body):
-            para = body[start:end]
-            text = para.strip()
-            if not text:
-                continue
-            if len(text) <= width * limit and text.count("\n") < limit:
-                continue  # cannot exceed the limit: skip the per-line count
-            lines = sum(max(1, math.ceil(len(line.rstrip()) / width)) for line in text.splitlines())
-            if lines > limit:
-                s = start + (len(para) - len(para.lstrip()))
+        # "About N lines": half a line of slack before a paragraph counts as too long.
+        most = width * (limit + 0.5)
+        # When the whole reply fits, no paragraph can be too long.
+        for start, end in paragraphs(body, width) if display_width(body) > most else ():
+            text = " ".join(body[start:end].split())
+            columns = display_width(text)
+            if columns > most:
+                lines = math.ceil(columns / width)
                 yield inp.finding(
                     "LEN002",
-                    s,
-                    s + len(text),
-                    f"paragraph runs to {lines} lines (at {width} characters a line); keep it to {limit}",
+                    start,
+                    end,
+                    f"paragraph runs to about {lines} lines (at {width} characters a line); keep it to about {limit}",
                     suggestion="split it into shorter paragraphs",
                 )

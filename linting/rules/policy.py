@@ -27,11 +27,13 @@ RULES = (
     RuleInfo(
         code="POL002",
         category="policy",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         summary="Promise of compensation or reshipment in a dispute",
         why=(
             "A written promise to compensate or resend becomes the buyer's evidence and undermines the "
-            "seller's dispute (seed 003: \"在站内信中承诺'补偿'或'重发'后反悔申诉\")."
+            "seller's dispute (seed 003: \"在站内信中承诺'补偿'或'重发'后反悔申诉\"). Only in disputes (return "
+            "disputes, chargebacks, A-to-z reviews), and only a promise: a refund or return that already "
+            "happened is a fact. A warning: the reply may accept part of the claim on purpose."
         ),
         bad="We will compensate the buyer and reship the item.",
         good="The attached proof of delivery shows the item was received on 2024-05-12 14:22 KST.",
@@ -41,9 +43,14 @@ RULES = (
         category="policy",
         severity=Severity.ERROR,
         summary="Asking the buyer to withdraw the claim or dispute",
-        why="Contacting the buyer to withdraw a dispute breaks Coupang's Dispute Handling Policy 4.1 (seed 002).",
+        why=(
+            "Contacting the buyer to withdraw a dispute breaks Coupang's Dispute Handling Policy 4.1 "
+            "(seed 002: \"在争议期内私自联系买家撤诉\"). Asking the platform to cancel or reverse the claim "
+            "(\"we request that Coupang cancel the claim\", \"클레임 취소를 요청드립니다\") is the purpose of a "
+            "claim review and is not flagged: only a request addressed to the buyer is."
+        ),
         bad="We asked the buyer to cancel the dispute.",
-        good="We submit the evidence for review.",
+        good="We request that Coupang cancel the claim based on the attached proof of delivery.",
     ),
 )
 

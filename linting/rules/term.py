@@ -58,15 +58,17 @@ def check(inp: RuleInput) -> Iterator[Finding]:
         if info is None:
             # An unregistered code; `replydesk glossary check` warns about it.
             continue
+        severity = hit.severity if hit.severity is not None else info.severity
         fix = None
         if hit.replacement is not None:
             start = hit.fix_start if hit.fix_start is not None else hit.start
             end = hit.fix_end if hit.fix_end is not None else hit.end
-            fix = Fix(base + start, base + end, hit.replacement)
+            # A hint (info: the phrase is right in another sense) is never fixed without the operator.
+            fix = Fix(base + start, base + end, hit.replacement, safe=severity > Severity.INFO)
         yield Finding(
             rule=hit.rule,
             category=info.category,
-            severity=hit.severity if hit.severity is not None else info.severity,
+            severity=severity,
             message=hit.message,
             start=base + hit.start,
             end=base + hit.end,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
+from .. import scripts
 from ..findings import Severity
 from ..packs import Pack
 from ..phrases import PhraseSet
@@ -33,12 +34,13 @@ RULES = (
     RuleInfo(
         code="TIME002",
         category="time",
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         summary="A time in Beijing time (CST) or another zone instead of KST",
         why=(
             "Coupang counts every deadline in KST (UTC+9); Beijing time (CST, UTC+8) is an hour behind, "
             "and sellers who read it miss windows by an hour (seeds 000, 002, 003). The suggestion is "
-            "the KST equivalent."
+            "the KST equivalent. A warning: a time quoted from a carrier in its own zone is a fact, not a "
+            "mistake, but the reviewer should not have to convert it."
         ),
         bad="Delivered 2024-05-12 13:22 Beijing time.",
         good="Delivered 2024-05-12 14:22 KST.",
@@ -67,11 +69,13 @@ RULES = (
 # because a regex that starts with a literal lets the engine skip most of the
 # text; the hour in front of the anchor is read back from there.
 _HOUR_BEFORE = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])$")
-_AFTER_COLON = re.compile(r":[0-5]\d(?::[0-5]\d)?(?![\d:])(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
+_AFTER_COLON = re.compile(r":[0-5]\d(?::[0-5]\d)?(?![\d:]|\.\d)(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
 _AMPM = re.compile(r"[ap]\.?m\.?(?![a-z])")
 _AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
 _KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
 _KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
+_KO_AFTER_HOUR = frozenset(scripts.LANGUAGE_DATA["korean_after_hour"])
+_KO_PARTICLE_STARTS = frozenset(scripts.LANGUAGE_DATA["korean_particle_starts"])
 
 
 class _Time(NamedTuple):
@@ -107,8 +111,11 @@ def _times(low: str) -> list[_Time]:
     pos = low.find("시")
     while pos != -1:
         h = _KO_HOUR.search(low, max(0, pos - 4), pos)
-        # "24시간" is a duration (hours), not a clock time.
-        if h and not low.startswith("시간", pos) and not any(t.start <= h.start() < t.end for t in out):
+        # "24시간" is a duration and "S24시리즈" a name: after the 시 of a clock time
+        # comes a particle, 분/경/쯤/반, or no Hangul at all.
+        after = low[pos + 1 : pos + 2]
+        clock = not after or not ("가" <= after <= "힣") or after in _KO_AFTER_HOUR
+        if h and clock and not any(t.start <= h.start() < t.end for t in out):
             start, ap, end, minute = h.start(), None, pos + 1, 0
             mi = _KO_MINUTE.match(low, end)
             if mi:
@@ -118,13 +125,38 @@ def _times(low: str) -> list[_Time]:
                 start, ap = k.start(), "p" if k.group(1) == "오후" else "a"
             out.append(_Time(start, end, int(h.group().strip()), minute, ap))
         pos = low.find("시", pos + 1)
+    if "点" in low:
+        for m in _ZH_TIME.finditer(low):
+            # 点 is also "point" (以下3点, 第2点): a clock time has 上午/下午…, a date before it, or 分/半/整 after it.
+            if not (m.group("ap") or m.group("mi") or m.group("half") or _DATE_BEFORE_ZH.search(low, max(0, m.start() - 16), m.start())):
+                continue
+            if any(t.start <= m.start() < t.end for t in out):
+                continue
+            ap = m.group("ap")
+            out.append(_Time(m.start(), m.end(), int(m.group("h")), int(m.group("mi") or (30 if m.group("half") else 0)),
+                             ("p" if ap in _ZH_PM else "a") if ap else None))
     out.sort(key=itemgetter(0))  # by start
     return out
+
+
+_ZH_TIME = re.compile(
+    r"(?:(?P<ap>上午|下午|晚上|早上|中午|凌晨|傍晚|夜里)\s*)?(?<![\d第])(?P<h>[01]?\d|2[0-4])\s*点"
+    r"(?:\s*(?P<mi>[0-5]?\d)\s*分|(?P<half>半)|整)?"
+)
+_ZH_PM = frozenset({"下午", "晚上", "傍晚", "夜里"})
+_DATE_BEFORE_ZH = re.compile(r"(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?|\d{1,2}月\d{1,2}日)\s*$")
 
 
 _DATE_BEFORE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+|\s+at\s+)$")
 _AMPM_KO = re.compile(r"(오전|오후)\s*$")
 _SLASH_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
+_DATE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:on|by|since|until|till|before|after|from|dated|delivered|shipped|received)\s+$")
+_DATE_AFTER = re.compile(r"\s?(?:에|부터|까지|경|일|日|号|[ \t][가-힣]+(?:로|으로|에서|에)[ \t])")
+
+
+def _date_context(low: str, start: int, end: int) -> bool:
+    """Words around a one-digit/one-digit pair that make it a date ("on 6/7", "7/8에", "7/8 한진택배로")."""
+    return bool(_DATE_WORD_BEFORE.search(low, max(0, start - 12), start) or _DATE_AFTER.match(low, end))
 _ZONE_GAP = re.compile(r"[ \t(（\[,]*")
 _OFFSET = re.compile(r"(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 
@@ -135,6 +167,11 @@ class _Compiled:
     zone_suffixes: tuple[str, ...] | None  # every literal zone phrase (None when some are regexes)
     offsets: dict[str, float | None]  # canonical zone phrase -> UTC offset (None = the local zone)
     relative: PhraseSet
+    local: PhraseSet  # the local zone's names only (for declarations)
+    declaration: re.Pattern | None  # a word that makes a sentence naming the zone a declaration
+    range_gap: re.Pattern | None  # what may stand between the two times of a range
+    duration_after: re.Pattern | None
+    timestamp_before: re.Pattern | None
 
 
 def _compile(pack: Pack) -> _Compiled:
@@ -146,7 +183,37 @@ def _compile(pack: Pack) -> _Compiled:
         offsets.setdefault(" ".join(zone.lower().split()), off)
     zones = PhraseSet(list(t.local_aliases) + list(t.other_zones))
     suffixes = None if zones.has_regexes else tuple(zones.phrases)
-    return _Compiled(zones, suffixes, offsets, PhraseSet(t.relative_dates))
+    return _Compiled(
+        zones,
+        suffixes,
+        offsets,
+        PhraseSet(t.relative_dates),
+        PhraseSet(t.local_aliases),
+        _words(t.zone_declaration_words, r"(?<![a-z])", r"(?![a-z])"),
+        _range_gap(t.range_words),
+        _words(t.duration_words, r"[ \t]*", r"(?![a-z])", anchored=True),
+        _words(t.timestamp_words, r"(?<![a-z])", r"(?![a-z])"),
+    )
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
+
+
+def _words(words, before: str, after: str, anchored: bool = False) -> re.Pattern | None:
+    """One regex for a word list (lower-cased text); Latin words keep word boundaries."""
+    if not words:
+        return None
+    return re.compile(f"{before}(?:{_alternation(words)}){after}")
+
+
+def _range_gap(words) -> re.Pattern | None:
+    """What separates the two times of a range: a joiner, and perhaps the second time's date."""
+    if not words:
+        return None
+    return re.compile(
+        rf"[ \t]*(?:from[ \t]+)?(?:{_alternation(words)})[ \t]*(?:\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}[ \t]+)?(?:오전|오후)?[ \t]*$"
+    )
 
 
 def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
@@ -197,6 +264,64 @@ def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, of
     return text
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
+_DATE_NEAR = re.compile(
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{4}년[ \t]?\d{1,2}월|\d{1,2}월[ \t]?\d{1,2}일|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?!\d)"
+    r"|\d{1,2}[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+)
+
+
+def _zone_declared(c: _Compiled, low: str, times: list[_Time]) -> bool:
+    """Does a sentence name the local zone as the reply's convention ("All times are KST.")?
+
+    Such a sentence has a declaration word and a name of the local zone and
+    no clock time of its own.
+    """
+    if c.declaration is None:
+        return False
+    for z in c.local.finditer(low, low):
+        left = max(_last(_SENTENCE_END, low, 0, z.start), 0)
+        m = _SENTENCE_END.search(low, z.end)
+        right = m.start() if m else len(low)
+        if not c.declaration.search(low, left, right):
+            continue
+        if not any(left <= t.start < right for t in times):
+            return True
+    return False
+
+
+def _last(pattern: re.Pattern, text: str, start: int, end: int) -> int:
+    """End of the last match of pattern in text[start:end], or -1."""
+    last = -1
+    for m in pattern.finditer(text, max(start, end - 200), end):
+        last = m.end()
+    return last
+
+
+def _not_a_clock_time(c: _Compiled, low: str, t: _Time) -> bool:
+    """A duration or ratio ("1:30 hours", "1:50 scale") or a position in a recording ("video at 01:25")."""
+    if c.duration_after is not None and c.duration_after.match(low, t.end):
+        return True
+    if c.timestamp_before is not None and c.timestamp_before.search(low, max(0, t.start - 30), t.start):
+        return True
+    return False
+
+
+def _inside_korean_word(low: str, end: int) -> bool:
+    """A Korean phrase followed by a syllable that starts no particle: 오늘날, 20일 전주시."""
+    after = low[end : end + 1]
+    return "가" <= after <= "힣" and "가" <= low[end - 1] <= "힣" and after not in _KO_PARTICLE_STARTS
+
+def _dated(low: str, start: int, end: int) -> bool:
+    """A relative date written next to its own date: "today (2024-05-21)", "2024-05-21, today"."""
+    after = low[end : end + 24].lstrip(" \t(（,，:")
+    if _DATE_NEAR.match(after) or (after.startswith("on ") and _DATE_NEAR.match(after[3:])):
+        return True
+    before = low[max(0, start - 24) : start].rstrip(" \t(（,，")
+    return any(m.end() == len(before) for m in _DATE_NEAR.finditer(before))
+
+
 def check(inp: RuleInput):
     pack = inp.pack
     c: _Compiled = inp.resources.compiled(("time", pack.name), lambda: _compile(pack))
@@ -205,7 +330,10 @@ def check(inp: RuleInput):
     zone = pack.time.zone
     local_offset = pack.time.utc_offset_hours
     consumed = 0  # end of the last zone text, so "UTC+08:00" is not read as a time
-    for t in _times(low):
+    times = _times(low)
+    bare: list[_Time] = []  # times with no zone of their own, judged once all zones are known
+    zoned_local: dict[int, int] = {}  # start of a time in the local zone -> end of its zone text
+    for t in times:
         if t.start < consumed:
             continue
         start, end = t.start, t.end
@@ -226,19 +354,16 @@ def check(inp: RuleInput):
                         f"time given in {body[zone_start:zone_start + len(phrase)]}, not {zone} ({zone} is UTC{local_offset:+g})",
                         suggestion=_in_local_zone(hour, t.minute, date, offset, pack),
                     )
+                else:
+                    zoned_local[t.start] = t.end
                 continue
-            shown = body[start:end]
-            yield inp.finding(
-                "TIME001",
-                start,
-                end,
-                f"time '{shown}' has no time zone; platform deadlines run in {zone}",
-                suggestion=f"{shown} {zone}",
-            )
+            if not _not_a_clock_time(c, low, t):
+                bare.append(t)
             continue
         is_local, offset, zone_end = found
         consumed = zone_end
         if is_local:
+            zoned_local[t.start] = zone_end
             continue
         date_m = _DATE_BEFORE.search(low, max(0, start - 16), start)
         span_start = date_m.start() if date_m else start
@@ -253,6 +378,8 @@ def check(inp: RuleInput):
             + (f" ({zone} is UTC{local_offset:+g})" if offset is not None else ""),
             suggestion=_in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else None,
         )
+    if bare:
+        yield from _bare_times(inp, c, low, body, zone, bare, zoned_local, times)
     if "/" in body:
         for m in _SLASH_DATE.finditer(body):
             a, b = int(m.group(1)), int(m.group(2))
@@ -260,8 +387,11 @@ def check(inp: RuleInput):
                 continue
             if m.group(3) is None:
                 # Without a year: ambiguous only when both parts could be a month, and
-                # written as a date (a two-digit part: 11/05, 05/06), not a fraction (1/2).
-                if a > 12 or b > 12 or (len(m.group(1)) < 2 and len(m.group(2)) < 2):
+                # written as a date (a two-digit part: 11/05, 05/06, or "on 6/7", "7/8 배송"),
+                # not a fraction (1/2).
+                if a > 12 or b > 12:
+                    continue
+                if len(m.group(1)) < 2 and len(m.group(2)) < 2 and not _date_context(low, m.start(), m.end()):
                     continue
             yield inp.finding(
                 "TIME003",
@@ -271,10 +401,39 @@ def check(inp: RuleInput):
                 suggestion="write the date as YYYY-MM-DD",
             )
     for m in c.relative.finditer(body, low):
+        if _dated(low, m.start, m.end) or _inside_korean_word(low, m.end):
+            continue
         yield inp.finding(
             "TIME004",
             m.start,
             m.end,
             f"relative date '{body[m.start:m.end]}': give the date (YYYY-MM-DD) and time in {zone}",
             suggestion=f"YYYY-MM-DD HH:MM {zone}",
+        )
+
+
+def _bare_times(inp: RuleInput, c: _Compiled, low: str, body: str, zone: str, bare, zoned_local, times):
+    """TIME001 for times without a zone, unless the range they open or close names one
+    ("10:00-12:00 KST") or a sentence of the reply declares the zone ("All times are KST.")."""
+    if _zone_declared(c, low, times):
+        return
+    bare_starts = {t.start for t in bare}
+    order = [t for t in times if t.start in zoned_local or t.start in bare_starts]
+    for i, t in enumerate(order):
+        if t.start not in bare_starts:
+            continue
+        if c.range_gap is not None:
+            nxt = order[i + 1] if i + 1 < len(order) else None
+            prev = order[i - 1] if i else None
+            if nxt is not None and nxt.start in zoned_local and c.range_gap.match(low[t.end : nxt.start]):
+                continue  # 10:00-12:00 KST
+            if prev is not None and prev.start in zoned_local and c.range_gap.match(low[zoned_local[prev.start] : t.start]):
+                continue  # 10:00 KST - 12:00
+        shown = body[t.start : t.end]
+        yield inp.finding(
+            "TIME001",
+            t.start,
+            t.end,
+            f"time '{shown}' has no time zone; platform deadlines run in {zone}",
+            suggestion=f"{shown} {zone}",
         )

@@ -9,8 +9,12 @@ allow-list taken from the pack.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from .. import scripts
 from ..findings import Severity
+from ..glossary.nearmiss import english_words
+from ..lemmas import inflections
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -63,7 +67,13 @@ RULES = (
         category="tone",
         severity=Severity.WARNING,
         summary="Shouting in capitals",
-        why="Words in capitals read as shouting; acronyms such as KST, POD or SKU are fine (the pack lists them).",
+        why=(
+            "Words in capitals read as shouting, and platforms down-rank emotional cases (seed 004). "
+            "Shouting is an ordinary word in capitals used for emphasis (URGENT, PLEASE, NOT) or a clause "
+            "written in capitals; brand names and model numbers the English lexicon does not know "
+            "(ANKER, HAOYU, FNSKU), the pack's acronyms (KST, POD, SKU) and heading lines in capitals "
+            "(ISSUE SUMMARY:) are not. Names are never offered in lower case."
+        ),
         bad="This order was DELIVERED ON TIME.",
         good="This order was delivered on 2024-05-12 14:22 KST.",
     ),
@@ -88,6 +98,12 @@ _CAPS_JOINER = re.compile(r"[ ,]{1,2}")
 _CAPS = re.compile(r"[A-Z][A-Z'’]*[A-Z]")
 _NOT_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.@")
 _NOT_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/@")
+# What may stand before a heading on its line (numbering, bullets, Markdown) and after it.
+_HEADING_LEAD = re.compile(r"[ \t]*(?:(?:#+|\*\*|__|[0-9]{1,2}[.)]|[①-⑳]|[-*•■□▶►◆●○]|\[|\()[ \t]*){0,3}$")
+_HEADING_TAIL = re.compile(r"(?:\*\*|__|\]|\))?[ \t]*(?:[:：\-–—]|\r?$)", re.MULTILINE)
+CLAUSE_WORDS = frozenset(
+    (scripts.LANGUAGE_DATA["english_function_words"] + " " + scripts.LANGUAGE_DATA["english_short_function_words"]).split()
+)
 
 
 def _caps_words(body: str):
@@ -119,11 +135,35 @@ def _exclamations(inp: RuleInput):
         )
 
 
+def _is_heading(body: str, start: int, end: int) -> bool:
+    """A run that is a line's heading ("ISSUE SUMMARY:", "2. ROOT CAUSE", "**REQUEST**")."""
+    line_start = body.rfind("\n", 0, start) + 1
+    return bool(_HEADING_LEAD.match(body, line_start, start) and _HEADING_TAIL.match(body, end))
+
+
+def _sentence_start(body: str, start: int) -> bool:
+    before = body[:start].rstrip(" \t\"'“‘(*#")
+    return not before or before[-1] in ".!?:\n。" or before.endswith("\n")
+
+
 def _shouting(inp: RuleInput):
+    """Ordinary words in capitals used for emphasis or written as a clause.
+
+    Each capital word is an acronym (the pack's list), a name (a word the
+    English lexicon does not know: ANKER, HAOYU, SUNPEAK) or an ordinary
+    word. A run is shouting when it holds a shout word (URGENT, PLEASE,
+    NOT) or, without any name in it, is a clause of ordinary words with a
+    function word in it (DELIVERED ON TIME). Heading lines in capitals are
+    layout, not shouting, unless they hold a shout word (URGENT:).
+    """
     body = inp.body
+    words = list(_caps_words(body))
+    if not words:
+        return
     tone = inp.pack.tone
     acronyms = tone.acronyms
-    words = list(_caps_words(body))
+    shout = _shout_forms(tone.shout_words)
+    lexicon = english_words()
     i = 0
     while i < len(words):
         # Group consecutive capital words separated only by spaces/commas.
@@ -131,26 +171,81 @@ def _shouting(inp: RuleInput):
         while j + 1 < len(words) and _CAPS_JOINER.fullmatch(body, words[j][1], words[j + 1][0]):
             j += 1
         run = words[i : j + 1]
-        loud = [w for w in run if w[2].upper().strip("'’") not in acronyms]
-        long_loud = [w for w in loud if len(w[2]) >= tone.min_shout_letters]
-        if long_loud or len(loud) >= 3:
-            start, end = run[0][0], run[-1][1]
-            # Trim acronyms at the edges so the span is exactly the shouted words.
-            while run and run[0][2] in acronyms:
-                run = run[1:]
-            while run and run[-1][2] in acronyms:
-                run = run[:-1]
-            if run:
-                start, end = run[0][0], run[-1][1]
-                text = body[start:end]
-                yield inp.finding(
-                    "TONE005",
-                    start,
-                    end,
-                    f"'{text}' is in capitals, which reads as shouting",
-                    suggestion=text.lower() if len(text) > 1 else None,
-                )
         i = j + 1
+        kinds = []  # per word: "acronym", "name", "loud" (shout word), "clause" (function word), "plain"
+        for _, _, text in run:
+            upper = text.upper().strip("'’")
+            low = upper.lower()
+            if upper in acronyms:
+                kinds.append("acronym")
+            elif low in shout:
+                kinds.append("loud")
+            elif low in CLAUSE_WORDS:
+                kinds.append("clause")
+            elif low in lexicon:
+                kinds.append("plain")
+            else:
+                kinds.append("name")
+        if "loud" in kinds:
+            if "name" in kinds:
+                # A name phrase with a shout word in it: only the ordinary words around the shout word.
+                loud_at = [n for n, k in enumerate(kinds) if k == "loud"]
+                first, last = loud_at[0], loud_at[-1]
+                while first > 0 and kinds[first - 1] in ("clause", "plain", "loud"):
+                    first -= 1
+                while last + 1 < len(kinds) and kinds[last + 1] in ("clause", "plain", "loud"):
+                    last += 1
+                run, kinds = run[first : last + 1], kinds[first : last + 1]
+        else:
+            ordinary = sum(k in ("clause", "plain") for k in kinds)
+            if "name" in kinds or "clause" not in kinds or ordinary < tone.min_shout_words:
+                continue
+            if _is_heading(body, run[0][0], run[-1][1]):
+                continue
+        # Trim acronyms at the edges so the span is exactly the shouted words.
+        while kinds and kinds[0] == "acronym":
+            run, kinds = run[1:], kinds[1:]
+        while kinds and kinds[-1] == "acronym":
+            run, kinds = run[:-1], kinds[:-1]
+        if not run:
+            continue
+        start, end = run[0][0], run[-1][1]
+        text = body[start:end]
+        yield inp.finding(
+            "TONE005",
+            start,
+            end,
+            f"'{text}' is in capitals, which reads as shouting",
+            suggestion=_quiet(body, start, end, run, kinds),
+        )
+
+
+@lru_cache(maxsize=16)
+def _shout_forms(words: frozenset[str]) -> frozenset[str]:
+    """The shout words and their inflections (DELIVERED, URGENTLY), from the lookup lemmas.
+
+    Only inflections that keep the word's first two letters: the lookup
+    table maps some odd forms to common lemmas ("ai" → "have").
+    """
+    out = set(words)
+    for word in words:
+        out.update(form for form in inflections(word) if form.isalpha() and form[:2] == word[:2])
+    return frozenset(out)
+
+
+def _quiet(body: str, start: int, end: int, run, kinds) -> str:
+    """The span with its ordinary words in lower case (names and acronyms kept as written)."""
+    out = []
+    pos = start
+    for (s, e, text), kind in zip(run, kinds):
+        out.append(body[pos:s])
+        out.append(text if kind in ("acronym", "name") else text.lower())
+        pos = e
+    out.append(body[pos:end])
+    quiet = "".join(out)
+    if _sentence_start(body, start) and quiet[:1].islower():
+        quiet = quiet[0].upper() + quiet[1:]
+    return quiet
 
 
 def check(inp: RuleInput):

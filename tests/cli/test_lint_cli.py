@@ -335,8 +335,8 @@ def test_broken_user_pack_names_its_file_and_line(run, tmp_path):
 def test_rules_lists_every_code_with_category_and_severity(run):
     code, out, _ = run("rules")
     assert code == 0
-    row = next(l for l in out.splitlines() if l.startswith("TIME002"))
-    assert row.split()[:3] == ["TIME002", "time", "error"]
+    row = next(l for l in out.splitlines() if l.startswith("LANG001"))
+    assert row.split()[:3] == ["LANG001", "language", "error"]
     code, out, _ = run("rules", "--format", "json")
     codes = {r["code"] for r in json.loads(out)}
     assert {"KEY001", "LANG001", "TERM001", "ID001", "ATT006", "TPL001", "POL001"} <= codes

@@ -98,7 +98,8 @@ def test_korean_particle_after_term_still_matches(scan_with):
 def test_korean_ending_after_term_still_matches(shipped):
     text = "제품을 풀필먼트 센터했습니다"  # a 하다 ending glued to the term
     assert [h[1] for h in hits(shipped, text, rule="TERM001")] == ["풀필먼트 센터"]
-    assert [h[1] for h in hits(shipped, "내일 재발송하겠습니다.", kind="return-dispute", rule="POL002")] == ["재발송"]
+    # The promise (재발송 + 하겠), not the noun: "고객님께서 재발송을 요청하셨습니다" is a fact.
+    assert [h[1] for h in hits(shipped, "내일 재발송하겠습니다.", kind="return-dispute", rule="POL002")] == ["재발송하겠"]
 
 
 def test_korean_term_inside_a_longer_word_does_not_match(scan_with):

@@ -27,7 +27,7 @@ def test_findings_point_into_the_whole_file_and_carry_the_fix(linter):
     assert (term_finding.category, term_finding.severity, term_finding.suggestion) == ("term", Severity.WARNING, "shipping delay")
     assert term_finding.fix is not None and DRAFT[term_finding.fix.start:term_finding.fix.end] == "delivery delay"
     assert term_finding.fix.replacement == "shipping delay" and term_finding.fix.safe
-    assert DRAFT[found["POL002"].start:found["POL002"].end] == "we will resend"
+    assert DRAFT[found["POL002"].start:found["POL002"].end] == "we will resend it"
     assert found["POL002"].category == "policy"
 
 

@@ -41,7 +41,7 @@ def shipped_patterns() -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(where, platform, regex, labels) for every regex in the shipped packs and glossaries."""
     out: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
     for name, pack in sorted(PACKS.items()):
-        for t in pack.ids:
+        for t in (t for t in pack.ids if t.pattern):
             out.setdefault(t.pattern, (f"{name}.ids.{t.name}", name, t.pattern, t.labels))
         for phrase in pack.time.relative_dates:
             if phrase.startswith("re:"):
@@ -111,7 +111,9 @@ def sample_match(pattern: str, pump: int = 1) -> str:
                 out.append(emit(av[-1]))
             elif op is C.BRANCH:
                 out.append(emit(av[1][0]))
-            # AT, ASSERT, ASSERT_NOT: zero width
+            elif op is C.ASSERT:
+                out.append(emit(av[1]))  # a positive look-around: its text stands there (look-behind) or next
+            # AT, ASSERT_NOT: zero width
         return "".join(out)
 
     return emit(list(P.parse(pattern)))
