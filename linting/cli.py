@@ -366,9 +366,59 @@ def run_explain(args) -> int:
         "Why the platform cares:",
         textwrap.fill(info.why, width=88, initial_indent="  ", subsequent_indent="  "),
     ]
-    if info.bad:
+    from .registry import rule_examples
+
+    examples = [e for e in rule_examples() if e["rule"] == code]
+    flagged = _by_language([e for e in examples if e["flags"]], 3)
+    allowed = _by_language([e for e in examples if not e["flags"]], 5)
+    if flagged:
+        lines += ["", "Flagged ([…] marks the span):"]
+        lines += [f"  {_marked(e)}{_where(e)}" for e in flagged]
+    elif info.bad:
         lines += ["", "Flagged:", f"  {info.bad}"]
-    if info.good:
+    if allowed:
+        lines += ["", "Not flagged (allowed):"]
+        lines += [f"  {_one_line(e['text'])}{_where(e)}" for e in allowed]
+    elif info.good:
         lines += ["", "Better:", f"  {info.good}"]
     print("\n".join(lines))
     return EXIT_OK
+
+
+def _by_language(examples: list[dict], limit: int) -> list[dict]:
+    """Up to `limit` examples, taking turns between languages (en, ko, zh) so each shows."""
+    queues: dict[str, list[dict]] = {}
+    for e in examples:
+        queues.setdefault(e.get("lang", ""), []).append(e)
+    out: list[dict] = []
+    while len(out) < limit and any(queues.values()):
+        for lang in sorted(queues, key=lambda l: ("en", "ko", "zh").index(l) if l in ("en", "ko", "zh") else 9):
+            if queues[lang] and len(out) < limit:
+                out.append(queues[lang].pop(0))
+    return out
+
+
+def _one_line(text: str, width: int = 150) -> str:
+    flat = " / ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _marked(example: dict) -> str:
+    """The example text with each flagged span in brackets (a whole-reply finding marks nothing)."""
+    text = example["text"]
+    out, pos = [], 0
+    for span in example["flags"]:
+        at = text.find(span, pos) if span else -1
+        if at < 0:
+            continue
+        out += [text[pos:at], "[", span, "]"]
+        pos = at + len(span)
+    out.append(text[pos:])
+    marked = "".join(out)
+    return _one_line(marked) + ("   (whole reply)" if not any(example["flags"]) else "")
+
+
+def _where(example: dict) -> str:
+    ctx = example.get("context") or {}
+    parts = [ctx[k] for k in ("platform", "kind") if ctx.get(k)]
+    return f"   ({', '.join(parts)})" if parts else ""

@@ -342,11 +342,21 @@ def test_rules_lists_every_code_with_category_and_severity(run):
     assert {"KEY001", "LANG001", "TERM001", "ID001", "ATT006", "TPL001", "POL001"} <= codes
 
 
-def test_explain_prints_why_and_examples(run):
+def test_explain_prints_why_and_the_rules_own_fixtures(run):
     code, out, _ = run("explain", "tone003")
     assert code == 0
     assert out.startswith("TONE003 (tone, error)")
-    assert "Seller Policy 2.1" in out and "Flagged:" in out and "Better:" in out
+    assert "Seller Policy 2.1" in out
+    flagged, allowed = out.split("Flagged ([…] marks the span):")[1].split("Not flagged (allowed):")
+    assert "[Your automated review flagged this listing by mistake]." in flagged
+    # What operators may write, from the negative fixtures, in English, Korean and Chinese.
+    assert "a system error in our own ERP" in allowed and "당사 시스템 오류로" in allowed and "我们的ERP系统" in allowed
+
+
+def test_explain_shows_that_asking_the_platform_to_cancel_a_claim_is_allowed(run):
+    code, out, _ = run("explain", "POL003")
+    allowed = out.split("Not flagged (allowed):")[1]
+    assert code == 0 and "We request that Coupang cancel the claim" in allowed and "클레임 취소를 요청드립니다" in allowed
 
 
 def test_explain_unknown_code(run):

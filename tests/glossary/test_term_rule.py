@@ -1,8 +1,6 @@
 """rules/term.py: glossary hits become findings with whole-file offsets, fixes and foreign codes."""
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -12,6 +10,7 @@ from replydesk.linting.engine import Linter
 from replydesk.linting.findings import Severity
 from replydesk.linting.glossary import GlossarySet
 from replydesk.linting.loading import load_resources
+from replydesk.linting.registry import rule_examples
 from replydesk.linting.resources import Resources
 from replydesk.linting.rules import term
 from replydesk.linting.settings import Settings
@@ -80,8 +79,8 @@ def test_empty_glossary_set_lints_nothing():
 
 
 def test_every_glossary_code_has_fixtures_both_ways():
-    """The fixtures for these codes live with all the others in tests/rules/examples.toml."""
-    examples = tomllib.loads((Path(__file__).parents[1] / "rules" / "examples.toml").read_text(encoding="utf-8"))["example"]
+    """The fixtures for these codes live with all the others in linting/rules/examples.toml."""
+    examples = rule_examples()
     positive = {e["rule"] for e in examples if e["flags"]}
     negative = {e["rule"] for e in examples if not e["flags"]}
     codes = {"TERM001", "TERM002", "TONE001", "TONE002", "TONE003", "TONE006", "POL001", "POL002", "POL003"}

@@ -1,23 +1,22 @@
-"""Every rule is pinned by fixtures in examples.toml: exact spans flagged, and silence where it must be silent.
+"""Every rule is pinned by fixtures in linting/rules/examples.toml: exact spans flagged, and silence where it must be silent.
 
 Like LanguageTool's <example> markers, a positive example names the exact
-substrings the rule flags (in order) and optionally their suggestions; a
+substrings the rule flags (in order) and optionally their suggestions and
+severities (a pack's judgement is a warning, the notice's demand an error); a
 negative example must produce no finding of that rule. Meta-tests fail
 when a rule has no positive or no negative example, or a category has
 no examples in English, Korean and Chinese.
 """
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from replydesk.linting.context import context_from_mapping
-from replydesk.linting.registry import all_rules
+from replydesk.linting.registry import all_rules, rule_examples
 
-EXAMPLES = tomllib.loads((Path(__file__).parent / "examples.toml").read_text(encoding="utf-8"))["example"]
+EXAMPLES = list(rule_examples())
 
 
 def _id(example: dict) -> str:
@@ -34,6 +33,8 @@ def test_rule_example(linter, example):
     assert spans == example["flags"], [f.message for f in found]
     if "suggestions" in example:
         assert [f.suggestion for f in found] == example["suggestions"]
+    if "severities" in example:
+        assert [f.severity.label for f in found] == example["severities"]
 
 
 def test_every_rule_has_positive_and_negative_examples():
