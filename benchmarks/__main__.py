@@ -27,7 +27,10 @@ def main() -> int:
     quick = "--quick" in sys.argv[1:]
     print(f"CPU reference: sum(range(2e6)) best of 5 = {_reference() * 1e3:.1f} ms")
 
-    from . import glossary_bench, language_bench, lint_bench, peers, tui_bench
+    from . import false_alarms, glossary_bench, language_bench, lint_bench, peers, tui_bench
+
+    _section("false alarms and recall (Leipzig sentences, clean replies, labelled defects)")
+    false_alarms.main([])
 
     _section("linter: 2,000-draft corpus (benchmarks/corpus.py)")
     for name, value, goal in lint_bench.run(runs=5):
