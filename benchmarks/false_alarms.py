@@ -9,7 +9,7 @@ Three measures, all on text the rules were not written from:
   LEN003 is left out (one sentence is always too short to be a reply).
 - The clean-reply corpus (tests/corpus/clean): replies that must get no
   warning and no error; the count of warnings and errors per rule.
-- The recall corpus (tests/corpus/flawed/flawed.toml): labelled defects found.
+- The recall corpus (tests/corpus/flawed/*.toml): labelled defects found.
 
 Without ../shared the Leipzig part is skipped with a note; nothing else needs it.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 LEIPZIG = REPO.parent / "shared" / "data" / "leipzig" / "sentences"
 CLEAN = REPO / "tests" / "corpus" / "clean"
-FLAWED = REPO / "tests" / "corpus" / "flawed" / "flawed.toml"
+FLAWED = REPO / "tests" / "corpus" / "flawed"
 NOT_FOR_SENTENCES = {"LEN003"}
 
 
@@ -60,7 +60,8 @@ def recall(linter) -> tuple[Counter, Counter]:
 
     labelled: Counter = Counter()
     found: Counter = Counter()
-    for draft in tomllib.loads(FLAWED.read_text(encoding="utf-8"))["draft"]:
+    drafts = [d for path in sorted(FLAWED.glob("*.toml")) for d in tomllib.loads(path.read_text(encoding="utf-8"))["draft"]]
+    for draft in drafts:
         result = linter.lint_text(draft["text"], overrides=context_from_mapping(draft["context"]))
         codes = {f.rule for f in result.findings if f.severity >= Severity.WARNING}
         for code in draft["expect"]:

@@ -110,6 +110,9 @@ class Entry:
     near_miss: bool = True
     must_flag: tuple[FlagTest, ...] = ()
     must_pass: tuple[PassTest, ...] = ()
+    # A hit counts only when its sentence has a phrase of each group and none of `sentence_without`.
+    sentence_with: tuple[tuple[str, ...], ...] = ()
+    sentence_without: tuple[str, ...] = ()
 
     @property
     def qualified_id(self) -> str:

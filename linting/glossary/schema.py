@@ -25,6 +25,7 @@ from .model import (
     Problem,
 )
 from .scripts import LEADING_GAP, guess_language, is_hangul, normalize_form
+from .sentence import problems as sentence_problems
 
 FILE_KEYS = {
     "name", "platforms", "languages", "maintainer", "version", "use", "rule", "severity",
@@ -33,6 +34,7 @@ FILE_KEYS = {
 ENTRY_KEYS = {
     "id", *LANGUAGES, "avoid", "reason", "message", "suggestion", "notes", "sources", "scope",
     "case_sensitive", "lemmas", "rule", "severity", "near_miss", "must_flag", "must_pass",
+    "sentence_with", "sentence_without",
 }
 AVOID_KEYS = {"form", "lang", "reason", "source", "pattern", "requires", "severity"}
 FLAG_KEYS = {"text", "suggestion", "fixed", "platform", "kind"}
@@ -202,9 +204,37 @@ def _parse_entry(col: _Collector, gfile: GlossaryFile, index: int, table: dict, 
         if norm in seen:
             col.add(avoid.keys, f"'{avoid.form}' is listed twice in entry '{entry_id}'", check="duplicate", entry=qid)
         seen[norm] = i
+    entry.sentence_with, entry.sentence_without = _sentence_conditions(col, table, keys, qid)
     entry.must_flag = tuple(_parse_flags(col, table.get("must_flag", []), keys + ("must_flag",), qid))
     entry.must_pass = tuple(_parse_passes(col, table.get("must_pass", []), keys + ("must_pass",), qid))
     return entry
+
+
+def _sentence_conditions(col: _Collector, table: dict, keys: tuple, qid: str):
+    """`sentence_with = [["if", "should"], ["we will"]]` and `sentence_without = ["withdrew"]`."""
+    groups: list[tuple[str, ...]] = []
+    raw = table.get("sentence_with", [])
+    if not isinstance(raw, list) or not all(isinstance(g, list) for g in raw):
+        col.add(keys + ("sentence_with",), "sentence_with must be a list of lists of phrases, e.g. [[\"if\", \"unless\"], [\"we will\"]]", entry=qid)
+        raw = []
+    for i, group in enumerate(raw):
+        phrases = []
+        for j, phrase in enumerate(group):
+            if not isinstance(phrase, str) or sentence_problems(phrase):
+                why = sentence_problems(phrase)[0] if isinstance(phrase, str) else "a phrase must be a string"
+                col.add(keys + ("sentence_with", i, j), f"sentence_with phrase {phrase!r}: {why}", check="regex" if isinstance(phrase, str) else "schema", entry=qid)
+                continue
+            phrases.append(phrase)
+        if phrases:
+            groups.append(tuple(phrases))
+    without = []
+    for j, phrase in enumerate(_string_list(col, table, keys + ("sentence_without",), entry=qid)):
+        found = sentence_problems(phrase)
+        if found:
+            col.add(keys + ("sentence_without", j), f"sentence_without phrase {phrase!r}: {found[0]}", check="regex", entry=qid)
+        else:
+            without.append(phrase)
+    return tuple(groups), tuple(without)
 
 
 def _parse_avoid(col: _Collector, gfile: GlossaryFile, entry: Entry, items, keys: tuple):

@@ -175,7 +175,7 @@ class Pack:
     kinds: dict[str, KindRules]
     ids: tuple[IdType, ...]
     attachments: AttachmentRules
-    template_similarity: float = 88.0
+    template_similarity: float = 70.0  # percent of a reply worded like the auto-response templates
     repeat_similarity: float = 90.0
     evidence_words: tuple[str, ...] = ()  # words that make a reply more than an auto-response
     tone: ToneSettings = ToneSettings()
@@ -487,7 +487,7 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         kinds=kinds,
         ids=tuple(ids),
         attachments=attachments,
-        template_similarity=float(_get(sim, ("similarity",), "template", (int, float), 88)),
+        template_similarity=float(_get(sim, ("similarity",), "template", (int, float), 70)),
         repeat_similarity=float(_get(sim, ("similarity",), "repeat", (int, float), 90)),
         evidence_words=_str_tuple(sim, ("similarity",), "evidence_words"),
         tone=tone,

@@ -44,7 +44,8 @@ RULES = (
             "Shapes come from the pack, each with its source in the platform's public API documentation "
             "(Amazon order IDs 3-7-7 digits, Coupang order IDs 13-14 digits); an ID type with no published "
             "shape (claim IDs) is never shape-checked. Counts, dates and amounts after a label ('order 2 of "
-            "3') are not IDs. A warning: the label may introduce something else."
+            "3') are not IDs, nor is a token with letters where the IDs have none ('removal order "
+            "RMV-0611-A'). A warning: the label may introduce something else."
         ),
         bad="ASIN B0C1234XYZ12",
         good="ASIN B0C1234XYZ",
@@ -60,8 +61,8 @@ _GAP_ID = re.compile(
 # Unlabelled candidates start at a digit (fast to find); letters before it are added back.
 _DIGIT_TOKEN = re.compile(r"[0-9][A-Za-z0-9\-]*")
 _ANY_TOKEN = _TOKEN
-# Tokens after a label that are no ID at all: counts ("order 2 of 3"), dates and amounts.
-_NOT_AN_ID = re.compile(r"\d{1,5}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,3}(?:,\d{3})+")
+# Tokens after a label that are no ID at all: counts ("order 2 of 3"), years, dates and amounts.
+_NOT_AN_ID = re.compile(r"\d{1,3}|(?:19|20)\d{2}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,3}(?:,\d{3})+")
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -116,6 +117,12 @@ def _closest(token: str, candidates: tuple[str, ...]) -> str | None:
     return best[0] if best else None
 
 
+def _near_shape(token: str, t: IdType) -> bool:
+    """Could the token be a mistyped (or misplaced) ID of this type? It has letters only when
+    the type's IDs do: a digits-only order ID is never RMV-0611-A."""
+    return not (t.example and not any(c.isalpha() for c in t.example) and any(c.isalpha() for c in token))
+
+
 def _looks_distinctive(token: str) -> bool:
     """Tokens that cannot be a plain count, date or phone number: letters+digits, or dash groups."""
     has_digit = any(c.isdigit() for c in token)
@@ -164,6 +171,8 @@ def check(inp: RuleInput):
             continue
         fitting = [t for t in types if compiled.shape_of[t.name].fullmatch(token)]
         if not fitting:
+            if not any(_near_shape(token, x) for x in types):
+                continue  # another thing after the word (removal order RMV-0611-A), not a mistyped ID
             t = types[0]
             ids = ctx.ids_of(t.field) if t.field else ()
             best = _closest(token, ids)

@@ -13,8 +13,9 @@ import re
 from rapidfuzz import fuzz
 
 from ..findings import Severity
+from ..glossary.nearmiss import english_words
 from ..phrases import PhraseSet
-from ..scripts import HAN_CHARS, HANGUL_CHARS
+from ..scripts import HAN_CHARS, HANGUL_CHARS, sentence_spans
 from .base import RuleInfo, RuleInput
 
 RULES = (
@@ -26,9 +27,10 @@ RULES = (
         why=(
             "Auto-responses such as \"Received, checking the logistics information\" do not replace a "
             "handled response: the platform still counts the message as unanswered (seed 000). A reply is "
-            "a template when, greeting and signature aside, it is (nearly) one of the templates in "
-            "glossaries/templates.toml and states no fact: no date, time, figure or evidence word (the "
-            "pack's `evidence_words`); the case's own IDs do not make it a response."
+            "a template when, greeting and signature aside, every sentence is worded like the auto-responses "
+            "in glossaries/templates.toml (at least the pack's `similarity.template` percent of its words, "
+            "or of its Korean and Chinese character pairs) and it states no fact: no date, time, figure or "
+            "evidence word (the pack's `evidence_words`); the case's own IDs do not make it a response."
         ),
         bad="Received, we are checking the logistics information.",
         good="Order 22000009546234 was delivered on 2024-05-12 14:22 KST (CJ대한통운 배송완료); POD attached.",
@@ -48,9 +50,14 @@ RULES = (
 )
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
-_NUMBER = re.compile(r"\d{2,}")
-_CJK = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}]")
+# Figures that are facts (not the durations every auto-reply promises: "within 24-48 hours").
+_NUMBER = re.compile(
+    r"\d{2,}(?!\s*(?:[-–~]\s*\d+\s*)?(?:hours?|hrs?|business\s+days?|working\s+days?|days?|minutes?|mins?|시간|영업일|일\s*이내|小时|个工作日|天))"
+)
+_CJK_RUN = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}]+")
+_LATIN_WORD = re.compile(r"[a-z]+")
 _FRAME = 50  # a first or last line shorter than this is a greeting or a signature
+_LEAST = 40  # percent: a sentence worded less like the templates than this says something of its own
 
 
 def normalise(text: str) -> str:
@@ -62,16 +69,33 @@ def _span(body: str) -> tuple[int, int]:
     return lead, len(body.rstrip())
 
 
-def _templates(inp: RuleInput) -> tuple[int, list[tuple[str, str]]]:
-    """Normalised templates in scope, and the longest one's length (a draft far longer is no template)."""
+def _units(text: str) -> list[str]:
+    """What template wording is compared by: English words (names such as a store's do not count
+    either way), and character pairs of Korean and Chinese."""
+    low = text.lower()
+    lexicon = english_words()
+    units = [w for w in _LATIN_WORD.findall(low) if w in lexicon or len(w) < 3]
+    for run in _CJK_RUN.findall(low):
+        units.extend(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else units.append(run)
+    return units
+
+
+class _Templates:
+    """The auto-response wording in scope: its vocabulary, and the longest template."""
+
+    def __init__(self, texts: list[str]):
+        self.vocabulary = frozenset(u for t in texts for u in _units(t))
+        self.longest = max((len(t) for t in texts), default=0)
+
+    def coverage(self, units: list[str]) -> float:
+        return 100 * sum(u in self.vocabulary for u in units) / len(units) if units else 100.0
+
+
+def _templates(inp: RuleInput) -> _Templates:
     key = ("templates", inp.context.platform, inp.context.kind)
-
-    def build():
-        items = [(eid, normalise(t)) for eid, t in inp.resources.glossary.templates(platform=inp.context.platform, kind=inp.context.kind)]
-        items = [(eid, t) for eid, t in items if t]
-        return max((len(t) for _, t in items), default=0), items
-
-    return inp.resources.compiled(key, build)
+    return inp.resources.compiled(
+        key, lambda: _Templates([t for _, t in inp.resources.glossary.templates(platform=inp.context.platform, kind=inp.context.kind)])
+    )
 
 
 def _content(body: str) -> str:
@@ -80,53 +104,45 @@ def _content(body: str) -> str:
     inner = lines[1:] if len(lines) > 1 and len(lines[0]) < _FRAME else lines
     while len(inner) > 1 and len(inner[-1]) < _FRAME:
         inner = inner[:-1]
-    return " ".join(inner or lines)
+    return "\n".join(inner or lines)
 
 
-def _says_something(inp: RuleInput, content: str) -> bool:
-    """Facts that no auto-response has: a date, a time, a tracking or amount figure, or an evidence word.
-
-    The case's own IDs do not count: "we are checking order 22000009546234" is still a template.
-    """
+def _without_case_ids(inp: RuleInput, content: str) -> str:
     for field in ("order_ids", "claim_ids", "case_ids", "asins"):
         for ident in inp.context.ids_of(field):
             content = content.replace(ident, " ")
+    return content
+
+
+def _says_something(inp: RuleInput, content: str) -> bool:
+    """Facts that no auto-response has: a date, a time, a tracking or amount figure, or an evidence word."""
     if _NUMBER.search(content):
         return True
     words = inp.resources.compiled(("evidence-words", inp.pack.name), lambda: PhraseSet(inp.pack.evidence_words))
     return next(words.finditer(content), None) is not None
 
 
-def _likeness(text: str, template: str) -> float:
-    """How much of a template the reply's content is: word sets for Latin text, characters for Korean and Chinese."""
-    if _CJK.search(template):
-        return fuzz.partial_ratio(template.replace(" ", ""), text.replace(" ", "")) if len(template) <= len(text) else fuzz.ratio(
-            template.replace(" ", ""), text.replace(" ", "")
-        )
-    return fuzz.token_set_ratio(text, template)
-
-
 def check(inp: RuleInput):
     body = inp.body
-    longest, templates = _templates(inp)
+    templates = _templates(inp)
     history = inp.context.sent_replies
-    if len(body) > 3 * longest + 200 and not history:
+    if len(body) > 3 * templates.longest + 200 and not history:
         return  # far longer than any template and nothing sent before: cheap exit
     text = normalise(body)
     if not text:
         return
     start, end = _span(body)
-    threshold = inp.pack.template_similarity
-    content = _content(body)
-    if templates and len(content) <= 2 * longest + 120 and not _says_something(inp, content):
-        norm = normalise(_NUMBER.sub(" ", content))
-        scored = max(((_likeness(norm, t), eid) for eid, t in templates if t), default=(0, ""))
-        if norm and scored[0] >= threshold:
+    content = _without_case_ids(inp, _content(body))
+    if templates.vocabulary and len(content) <= 2 * templates.longest + 120 and not _says_something(inp, content):
+        sentences = [u for u in (_units(content[a:b]) for a, b in sentence_spans(content)) if u]
+        overall = templates.coverage([u for units in sentences for u in units])
+        if sentences and overall >= inp.pack.template_similarity and min(map(templates.coverage, sentences)) >= _LEAST:
             yield inp.finding(
                 "TPL001",
                 start,
                 end,
-                f"this is the auto-response template '{scored[1]}' ({scored[0]:.0f}% alike) and states no fact: it does not count as a response",
+                f"this reads as an auto-response: {overall:.0f}% of its wording is template wording and it "
+                "states no fact, so it does not count as a response",
                 suggestion="answer the notice: facts with dates in KST, evidence, request",
             )
     threshold = inp.pack.repeat_similarity

@@ -71,6 +71,11 @@ RULES = (
 _HOUR_BEFORE = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])$")
 _AFTER_COLON = re.compile(r":[0-5]\d(?::[0-5]\d)?(?![\d:]|\.\d)(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
 _AMPM = re.compile(r"[ap]\.?m\.?(?![a-z])")
+# "9.40 am", "9.40 in the morning": a dotted time only with a word that makes it one (9.40 alone is a number).
+_DOT_TIME = re.compile(
+    r"(?<![\d.])(?P<h>[01]?\d|2[0-3])\.(?P<mi>[0-5]\d)(?!\d)"
+    r"(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z])|(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|o['’]clock|hrs\b|h\b)))"
+)
 _AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
 _KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
 _KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
@@ -103,6 +108,11 @@ def _times(low: str) -> list[_Time]:
                 pos = low.find(":", m.end())
                 continue
         pos = low.find(":", pos + 1)
+    if "." in low:
+        for m in _DOT_TIME.finditer(low):
+            if not any(t.start <= m.start() < t.end for t in out):
+                ap = m.group("ap")
+                out.append(_Time(m.start(), m.end(), int(m.group("h")), int(m.group("mi")), ap[0] if ap else None))
     if "am" in low or "pm" in low or "a.m" in low or "p.m" in low:
         for m in _AMPM.finditer(low):
             h = _AMPM_HOUR.search(low, max(0, m.start() - 4), m.start())
@@ -150,8 +160,8 @@ _DATE_BEFORE_ZH = re.compile(r"(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?|\d{1,2
 _DATE_BEFORE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+|\s+at\s+)$")
 _AMPM_KO = re.compile(r"(오전|오후)\s*$")
 _SLASH_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
-_DATE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:on|by|since|until|till|before|after|from|dated|delivered|shipped|received)\s+$")
-_DATE_AFTER = re.compile(r"\s?(?:에|부터|까지|경|일|日|号|[ \t][가-힣]+(?:로|으로|에서|에)[ \t])")
+_DATE_WORD_BEFORE = re.compile(r"(?:(?<![a-z])(?:on|by|since|until|till|before|after|from|dated|delivered|shipped|received)|于|在)\s*$")
+_DATE_AFTER = re.compile(r"\s?(?:에|부터|까지|경|일|日|号|[ \t][가-힣]+(?:로|으로|에서|에)[ \t]|发货|签收|送达|到货|揽收|出库|妥投)")
 
 
 def _date_context(low: str, start: int, end: int) -> bool:
@@ -231,7 +241,12 @@ def _zone_after(c: _Compiled, low: str, end: int, local_offset: float):
     return None
 
 
-_DATE_TAIL = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}日?$")
+_DATE_TAIL = re.compile(
+    r"(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}日?|\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일(?:\s*\([월화수목금토일]\))?"
+    r"|\d{4}年\d{1,2}月\d{1,2}[日号])\s*$"
+)
+# Between a zone and its date: "중국 시간 기준 2024년…", "베이징 시간으로 2024년…".
+_ZONE_LINK = re.compile(r"\s*(?:기준으로|기준|으로|로|에)$")
 
 
 def _zone_before(c: _Compiled, low: str, start: int):
@@ -242,6 +257,9 @@ def _zone_before(c: _Compiled, low: str, start: int):
     date = _DATE_TAIL.search(before)
     if date:
         before = before[: date.start()].rstrip(" \t(（[,:")
+    link = _ZONE_LINK.search(before)
+    if link:
+        before = before[: link.start()]
     if c.zone_suffixes is not None and not " ".join(before.split()).endswith(c.zone_suffixes):
         return None  # no zone name ends there (one C-level test; the phrase scan below confirms)
     for z in c.zones.finditer(before, before):
@@ -300,11 +318,21 @@ def _last(pattern: re.Pattern, text: str, start: int, end: int) -> int:
 
 
 def _not_a_clock_time(c: _Compiled, low: str, t: _Time) -> bool:
-    """A duration or ratio ("1:30 hours", "1:50 scale") or a position in a recording ("video at 01:25")."""
+    """A duration or ratio ("1:30 hours", "1:50 scale") or a position in a recording.
+
+    A recording position is written from zero ("00:47", "01:25") in a
+    sentence about a video or recording ("stills from the unboxing video:
+    00:12 and 00:47"), or right after such a word ("the video at 1:05").
+    """
     if c.duration_after is not None and c.duration_after.match(low, t.end):
         return True
-    if c.timestamp_before is not None and c.timestamp_before.search(low, max(0, t.start - 30), t.start):
+    if c.timestamp_before is None:
+        return False
+    if c.timestamp_before.search(low, max(0, t.start - 30), t.start):
         return True
+    if low[t.start] == "0":
+        sentence_start = _last(_SENTENCE_END, low, 0, t.start)
+        return c.timestamp_before.search(low, max(sentence_start, t.start - 300, 0), t.start) is not None
     return False
 
 

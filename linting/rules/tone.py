@@ -119,8 +119,9 @@ def _exclamations(inp: RuleInput):
     if "!" not in body and "！" not in body:
         return
     for m in _BANG.finditer(body):
-        if body[m.end() : m.end() + 1].isalnum():
-            continue  # inside a token ("Yahoo!Mail"), not punctuation
+        after = body[m.end() : m.end() + 1]
+        if after.isascii() and after.isalnum():
+            continue  # inside a token ("Yahoo!Mail"), not punctuation ("发货了！运单号" is)
         start = m.start()
         after_question = start > 0 and body[start - 1] in "?？"
         # "?!" keeps its question mark; otherwise the sentence ends with a full stop.

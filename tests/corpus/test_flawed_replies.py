@@ -1,6 +1,6 @@
 """Recall on paraphrased defects: each flawed draft triggers the codes it is labelled with.
 
-`flawed/flawed.toml` holds drafts written independently of the rules, each
+`flawed/*.toml` hold drafts written independently of the rules, each
 with one or two defects worded the way sellers word them (paraphrased
 pleading, conditional threats, blame of "the automated review", promises
 of a partial refund, auto-replies with a greeting and signature, relative
@@ -17,7 +17,11 @@ import pytest
 from replydesk.linting.context import context_from_mapping
 from replydesk.linting.findings import Severity
 
-DRAFTS = tomllib.loads((Path(__file__).parent / "flawed" / "flawed.toml").read_text(encoding="utf-8"))["draft"]
+DRAFTS = [
+    draft
+    for path in sorted((Path(__file__).parent / "flawed").glob("*.toml"))
+    for draft in tomllib.loads(path.read_text(encoding="utf-8"))["draft"]
+]
 
 
 @pytest.mark.parametrize("draft", DRAFTS, ids=[d["name"] for d in DRAFTS])

