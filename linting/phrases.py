@@ -124,6 +124,153 @@ def required_literal(source: str) -> str:
     return best if len(best) >= 2 or (best and not best.isascii()) else ""
 
 
+_last_parts: dict[str, tuple[tuple[str, ...], ...]] = {}
+_LEAD = re.compile(r"^[^a-z0-9]+")
+
+
+def _word_starts(alternatives: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The alternatives as word starts: a Latin literal loses leading punctuation ("@gmail" → "gmail",
+    found after "@"); a part with an alternative that is punctuation only cannot gate (None)."""
+    out = []
+    for alt in alternatives:
+        low = alt.lower()
+        if low.isascii():
+            low = _LEAD.sub("", low)
+            if not low:
+                return None
+        out.append(low)
+    return tuple(out)
+
+
+def required_parts(source: str) -> tuple[tuple[str, ...], ...]:
+    """Every required part of a regex whose literals are selective (at least 3 characters, or 2
+    Hangul or Han): each is a tuple of alternatives, and a match contains one of every part."""
+    if source not in _last_parts:
+        required_alternatives(source)
+    return _last_parts.get(source, ())
+
+
+def required_alternatives(source: str) -> tuple[tuple[str, ...], bool] | None:
+    """What every match of a regex must contain: (literals, one of which is in every match;
+    whether every match has a non-ASCII character), or None when nothing can be told.
+
+    A cheap gate for the glossary's regex forms: most drafts contain none of
+    "withdraw", "cancel", "close" …, or are plain ASCII where a Korean form
+    cannot match, and the regex is then never run. Of the pattern's required
+    parts, the most selective (longest shortest literal) is the gate. Reads
+    the parse tree through `re`'s private parser; if that changes, there is
+    no gate.
+    """
+    try:
+        from re import _constants as C  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        items = list(sre_parse.parse(source))
+    except Exception:  # noqa: BLE001 - an invalid regex is reported elsewhere
+        return None
+    ZERO = ()  # an element that requires nothing (zero width, optional)
+
+    def non_ascii_class(av) -> bool:
+        for o, a in av:
+            if o is C.LITERAL and a < 0x80:
+                return False
+            if o is C.RANGE and a[0] < 0x80:
+                return False
+            if o not in (C.LITERAL, C.RANGE):
+                return False
+        return True
+
+    def parts(items):
+        """Each required part of a sequence: a tuple of literal alternatives, or "N" (non-ASCII, unknown literal)."""
+        out = []
+        i = 0
+        while i < len(items):
+            op, av = items[i]
+            if op is C.LITERAL:
+                run = []
+                while i < len(items) and items[i][0] is C.LITERAL:
+                    run.append(chr(items[i][1]))
+                    i += 1
+                # `re` factors a common prefix out of alternatives ("rethink|review" becomes
+                # "re" + (think|view)): glue it back, so each literal is a whole word start.
+                leads = _branch_leads(items[i]) if i < len(items) else None
+                if leads:
+                    out.append(tuple("".join(run) + lead for lead in leads))
+                    i += 1
+                    continue
+                out.append(("".join(run),))
+                continue
+            out.extend(element(op, av))
+            i += 1
+        return out
+
+    def _branch_leads(item) -> list[str] | None:
+        """The leading literal run of every branch of a BRANCH (or of a group holding one), else None."""
+        op, av = item
+        if op is C.SUBPATTERN:
+            inner = list(av[-1])
+            return _branch_leads(inner[0]) if len(inner) == 1 else None
+        if op is not C.BRANCH:
+            return None
+        leads = []
+        for branch in av[1]:
+            run = []
+            for bop, bav in branch:
+                if bop is not C.LITERAL:
+                    break
+                run.append(chr(bav))
+            if not run:
+                return None
+            leads.append("".join(run))
+        return leads
+
+    def best(found) -> tuple[str, ...] | None:
+        literal = [p for p in found if p != "N"]
+        return max(literal, key=lambda alts: min(map(len, alts))) if literal else None
+
+    def element(op, av) -> list:
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return []
+        if op is C.SUBPATTERN:
+            return parts(list(av[-1]))
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            return parts(list(av[2])) if av[0] >= 1 else []
+        if op is C.BRANCH:
+            per_branch = [parts(list(b)) for b in av[1]]
+            if all(not p for p in per_branch):
+                return []
+            chosen = [best(p) for p in per_branch]
+            out = []
+            if all(c is not None for c in chosen):
+                out.append(tuple(dict.fromkeys(x for c in chosen for x in c)))
+            if all(any(q == "N" or all(not alt.isascii() for alt in q) for q in p) for p in per_branch):
+                out.append("N")
+            return out
+        if op is C.IN:
+            if non_ascii_class(av):
+                literals = [chr(a) for o, a in av if o is C.LITERAL]
+                return [tuple(literals)] if len(literals) == len(av) and len(av) <= 12 else ["N"]
+            if all(o is C.LITERAL for o, _ in av) and len(av) <= 12:
+                return [tuple(chr(a) for _, a in av)]
+        return []
+
+    found = [p if p == "N" else _word_starts(p) for p in parts(items)]
+    found = [p for p in found if p]
+    literals = best(found)
+    _last_parts[source] = tuple(
+        tuple(lit.lower() for lit in p)
+        for p in found
+        if p != "N" and min(map(len, p)) >= (2 if all(not lit.isascii() for lit in p) else 3)
+    )
+    # Every match has a non-ASCII character when one required part is non-ASCII in all its forms.
+    non_ascii = any(p == "N" or all(not alt.isascii() for alt in p) for p in found)
+    if literals is None and not non_ascii:
+        return None
+    return tuple(lit.lower() for lit in literals or ()), non_ascii
+
+
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 

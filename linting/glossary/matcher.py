@@ -43,6 +43,7 @@ from .english import carry_inflection, variants
 from .korean import KoreanMorphology
 from .model import NEAR_MISS_RULE, AvoidForm, Entry, TermHit
 from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
+from ..phrases import required_alternatives, required_parts, trie_pattern
 from ..scripts import lower_same_length
 from .scripts import (
     TOKEN_ANYCASE,
@@ -105,8 +106,11 @@ class CompiledGlossary:
         self.anchors: dict[str, list] = {}  # anchor token → [alone, {next: forms}, {previous: forms}]
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
-        self.patterns: list[tuple[re.Pattern, str, FormRef]] = []
+        # (regex, required literal, any-of literals every match contains, every match has non-ASCII,
+        #  every required part's alternatives, longest match, form)
+        self.patterns: list[tuple] = []
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
+        self._scoped: dict[tuple, list] = {}  # (platform, kind) -> regex forms in scope
         self._boring: set[str] = set()  # draft tokens that can start nothing (see _note)
         self._notes: dict[str, tuple] = {}  # other draft tokens seen: (Korean forms, near-miss candidates)
         self.form_count = 0
@@ -123,9 +127,15 @@ class CompiledGlossary:
                 if avoid.pattern:
                     flags = 0 if entry.case_sensitive else re.IGNORECASE
                     ref = FormRef(entry, avoid, avoid.form, avoid.lang)
-                    self.patterns.append((re.compile(avoid.form, flags), avoid.requires.lower(), ref))
+                    gate = required_alternatives(avoid.form) or ((), False)
+                    rx = re.compile(avoid.form, flags)
+                    parts = tuple(frozenset(part) for part in required_parts(avoid.form))
+                    self.patterns.append(
+                        (rx, avoid.requires.lower(), frozenset(gate[0]), gate[1], parts, _reach(avoid.form), ref)
+                    )
                     continue
                 surfaces.extend(self._surfaces(entry, avoid))
+        self._gates = _GateLiterals(self.patterns)
         self.form_count = len(surfaces)
         shared = self._index(surfaces)
         self.anchor_keys = frozenset(self.anchors)
@@ -173,7 +183,7 @@ class CompiledGlossary:
         # For the compile cache: locks cannot be pickled, and memos and the
         # lazily built near-miss index are cheaper to rebuild than to store.
         state = dict(self.__dict__)
-        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={})
+        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={}, _scoped={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -336,12 +346,16 @@ class CompiledGlossary:
             if found:
                 self._emit(text, toks, found, hits)
         patterned = False
-        for rx, requires, ref in self.patterns:
+        ascii_text = low.isascii()
+        present = self._gates.present(low)
+        for rx, requires, any_of, non_ascii, parts, reach, ref in self._patterns_in_scope(platform, kind):
             if requires and requires not in low:
                 continue
-            if not ref.entry.in_scope(platform, kind):
-                continue
-            for m in rx.finditer(text):
+            if (non_ascii and ascii_text) or (any_of and present.isdisjoint(any_of)):
+                continue  # no match can be in this text: the regex is not run
+            if parts and not all(not present.isdisjoint(part) for part in parts):
+                continue  # every match needs one word of each part, and one part is missing
+            for m in _around(rx, text, low, any_of, reach):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
                     patterned = True
@@ -352,6 +366,14 @@ class CompiledGlossary:
         if len(hits) > 1:
             hits.sort(key=_hit_order)
         return hits
+
+    def _patterns_in_scope(self, platform: str, kind: str) -> list:
+        """The regex forms whose entries apply to this platform and kind (remembered per pair)."""
+        key = (platform, kind)
+        found = self._scoped.get(key)
+        if found is None:
+            found = self._scoped[key] = [p for p in self.patterns if p[-1].entry.in_scope(platform, kind)]
+        return found
 
     def _emit(self, text: str, toks: "_Tokens", found: dict, hits: list) -> None:
         """The hits of the leftmost-longest matches in `found`."""
@@ -568,6 +590,82 @@ def _positions(tokens: list[str], token: str) -> list[int]:
         k = tokens.index(token, k + 1)
         out.append(k)
     return out
+
+
+class _GateLiterals:
+    """Which of the regex forms' required literals a text contains, found in two passes.
+
+    Latin literals start words in every match (they follow a boundary or a
+    space in their patterns), so one trie-shaped look-ahead at word starts
+    finds them; Hangul and Han literals may sit inside a word, so their trie
+    looks at every Hangul or Han character, and only in texts that have one.
+    The longest literal at a position is reported; the literals that are its
+    prefixes are there too. Each gate is then a set test.
+    """
+
+    def __init__(self, patterns: list[tuple]):
+        literals = {lit for p in patterns for lit in p[2]} | {lit for p in patterns for part in p[4] for lit in part}
+        latin = sorted(lit for lit in literals if lit.isascii())
+        other = sorted(lit for lit in literals if not lit.isascii())
+        self._latin = re.compile(r"(?<![a-z0-9])(?=(" + trie_pattern(latin) + "))") if latin else None
+        first = "".join(sorted({lit[0] for lit in other}))
+        self._other = re.compile("(?=[" + re.escape(first) + "])(?=(" + trie_pattern(other) + "))") if other else None
+        self._prefixes = {lit: tuple(lit[:i] for i in range(1, len(lit)) if lit[:i] in literals) for lit in literals}
+
+    def present(self, low: str) -> frozenset[str]:
+        found: set[str] = set()
+        prefixes = self._prefixes
+        for rx in (self._latin, None if low.isascii() else self._other):
+            if rx is None:
+                continue
+            for m in rx.finditer(low):
+                lit = m.group(1)
+                if lit not in found:
+                    found.add(lit)
+                    found.update(prefixes.get(lit, ()))
+        return frozenset(found)
+
+
+def _reach(source: str) -> int:
+    """The longest text a regex can match (0: unbounded or unknown), from `re`'s parser."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        hi = _parser.parse(source).getwidth()[1]
+    except Exception:  # noqa: BLE001 - no window, the whole text is searched
+        return 0
+    return int(hi) if hi < 400 else 0
+
+
+def _around(rx: re.Pattern, text: str, low: str, literals: tuple[str, ...], reach: int):
+    """The regex's matches, searched only in windows around the literals every match contains.
+
+    A match holds one of `literals` and is at most `reach` long, so it lies
+    within `reach` characters of an occurrence: the regex runs on a few
+    short windows instead of the whole draft (most of its positions could
+    never start a match). Without literals or a bound, the whole text.
+    """
+    if not literals or not reach:
+        yield from rx.finditer(text)
+        return
+    spans = []
+    for lit in literals:
+        pos = low.find(lit)
+        while pos != -1:
+            spans.append((max(0, pos - reach), min(len(text), pos + len(lit) + reach + 2)))
+            pos = low.find(lit, pos + 1)
+    spans.sort()
+    done = 0  # end of the last match: windows overlap, a match is reported once
+    start, end = spans[0]
+    for a, b in spans[1:] + [(len(text) + 1, 0)]:
+        if a <= end:
+            end = max(end, b)
+            continue
+        for m in rx.finditer(text, max(start, done), end):
+            if m.start() >= done:
+                done = m.end()
+                yield m
+        start, end = a, b
 
 
 def _leftmost_longest_hits(hits: list) -> list:

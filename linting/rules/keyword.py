@@ -165,6 +165,18 @@ def _heading_texts(body: str) -> list[str]:
     return out
 
 
+def _cue_present(body: str, cue: str, low: str) -> bool:
+    """A section's content cue: English words with their inflections; Korean and Chinese
+    anywhere, because their cues are often endings (하겠습니다 in 회신하겠습니다)."""
+    for alternative in _alternatives(cue):
+        if _HAN.search(alternative) or _HANGUL_CHAR.search(alternative):
+            if alternative.lower() in low:
+                return True
+        elif contains_keyword(body, alternative, low):
+            return True
+    return False
+
+
 def _has_heading(headings: list[str], names: tuple[str, ...]) -> bool:
     """A heading line whose heading part contains one of the section's headings (inflections and particles allowed)."""
     return any(contains_keyword(h, name, h) for h in headings for name in names)
@@ -247,7 +259,7 @@ def check(inp: RuleInput):
         headings = _heading_texts(body)
         by_heading = [_has_heading(headings, section.headings) for section in sections]
         by_content = [
-            found or any(contains_keyword(body, cue, low) for cue in section.cues)
+            found or any(_cue_present(body, cue, low) for cue in section.cues)
             for found, section in zip(by_heading, sections)
         ]
         if len(sections) >= 4 and not any(by_heading) and len(body.strip()) < _COMPACT and sum(by_content) >= len(sections) - 1:

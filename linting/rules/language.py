@@ -115,7 +115,8 @@ LANGUAGE_NAMES = {
 # char -> (ASCII replacement, acceptable inside a Korean sentence).
 # Korean typography uses 《》〈〉「」『』 for titles and quotes, and Korean
 # input methods type full-width ％ ～ ｍ and digits (Leipzig Korean news has
-# 30ｍ and 65.3％); Chinese sentence punctuation ，。、！？：；（）【】 is never Korean.
+# 30ｍ and 65.3％), and Korean notices head sections with 【】; Chinese sentence
+# punctuation ，。、！？：；（） is never Korean.
 _CHINESE_MARKS = {
     "，": (",", False),
     "。": (".", False),
@@ -126,8 +127,8 @@ _CHINESE_MARKS = {
     "；": (";", False),
     "（": ("(", False),
     "）": (")", False),
-    "【": ("[", False),
-    "】": ("]", False),
+    "【": ("[", True),  # Korean notices use 【공지】, 【증빙 자료】 as much as Chinese does
+    "】": ("]", True),
     "《": ('"', True),
     "》": ('"', True),
     "〈": ('"', True),

@@ -161,7 +161,7 @@ _DATE_BEFORE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+|\s+at\s+
 _AMPM_KO = re.compile(r"(오전|오후)\s*$")
 _SLASH_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?![\d/])")
 _DATE_WORD_BEFORE = re.compile(r"(?:(?<![a-z])(?:on|by|since|until|till|before|after|from|dated|delivered|shipped|received)|于|在)\s*$")
-_DATE_AFTER = re.compile(r"\s?(?:에|부터|까지|경|일|日|号|[ \t][가-힣]+(?:로|으로|에서|에)[ \t]|发货|签收|送达|到货|揽收|出库|妥投)")
+_DATE_AFTER = re.compile(r"\s?(?:에|부터|까지|경|일|日|号|[ \t][가-힣]+(?:로|으로|에서|에)[ \t]|[ \t]?(?:배송|배달|출고|발송|도착|수령|입고|회수|반품)|发货|签收|送达|到货|揽收|出库|妥投)")
 
 
 def _date_context(low: str, start: int, end: int) -> bool:

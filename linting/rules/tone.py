@@ -177,8 +177,8 @@ def _shouting(inp: RuleInput):
         for _, _, text in run:
             upper = text.upper().strip("'’")
             low = upper.lower()
-            if upper in acronyms:
-                kinds.append("acronym")
+            if upper in acronyms or (len(upper) == 2 and low not in shout):
+                kinds.append("acronym")  # two capitals are a code (US, UK, EU, CE) unless a shout word
             elif low in shout:
                 kinds.append("loud")
             elif low in CLAUSE_WORDS:

@@ -70,6 +70,25 @@ def test_every_shipped_regex_passes_the_backtracking_checks(where, platform, pat
     assert regexcheck.probe(pattern) is None
 
 
+def test_the_gate_of_every_glossary_regex_lets_its_own_matches_through():
+    """The glossary skips a regex form when the text lacks what every match contains
+    (phrases.required_alternatives); a gate that is wrong would silently lose findings."""
+    compiled = LINTER.resources.glossary._compiled
+    checked = 0
+    for rx, _, any_of, non_ascii, parts, _, ref in compiled.patterns:
+        for pump in (1, 2, 3):
+            for context in ("{}", "x {} y", "가{}나"):
+                text = context.format(sample_match(rx.pattern, pump)).lower()
+                if not rx.search(text):
+                    continue
+                present = compiled._gates.present(text)
+                assert not non_ascii or not text.isascii(), (rx.pattern, text)
+                assert not any_of or not present.isdisjoint(any_of), (rx.pattern, text, sorted(any_of))
+                assert all(not present.isdisjoint(part) for part in parts), (rx.pattern, text, parts)
+                checked += 1
+    assert checked >= 100
+
+
 # --- drafts built from a pattern's own characters -------------------------------------------------
 
 def sample_match(pattern: str, pump: int = 1) -> str:
