@@ -25,17 +25,19 @@ _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT}
 _POSSESSIVE = getattr(C, "POSSESSIVE_REPEAT", None)
 
 
-def compile_error(pattern: str) -> str | None:
+def compile_error(pattern: str, flags: int = 0) -> str | None:
+    """Why the pattern does not compile, else None (compiled with the flags it will be used with,
+    so that the later compile is a hit in `re`'s own cache)."""
     try:
-        re.compile(pattern)
+        re.compile(pattern, flags)
     except re.error as exc:
         return f"invalid regex: {exc}"
     return None
 
 
-def problems(pattern: str) -> list[str]:
+def problems(pattern: str, flags: int = 0) -> list[str]:
     """Why this pattern can backtrack catastrophically (empty when it looks safe)."""
-    err = compile_error(pattern)
+    err = compile_error(pattern, flags)
     if err:
         return [err]
     tree = P.parse(pattern)

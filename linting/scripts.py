@@ -219,6 +219,8 @@ _WIDE = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}\u3000-\u30ff\uff01-\uff60\uffe0-
 
 def display_width(text: str) -> int:
     """Columns the text takes on screen: Hangul, Han, Kana and full-width forms take two."""
+    if text.isascii():
+        return len(text)
     return len(text) + len(_WIDE.findall(text))
 
 

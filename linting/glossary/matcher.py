@@ -107,7 +107,7 @@ class CompiledGlossary:
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         # (regex, required literal, any-of literals every match contains, every match has non-ASCII,
-        #  every required part's alternatives, longest match, form)
+        #  every required part's alternatives, form)
         self.patterns: list[tuple] = []
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
         self._scoped: dict[tuple, list] = {}  # (platform, kind) -> regex forms in scope
@@ -127,15 +127,14 @@ class CompiledGlossary:
                 if avoid.pattern:
                     flags = 0 if entry.case_sensitive else re.IGNORECASE
                     ref = FormRef(entry, avoid, avoid.form, avoid.lang)
-                    gate = required_alternatives(avoid.form) or ((), False)
-                    rx = re.compile(avoid.form, flags)
-                    parts = tuple(frozenset(part) for part in required_parts(avoid.form))
-                    self.patterns.append(
-                        (rx, avoid.requires.lower(), frozenset(gate[0]), gate[1], parts, _reach(avoid.form), ref)
-                    )
+                    # Gates (what every match must contain) come later: see _gated_patterns.
+                    # Korean and Chinese forms need Korean or Chinese text: never run (nor compiled) on ASCII.
+                    rx = _LazyPattern(avoid.form, flags)
+                    self.patterns.append((rx, avoid.requires.lower(), frozenset(), avoid.lang in ("ko", "zh"), (), ref))
                     continue
                 surfaces.extend(self._surfaces(entry, avoid))
-        self._gates = _GateLiterals(self.patterns)
+        self._gates: _GateLiterals | None = None
+        self._scans = 0
         self.form_count = len(surfaces)
         shared = self._index(surfaces)
         self.anchor_keys = frozenset(self.anchors)
@@ -183,7 +182,7 @@ class CompiledGlossary:
         # For the compile cache: locks cannot be pickled, and memos and the
         # lazily built near-miss index are cheaper to rebuild than to store.
         state = dict(self.__dict__)
-        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={}, _scoped={})
+        state.update(_near_lock=None, _near=None, _made={}, _boring=set(), _notes={}, _scoped={}, _scans=0)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -191,10 +190,28 @@ class CompiledGlossary:
         self._near_lock = threading.Lock()
 
     def warm(self) -> None:
-        """Load what the first scan would otherwise load: the dictionary and the near-miss index."""
+        """Load what the first scan would otherwise load: the dictionary and the near-miss index;
+        and the regex gates, which a batch or the desk needs and one cold `lint` does not."""
         if self._near_entries:
             english_words()
             self._near_index()
+        if self._gates is None:
+            self._gate_patterns()
+
+    def _gate_patterns(self) -> None:
+        """Give each regex form its gate: the literals every match contains (phrases.required_alternatives).
+
+        Worth it over many scans (a gate saves most regex runs), not for one draft: working
+        the gates out parses every regex again, so the first scans run ungated.
+        """
+        gated = []
+        for rx, requires, _, by_language, _, ref in self.patterns:
+            literals, non_ascii = required_alternatives(ref.avoid.form) or ((), False)
+            parts = tuple(frozenset(part) for part in required_parts(ref.avoid.form))
+            gated.append((rx, requires, frozenset(literals), non_ascii or by_language, parts, ref))
+        gates = _GateLiterals(gated)
+        self.patterns, self._scoped = gated, {}
+        self._gates = gates  # last: a scan in another thread sees gates only with gated patterns
 
     # -- building ------------------------------------------------------
 
@@ -347,15 +364,18 @@ class CompiledGlossary:
                 self._emit(text, toks, found, hits)
         patterned = False
         ascii_text = low.isascii()
-        present = self._gates.present(low)
-        for rx, requires, any_of, non_ascii, parts, reach, ref in self._patterns_in_scope(platform, kind):
+        self._scans += 1
+        if self._gates is None and self._scans > _UNGATED_SCANS:
+            self._gate_patterns()
+        present = self._gates.present(low) if self._gates is not None else frozenset()
+        for rx, requires, any_of, non_ascii, parts, ref in self._patterns_in_scope(platform, kind):
             if requires and requires not in low:
                 continue
             if (non_ascii and ascii_text) or (any_of and present.isdisjoint(any_of)):
                 continue  # no match can be in this text: the regex is not run
             if parts and not all(not present.isdisjoint(part) for part in parts):
                 continue  # every match needs one word of each part, and one part is missing
-            for m in _around(rx, text, low, any_of, reach):
+            for m in rx.finditer(text):
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
                     patterned = True
@@ -592,6 +612,37 @@ def _positions(tokens: list[str], token: str) -> list[int]:
     return out
 
 
+class _LazyPattern:
+    """A regex form compiled on first use: a cold `lint` of an English draft never compiles the
+    Korean forms (their Hangul classes cost most of a compile)."""
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern, self.flags, self._compiled = pattern, flags, None
+
+    def _rx(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def finditer(self, *args):
+        return self._rx().finditer(*args)
+
+    def search(self, *args):
+        return self._rx().search(*args)
+
+    def __getstate__(self):
+        return (self.pattern, self.flags)
+
+    def __setstate__(self, state):
+        self.pattern, self.flags = state
+        self._compiled = None
+
+
+_UNGATED_SCANS = 8  # scans before the regex gates are worked out (a cold `lint` of one draft never needs them)
+
+
 class _GateLiterals:
     """Which of the regex forms' required literals a text contains, found in two passes.
 
@@ -624,48 +675,6 @@ class _GateLiterals:
                     found.add(lit)
                     found.update(prefixes.get(lit, ()))
         return frozenset(found)
-
-
-def _reach(source: str) -> int:
-    """The longest text a regex can match (0: unbounded or unknown), from `re`'s parser."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        hi = _parser.parse(source).getwidth()[1]
-    except Exception:  # noqa: BLE001 - no window, the whole text is searched
-        return 0
-    return int(hi) if hi < 400 else 0
-
-
-def _around(rx: re.Pattern, text: str, low: str, literals: tuple[str, ...], reach: int):
-    """The regex's matches, searched only in windows around the literals every match contains.
-
-    A match holds one of `literals` and is at most `reach` long, so it lies
-    within `reach` characters of an occurrence: the regex runs on a few
-    short windows instead of the whole draft (most of its positions could
-    never start a match). Without literals or a bound, the whole text.
-    """
-    if not literals or not reach:
-        yield from rx.finditer(text)
-        return
-    spans = []
-    for lit in literals:
-        pos = low.find(lit)
-        while pos != -1:
-            spans.append((max(0, pos - reach), min(len(text), pos + len(lit) + reach + 2)))
-            pos = low.find(lit, pos + 1)
-    spans.sort()
-    done = 0  # end of the last match: windows overlap, a match is reported once
-    start, end = spans[0]
-    for a, b in spans[1:] + [(len(text) + 1, 0)]:
-        if a <= end:
-            end = max(end, b)
-            continue
-        for m in rx.finditer(text, max(start, done), end):
-            if m.start() >= done:
-                done = m.end()
-                yield m
-        start, end = a, b
 
 
 def _leftmost_longest_hits(hits: list) -> list:

@@ -268,7 +268,7 @@ def _parse_avoid(col: _Collector, gfile: GlossaryFile, entry: Entry, items, keys
         requires = _string(col, item, ikeys + ("requires",), entry=qid)
         severity = _severity(col, item, ikeys + ("severity",), entry=qid)
         if pattern:
-            found = regexcheck.problems(form)
+            found = regexcheck.problems(form, 0 if entry.case_sensitive else re.IGNORECASE)
             for message in found:
                 col.add(fkeys, f"regex '{form}': {message}", check="regex", entry=qid)
             if found:

@@ -37,10 +37,14 @@ def phrase_pattern(phrase: str) -> str:
 
 
 def problems(phrase: str) -> list[str]:
-    """Why a condition phrase cannot be used (an invalid or backtracking regex)."""
+    """Why a condition phrase cannot be used (empty, or an invalid or backtracking `re:` regex).
+
+    A literal phrase is escaped into a linear pattern by construction; only
+    regexes need the backtracking check.
+    """
     if not phrase.strip().rstrip("*"):
         return ["an empty phrase"]
-    return regexcheck.problems(phrase_pattern(phrase))
+    return regexcheck.problems(phrase[3:]) if phrase.startswith("re:") else []
 
 
 class SentenceCondition:

@@ -59,9 +59,9 @@ _NOT_LETTER = re.compile(r"[\W_]+")
 # A line that starts a unit of its own: a list item, a heading, or a "Label:" line.
 _UNIT_START = re.compile(
     r"[ \t]*(?:#+[ \t]|\*\*|__|[0-9]{1,2}[.)](?!\d)|\(?[0-9a-zA-Z가-힣]{1,2}\)|[a-zA-Z가-힣][.)][ \t]"
-    r"|[①-⑳]|[-*•■□▶►◆●○※▪·][ \t]?|\[|【|[一二三四五六七八九十]+[、.]"
-    r"|[^\s:：.。,，]{1,30}(?:[ \t][^\s:：.。,，]{1,30}){0,4}[ \t]*[:：](?:[ \t]|$))"
+    r"|[①-⑳]|[-*•■□▶►◆●○※▪·][ \t]?|\[|【|[一二三四五六七八九十]+[、.])"
 )
+_LABEL_START = re.compile(r"[ \t]*[^\s:：.。,，]{1,30}(?:[ \t][^\s:：.。,，]{1,30}){0,4}[ \t]*[:：](?:[ \t]|$)")
 _ENDS_UNIT = tuple(".?!:;。？！：；")
 _SHORT_LINE = 0.4  # of the line width: a heading, greeting, signature or record line, not wrapped prose
 
@@ -101,8 +101,9 @@ def paragraphs(body: str, line_width: int):
             continue
         if start is not None and (
             _UNIT_START.match(line)
+            or (("：" in line or ":" in line) and _LABEL_START.match(line))
             or prev_text.endswith(_ENDS_UNIT)
-            or display_width(prev_text) < short
+            or (len(prev_text) < short and (2 * len(prev_text) < short or display_width(prev_text) < short))
             or _record(prev_text, text)
         ):
             yield start, prev_end
@@ -149,8 +150,9 @@ def check(inp: RuleInput):
         width = inp.pack.line_width
         # "About N lines": half a line of slack before a paragraph counts as too long.
         most = width * (limit + 0.5)
-        # When the whole reply fits, no paragraph can be too long.
-        for start, end in paragraphs(body, width) if display_width(body) > most else ():
+        # When the whole reply fits, no paragraph can be too long (a character is at most two columns).
+        fits = 2 * len(body) <= most or display_width(body) <= most
+        for start, end in () if fits else paragraphs(body, width):
             text = " ".join(body[start:end].split())
             columns = display_width(text)
             if columns > most:

@@ -132,8 +132,11 @@ def check(inp: RuleInput):
     if not text:
         return
     start, end = _span(body)
-    content = _without_case_ids(inp, _content(body))
-    if templates.vocabulary and len(content) <= 2 * templates.longest + 120 and not _says_something(inp, content):
+    if templates.vocabulary and len(body) <= 3 * templates.longest + 200 and not _says_something(inp, _without_case_ids(inp, body)):
+        content = _without_case_ids(inp, _content(body))
+    else:
+        content = ""
+    if content and len(content) <= 2 * templates.longest + 120 and not _says_something(inp, content):
         sentences = [u for u in (_units(content[a:b]) for a, b in sentence_spans(content)) if u]
         overall = templates.coverage([u for units in sentences for u in units])
         if sentences and overall >= inp.pack.template_similarity and min(map(templates.coverage, sentences)) >= _LEAST:

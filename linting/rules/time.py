@@ -71,9 +71,10 @@ RULES = (
 _HOUR_BEFORE = re.compile(r"(?<![\d.])(?:[01]?\d|2[0-4])$")
 _AFTER_COLON = re.compile(r":[0-5]\d(?::[0-5]\d)?(?![\d:]|\.\d)(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z]))?")
 _AMPM = re.compile(r"[ap]\.?m\.?(?![a-z])")
-# "9.40 am", "9.40 in the morning": a dotted time only with a word that makes it one (9.40 alone is a number).
-_DOT_TIME = re.compile(
-    r"(?<![\d.])(?P<h>[01]?\d|2[0-3])\.(?P<mi>[0-5]\d)(?!\d)"
+# "9.40 am", "9.40 in the morning": a dotted time only with a word that makes it one (9.40 alone
+# is a number). Found from each "." like colon times; the hour is read back from there.
+_AFTER_DOT = re.compile(
+    r"\.(?P<mi>[0-5]\d)(?![\d.])"
     r"(?:\s*(?P<ap>[ap]\.?m\.?)(?![a-z])|(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|o['’]clock|hrs\b|h\b)))"
 )
 _AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
@@ -108,11 +109,15 @@ def _times(low: str) -> list[_Time]:
                 pos = low.find(":", m.end())
                 continue
         pos = low.find(":", pos + 1)
-    if "." in low:
-        for m in _DOT_TIME.finditer(low):
-            if not any(t.start <= m.start() < t.end for t in out):
+    pos = low.find(".")
+    while pos != -1:
+        m = _AFTER_DOT.match(low, pos)
+        if m:
+            h = _HOUR_BEFORE.search(low, max(0, pos - 2), pos)
+            if h and not any(t.start <= h.start() < t.end for t in out):
                 ap = m.group("ap")
-                out.append(_Time(m.start(), m.end(), int(m.group("h")), int(m.group("mi")), ap[0] if ap else None))
+                out.append(_Time(h.start(), m.end(), int(h.group()), int(m.group("mi")), ap[0] if ap else None))
+        pos = low.find(".", pos + 1)
     if "am" in low or "pm" in low or "a.m" in low or "p.m" in low:
         for m in _AMPM.finditer(low):
             h = _AMPM_HOUR.search(low, max(0, m.start() - 4), m.start())
@@ -135,24 +140,26 @@ def _times(low: str) -> list[_Time]:
                 start, ap = k.start(), "p" if k.group(1) == "오후" else "a"
             out.append(_Time(start, end, int(h.group().strip()), minute, ap))
         pos = low.find("시", pos + 1)
-    if "点" in low:
-        for m in _ZH_TIME.finditer(low):
+    pos = low.find("点")
+    while pos != -1:
+        h = _ZH_HOUR.search(low, max(0, pos - 10), pos)
+        if h:
+            after = _ZH_MINUTE.match(low, pos + 1)
+            ap = h.group("ap")
             # 点 is also "point" (以下3点, 第2点): a clock time has 上午/下午…, a date before it, or 分/半/整 after it.
-            if not (m.group("ap") or m.group("mi") or m.group("half") or _DATE_BEFORE_ZH.search(low, max(0, m.start() - 16), m.start())):
-                continue
-            if any(t.start <= m.start() < t.end for t in out):
-                continue
-            ap = m.group("ap")
-            out.append(_Time(m.start(), m.end(), int(m.group("h")), int(m.group("mi") or (30 if m.group("half") else 0)),
-                             ("p" if ap in _ZH_PM else "a") if ap else None))
+            if (ap or after.group("mi") or after.group("half") or _DATE_BEFORE_ZH.search(low, max(0, h.start() - 16), h.start())) and not any(
+                t.start <= h.start() < t.end for t in out
+            ):
+                minute = int(after.group("mi")) if after.group("mi") else (30 if after.group("half") else 0)
+                out.append(_Time(h.start(), after.end(), int(h.group("h")), minute, ("p" if ap in _ZH_PM else "a") if ap else None))
+        pos = low.find("点", pos + 1)
     out.sort(key=itemgetter(0))  # by start
     return out
 
 
-_ZH_TIME = re.compile(
-    r"(?:(?P<ap>上午|下午|晚上|早上|中午|凌晨|傍晚|夜里)\s*)?(?<![\d第])(?P<h>[01]?\d|2[0-4])\s*点"
-    r"(?:\s*(?P<mi>[0-5]?\d)\s*分|(?P<half>半)|整)?"
-)
+# Chinese clock times are found from 点, read back to the hour (and 上午/下午) and on to 分/半/整.
+_ZH_HOUR = re.compile(r"(?:(?P<ap>上午|下午|晚上|早上|中午|凌晨|傍晚|夜里)\s*)?(?<![\d第])(?P<h>[01]?\d|2[0-4])\s*$")
+_ZH_MINUTE = re.compile(r"(?:\s*(?P<mi>[0-5]?\d)\s*分|(?P<half>半)|整)?")
 _ZH_PM = frozenset({"下午", "晚上", "傍晚", "夜里"})
 _DATE_BEFORE_ZH = re.compile(r"(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?|\d{1,2}月\d{1,2}日)\s*$")
 

@@ -163,6 +163,8 @@ def _shouting(inp: RuleInput):
         return
     tone = inp.pack.tone
     acronyms = tone.acronyms
+    if all(w[2].upper() in acronyms for w in words):
+        return  # only acronyms (KST, POD, SKU): no need for the lexicon
     shout = _shout_forms(tone.shout_words)
     lexicon = english_words()
     i = 0
