@@ -237,6 +237,15 @@ def _positive(table, keys, key, kind=int):
     return value
 
 
+def _subtables(table: dict, keys: tuple, key: str, needs: str):
+    """(item, its key path) for each table of an array of tables such as [[kinds.x.topics]]."""
+    for i, item in enumerate(_get(table, keys, key, list, [])):
+        ikeys = keys + (key, i)
+        if not isinstance(item, dict):
+            raise PackError(ikeys, f"{key} item {i + 1} must be a table with {needs}")
+        yield item, ikeys
+
+
 def _window(value, keys) -> Window | None:
     if value is None:
         return None
@@ -365,18 +374,12 @@ def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
         if not isinstance(ktable, dict):
             raise PackError(keys, f"kinds.{kname} must be a table")
         sections = []
-        for i, s in enumerate(_get(ktable, keys, "required_sections", list, [])):
-            skeys = keys + ("required_sections", i)
-            if not isinstance(s, dict):
-                raise PackError(skeys, f"required_sections item {i + 1} must be a table with a 'name' and 'headings'")
+        for s, skeys in _subtables(ktable, keys, "required_sections", "a 'name' and 'headings'"):
             name = _get(s, skeys, "name", str, required=True)
             headings = _str_tuple(s, skeys, "headings") or (name,)
             sections.append(Section(name, headings, _str_tuple(s, skeys, "cues")))
         topics = []
-        for i, t in enumerate(_get(ktable, keys, "topics", list, [])):
-            tkeys = keys + ("topics", i)
-            if not isinstance(t, dict):
-                raise PackError(tkeys, f"topics item {i + 1} must be a table with 'name', 'notice' and 'required_keywords'")
+        for t, tkeys in _subtables(ktable, keys, "topics", "'name', 'notice' and 'required_keywords'"):
             tname = _get(t, tkeys, "name", str, required=True)
             notice = _str_tuple(t, tkeys, "notice")
             if not notice:

@@ -50,10 +50,7 @@ RULES = (
 )
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
-# Figures that are facts (not the durations every auto-reply promises: "within 24-48 hours").
-_NUMBER = re.compile(
-    r"\d{2,}(?!\s*(?:[-–~]\s*\d+\s*)?(?:hours?|hrs?|business\s+days?|working\s+days?|days?|minutes?|mins?|시간|영업일|일\s*이내|小时|个工作日|天))"
-)
+_ANY_NUMBER = re.compile(r"\d{2,}")
 _CJK_RUN = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 _FRAME = 50  # a first or last line shorter than this is a greeting or a signature
@@ -114,10 +111,19 @@ def _without_case_ids(inp: RuleInput, content: str) -> str:
     return content
 
 
+def _figures(durations: tuple[str, ...]) -> re.Pattern:
+    """Figures that are facts: not the durations every auto-reply promises ("within 24-48 hours",
+    the pack's time.duration_words)."""
+    words = "|".join(r"\s+".join(map(re.escape, w.lower().split())) for w in sorted(durations, key=len, reverse=True))
+    return re.compile(rf"\d{{2,}}(?!\s*(?:[-–~]\s*\d+\s*)?(?:{words}))" if words else r"\d{2,}")
+
+
 def _says_something(inp: RuleInput, content: str) -> bool:
     """Facts that no auto-response has: a date, a time, a tracking or amount figure, or an evidence word."""
-    if _NUMBER.search(content):
-        return True
+    if _ANY_NUMBER.search(content):
+        figures = inp.resources.compiled(("figures", inp.pack.name), lambda: _figures(inp.pack.time.duration_words))
+        if figures.search(content.lower()):
+            return True
     words = inp.resources.compiled(("evidence-words", inp.pack.name), lambda: PhraseSet(inp.pack.evidence_words))
     return next(words.finditer(content), None) is not None
 
