@@ -271,6 +271,73 @@ def required_alternatives(source: str) -> tuple[tuple[str, ...], bool] | None:
     return tuple(lit.lower() for lit in literals or ()), non_ascii
 
 
+def leading_literals(source: str) -> tuple[str, ...] | None:
+    """Literals (lower-cased) one of which starts every match of a regex, or None when that cannot be told.
+
+    A Latin literal counts only when the pattern puts a word boundary before
+    it (`\\b` or a look-behind excluding word characters), so that it starts a
+    word; a Hangul or Han literal may start anywhere. The glossary then runs
+    the regex only where one of them occurs (`CompiledGlossary.scan`):
+    `re` cannot skip ahead to "we" or "our" through a leading look-behind, and
+    tries the pattern at every character instead.
+    """
+    try:
+        from re import _constants as C  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        items = list(sre_parse.parse(source))
+    except Exception:  # noqa: BLE001 - an invalid regex is reported elsewhere
+        return None
+
+    def word_start(op, av) -> bool:
+        if op is C.AT:
+            return av is C.AT_BOUNDARY
+        if op is C.ASSERT_NOT and av[0] == -1 and len(av[1]) == 1:
+            inner_op, inner_av = list(av[1])[0]
+            return inner_op is C.IN and any(o is C.CATEGORY and a is C.CATEGORY_WORD for o, a in inner_av)
+        return False
+
+    def leads(seq: list, bounded: bool) -> list[str] | None:
+        i = 0
+        while i < len(seq) and seq[i][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            bounded = bounded or word_start(*seq[i])
+            i += 1
+        if i == len(seq):
+            return None
+        op, av = seq[i]
+        if op is C.LITERAL:
+            run = []
+            while i < len(seq) and seq[i][0] is C.LITERAL:
+                run.append(chr(seq[i][1]))
+                i += 1
+            lead = "".join(run).lower()
+            if lead.isascii() and not (bounded and lead[0].isalnum()):
+                return None
+            return [lead]
+        if op is C.SUBPATTERN:
+            return leads(list(av[-1]), bounded)
+        if op is C.IN and len(av) <= 12 and all(o is C.LITERAL for o, _ in av):
+            # `re` turns one-character alternatives (었|았|였) into a set
+            chars = [chr(a).lower() for _, a in av]
+            if any(ch.isascii() and not (bounded and ch.isalnum()) for ch in chars):
+                return None
+            return chars
+        if op is C.BRANCH:
+            out: list[str] = []
+            for branch in av[1]:
+                found = leads(list(branch), bounded)
+                if not found:
+                    return None
+                out.extend(found)
+            return out
+        return None
+
+    found = leads(items, False)
+    return tuple(dict.fromkeys(found)) if found else None
+
+
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 

@@ -43,7 +43,7 @@ from .english import carry_inflection, variants
 from .korean import KoreanMorphology
 from .model import NEAR_MISS_RULE, AvoidForm, Entry, TermHit
 from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
-from ..phrases import required_alternatives, required_parts, trie_pattern
+from ..phrases import leading_literals, required_alternatives, required_parts, trie_pattern
 from ..scripts import lower_same_length
 from .scripts import (
     TOKEN_ANYCASE,
@@ -107,7 +107,7 @@ class CompiledGlossary:
         self.ko2: dict[str, list[tuple[str, list[FormRef]]]] = {}  # first two syllables → forms
         self.ko1: dict[str, list[tuple[str, list[FormRef]]]] = {}  # one-syllable forms
         # (regex, required literal, any-of literals every match contains, every match has non-ASCII,
-        #  every required part's alternatives, form)
+        #  every required part's alternatives, literals one of which starts every match or None, form)
         self.patterns: list[tuple] = []
         self._made: dict[tuple, tuple] = {}  # memo of _describe; dict reads and writes are atomic
         self._scoped: dict[tuple, list] = {}  # (platform, kind) -> regex forms in scope
@@ -130,7 +130,7 @@ class CompiledGlossary:
                     # Gates (what every match must contain) come later: see _gated_patterns.
                     # Korean and Chinese forms need Korean or Chinese text: never run (nor compiled) on ASCII.
                     rx = _LazyPattern(avoid.form, flags)
-                    self.patterns.append((rx, avoid.requires.lower(), frozenset(), avoid.lang in ("ko", "zh"), (), ref))
+                    self.patterns.append((rx, avoid.requires.lower(), frozenset(), avoid.lang in ("ko", "zh"), (), None, ref))
                     continue
                 surfaces.extend(self._surfaces(entry, avoid))
         self._gates: _GateLiterals | None = None
@@ -205,10 +205,11 @@ class CompiledGlossary:
         the gates out parses every regex again, so the first scans run ungated.
         """
         gated = []
-        for rx, requires, _, by_language, _, ref in self.patterns:
+        for rx, requires, _, by_language, _, _, ref in self.patterns:
             literals, non_ascii = required_alternatives(ref.avoid.form) or ((), False)
             parts = tuple(frozenset(part) for part in required_parts(ref.avoid.form))
-            gated.append((rx, requires, frozenset(literals), non_ascii or by_language, parts, ref))
+            leads = leading_literals(ref.avoid.form)
+            gated.append((rx, requires, frozenset(literals), non_ascii or by_language, parts, leads, ref))
         gates = _GateLiterals(gated)
         self.patterns, self._scoped = gated, {}
         self._gates = gates  # last: a scan in another thread sees gates only with gated patterns
@@ -367,15 +368,19 @@ class CompiledGlossary:
         self._scans += 1
         if self._gates is None and self._scans > _UNGATED_SCANS:
             self._gate_patterns()
-        present = self._gates.present(low) if self._gates is not None else frozenset()
-        for rx, requires, any_of, non_ascii, parts, ref in self._patterns_in_scope(platform, kind):
+        present, starts = self._gates.present(low) if self._gates is not None else (frozenset(), None)
+        for rx, requires, any_of, non_ascii, parts, leads, ref in self._patterns_in_scope(platform, kind):
             if requires and requires not in low:
                 continue
             if (non_ascii and ascii_text) or (any_of and present.isdisjoint(any_of)):
                 continue  # no match can be in this text: the regex is not run
             if parts and not all(not present.isdisjoint(part) for part in parts):
                 continue  # every match needs one word of each part, and one part is missing
-            for m in rx.finditer(text):
+            if leads is not None and starts is not None:
+                matches = _matches_at(rx, text, starts, leads)
+            else:
+                matches = rx.finditer(text)
+            for m in matches:
                 if m.end() > m.start():
                     hits.append(self._hit(text, m.start(), m.end(), "", ref))
                     patterned = True
@@ -632,6 +637,9 @@ class _LazyPattern:
     def search(self, *args):
         return self._rx().search(*args)
 
+    def match(self, *args):
+        return self._rx().match(*args)
+
     def __getstate__(self):
         return (self.pattern, self.flags)
 
@@ -655,17 +663,27 @@ class _GateLiterals:
     """
 
     def __init__(self, patterns: list[tuple]):
+        self._leads = frozenset(lit for p in patterns for lit in p[5] or ())
         literals = {lit for p in patterns for lit in p[2]} | {lit for p in patterns for part in p[4] for lit in part}
+        literals |= self._leads
         latin = sorted(lit for lit in literals if lit.isascii())
         other = sorted(lit for lit in literals if not lit.isascii())
         self._latin = re.compile(r"(?<![a-z0-9])(?=(" + trie_pattern(latin) + "))") if latin else None
         first = "".join(sorted({lit[0] for lit in other}))
         self._other = re.compile("(?=[" + re.escape(first) + "])(?=(" + trie_pattern(other) + "))") if other else None
         self._prefixes = {lit: tuple(lit[:i] for i in range(1, len(lit)) if lit[:i] in literals) for lit in literals}
+        # literal → the leading literals it is or starts with (only literals that have one)
+        self._leads_in = {
+            lit: found
+            for lit in literals
+            if (found := tuple(x for x in (lit, *self._prefixes[lit]) if x in self._leads))
+        }
 
-    def present(self, low: str) -> frozenset[str]:
+    def present(self, low: str) -> tuple[frozenset[str], dict[str, list[int]]]:
+        """(the literals in `low`, where each leading literal starts: literal → offsets)."""
         found: set[str] = set()
-        prefixes = self._prefixes
+        starts: dict[str, list[int]] = {}
+        prefixes, leads_in = self._prefixes, self._leads_in
         for rx in (self._latin, None if low.isascii() else self._other):
             if rx is None:
                 continue
@@ -674,7 +692,38 @@ class _GateLiterals:
                 if lit not in found:
                     found.add(lit)
                     found.update(prefixes.get(lit, ()))
-        return frozenset(found)
+                leading = leads_in.get(lit)
+                if leading is not None:
+                    at = m.start()
+                    for each in leading:
+                        if each in starts:
+                            starts[each].append(at)
+                        else:
+                            starts[each] = [at]
+        return frozenset(found), starts
+
+
+def _matches_at(rx, text: str, starts: dict[str, list[int]], leads: tuple[str, ...]) -> list:
+    """What rx.finditer(text) finds, tried only where one of its leading literals starts.
+
+    Every match starts with one of `leads` (phrases.leading_literals), so the
+    other offsets cannot start one; left to right and without overlaps, as
+    finditer does.
+    """
+    offsets = [at for lead in leads for at in starts.get(lead, ())]
+    if not offsets:
+        return []
+    if len(leads) > 1:
+        offsets = sorted(set(offsets))
+    out = []
+    reach = 0
+    for at in offsets:
+        if at >= reach:
+            m = rx.match(text, at)
+            if m is not None:
+                out.append(m)
+                reach = m.end()
+    return out
 
 
 def _leftmost_longest_hits(hits: list) -> list:

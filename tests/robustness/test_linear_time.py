@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import re
 import time
+import tomllib
+from pathlib import Path
 
 import pytest
 
 from replydesk.linting.context import context_from_mapping
 from replydesk.linting import regexcheck
+from replydesk.linting.glossary import matcher
 from replydesk.linting.loading import build_linter
 
 try:  # Python 3.11+
@@ -76,20 +79,45 @@ def test_the_gate_of_every_glossary_regex_lets_its_own_matches_through():
     compiled = LINTER.resources.glossary._compiled
     compiled.warm()  # the gates are worked out after the first scans, or here
     assert compiled._gates is not None
-    checked = 0
-    for rx, _, any_of, non_ascii, parts, ref in compiled.patterns:
+    checked = led = 0
+    for rx, _, any_of, non_ascii, parts, leads, ref in compiled.patterns:
         for pump in (1, 2, 3):
-            for context in ("{}", "x {} y", "가{}나"):
-                text = context.format(sample_match(rx.pattern, pump)).lower()
+            for context in ("{}", "x {} y", "가{}나", "{} {}", "-{}", "({})"):
+                text = context.format(*[sample_match(rx.pattern, pump)] * context.count("{}")).lower()
                 if not rx.search(text):
                     continue
-                present = compiled._gates.present(text)
+                present, starts = compiled._gates.present(text)
                 assert not non_ascii or not text.isascii(), (rx.pattern, text)
                 assert ref.avoid.lang not in ("ko", "zh") or not text.isascii(), (rx.pattern, "a Korean or Chinese form matched ASCII")
                 assert not any_of or not present.isdisjoint(any_of), (rx.pattern, text, sorted(any_of))
                 assert all(not present.isdisjoint(part) for part in parts), (rx.pattern, text, parts)
+                if leads is not None:
+                    # tried only where a leading literal starts, it finds what finditer finds
+                    spans = [m.span() for m in matcher._matches_at(rx, text, starts, leads)]
+                    assert spans == [m.span() for m in rx.finditer(text)], (rx.pattern, text, leads)
+                    led += 1
                 checked += 1
     assert checked >= 100
+    assert led >= 50  # most forms start with a word list ("we will", "your system"): they are run from its words
+
+
+def test_regexes_run_from_their_leading_words_find_what_a_full_scan_finds_in_the_corpora():
+    """The same on real drafts: every clean and flawed corpus draft, with each form run both ways."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "clean").rglob("*.txt"))]
+    texts += [d["text"] for p in sorted((corpus / "flawed").glob("*.toml")) for d in tomllib.loads(p.read_text(encoding="utf-8"))["draft"]]
+    compiled = LINTER.resources.glossary._compiled
+    compiled.warm()
+    compared = 0
+    for text in texts:
+        low = text.lower()
+        _, starts = compiled._gates.present(low)
+        for rx, _, _, _, _, leads, _ in compiled.patterns:
+            if leads is None:
+                continue
+            assert [m.span() for m in matcher._matches_at(rx, text, starts, leads)] == [m.span() for m in rx.finditer(text)]
+            compared += 1
+    assert compared > 10_000
 
 
 # --- drafts built from a pattern's own characters -------------------------------------------------
