@@ -368,7 +368,7 @@ class CompiledGlossary:
         self._scans += 1
         if self._gates is None and self._scans > _UNGATED_SCANS:
             self._gate_patterns()
-        present, starts = self._gates.present(low) if self._gates is not None else (frozenset(), None)
+        present, starts = self._gates.present(low, distinct) if self._gates is not None else (frozenset(), None)
         for rx, requires, any_of, non_ascii, parts, leads, ref in self._patterns_in_scope(platform, kind):
             if requires and requires not in low:
                 continue
@@ -652,58 +652,114 @@ _UNGATED_SCANS = 8  # scans before the regex gates are worked out (a cold `lint`
 
 
 class _GateLiterals:
-    """Which of the regex forms' required literals a text contains, found in two passes.
+    """Which of the regex forms' required literals a text contains, and where their leading literals start.
 
     Latin literals start words in every match (they follow a boundary or a
-    space in their patterns), so one trie-shaped look-ahead at word starts
-    finds them; Hangul and Han literals may sit inside a word, so their trie
-    looks at every Hangul or Han character, and only in texts that have one.
-    The longest literal at a position is reported; the literals that are its
-    prefixes are there too. Each gate is then a set test.
+    space in their patterns). A one-word literal is present when a word of
+    the draft starts with it, so it is read off the draft's distinct tokens,
+    each looked up once (`_by_token` remembers the literals a token starts
+    with); the few literals with a hyphen or an apostrophe inside are found
+    by substring. Hangul and Han literals may sit inside a word: a
+    trie-shaped look-ahead at every Hangul or Han character finds them, only
+    in texts that have one. Each gate is then a set test. Where a leading
+    literal starts is worked out only for the regexes whose gates let them
+    through (`_LeadStarts`).
     """
 
+    _MEMO_LIMIT = 200_000  # distinct tokens remembered; then the memo starts again
+
     def __init__(self, patterns: list[tuple]):
-        self._leads = frozenset(lit for p in patterns for lit in p[5] or ())
+        leads = frozenset(lit for p in patterns for lit in p[5] or ())
         literals = {lit for p in patterns for lit in p[2]} | {lit for p in patterns for part in p[4] for lit in part}
-        literals |= self._leads
-        latin = sorted(lit for lit in literals if lit.isascii())
+        literals |= leads
+        latin = {lit for lit in literals if lit.isascii()}
+        self._words = frozenset(lit for lit in latin if _ASCII_WORD.fullmatch(lit))
+        # literals that cannot be read off one token: "re-ship", "e-mail" (and any that does not start a word)
+        self._spanning = tuple(sorted(latin - self._words))
+        self._longest = max(map(len, self._words), default=0)
+        self._by_token: dict[str, tuple[str, ...]] = {}
         other = sorted(lit for lit in literals if not lit.isascii())
-        self._latin = re.compile(r"(?<![a-z0-9])(?=(" + trie_pattern(latin) + "))") if latin else None
         first = "".join(sorted({lit[0] for lit in other}))
         self._other = re.compile("(?=[" + re.escape(first) + "])(?=(" + trie_pattern(other) + "))") if other else None
-        self._prefixes = {lit: tuple(lit[:i] for i in range(1, len(lit)) if lit[:i] in literals) for lit in literals}
-        # literal → the leading literals it is or starts with (only literals that have one)
-        self._leads_in = {
-            lit: found
-            for lit in literals
-            if (found := tuple(x for x in (lit, *self._prefixes[lit]) if x in self._leads))
-        }
+        self._prefixes = {lit: tuple(lit[:i] for i in range(1, len(lit)) if lit[:i] in literals) for lit in other}
 
-    def present(self, low: str) -> tuple[frozenset[str], dict[str, list[int]]]:
-        """(the literals in `low`, where each leading literal starts: literal → offsets)."""
+    def present(self, low: str, tokens: set[str] | None = None) -> tuple[frozenset[str], "_LeadStarts"]:
+        """(the literals in `low`, where each leading literal starts); `tokens`: the distinct tokens of `low`."""
+        if tokens is None:
+            tokens = set(TOKEN_SPLIT.split(low)[1::2])
         found: set[str] = set()
-        starts: dict[str, list[int]] = {}
-        prefixes, leads_in = self._prefixes, self._leads_in
-        for rx in (self._latin, None if low.isascii() else self._other):
-            if rx is None:
-                continue
-            for m in rx.finditer(low):
+        memo = self._by_token
+        for token in tokens:
+            hit = memo.get(token)
+            if hit is None:
+                hit = self._starting(token)
+                if token >= "a":  # numbers (order IDs, dates) are not remembered: they rarely come back
+                    if len(memo) >= self._MEMO_LIMIT:
+                        memo.clear()
+                    memo[token] = hit
+            if hit:
+                found.update(hit)
+        for lit in self._spanning:
+            if lit in low and _word_starts_of(low, lit):
+                found.add(lit)
+        if self._other is not None and not low.isascii():
+            prefixes = self._prefixes
+            for m in self._other.finditer(low):
                 lit = m.group(1)
                 if lit not in found:
                     found.add(lit)
-                    found.update(prefixes.get(lit, ()))
-                leading = leads_in.get(lit)
-                if leading is not None:
-                    at = m.start()
-                    for each in leading:
-                        if each in starts:
-                            starts[each].append(at)
-                        else:
-                            starts[each] = [at]
-        return frozenset(found), starts
+                    found.update(prefixes[lit])
+        return frozenset(found), _LeadStarts(low)
+
+    def _starting(self, token: str) -> tuple[str, ...]:
+        """The one-word literals that a word inside `token` starts with."""
+        words = self._words
+        longest = self._longest
+        pieces = (token,) if token.isascii() else _ASCII_WORD.findall(token)  # "café2" → "caf", "2"
+        return tuple(w[:k] for w in pieces for k in range(1, min(len(w), longest) + 1) if w[:k] in words)
 
 
-def _matches_at(rx, text: str, starts: dict[str, list[int]], leads: tuple[str, ...]) -> list:
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _word_starts_of(low: str, literal: str) -> list[int]:
+    """Offsets where `literal` starts a word of `low` (not after a Latin letter or digit)."""
+    out = []
+    at = low.find(literal)
+    while at >= 0:
+        if at == 0 or low[at - 1] not in _ALNUM:
+            out.append(at)
+        at = low.find(literal, at + 1)
+    return out
+
+
+class _LeadStarts:
+    """Where each leading literal starts in one text, found when first asked: a Latin one at word
+    starts, a Hangul or Han one anywhere (see phrases.leading_literals)."""
+
+    __slots__ = ("_low", "_found")
+
+    def __init__(self, low: str):
+        self._low = low
+        self._found: dict[str, list[int]] = {}
+
+    def get(self, lead: str, default=()) -> list[int]:
+        found = self._found.get(lead)
+        if found is None:
+            if lead.isascii():
+                found = _word_starts_of(self._low, lead)
+            else:
+                found = []
+                at = self._low.find(lead)
+                while at >= 0:
+                    found.append(at)
+                    at = self._low.find(lead, at + 1)
+            self._found[lead] = found
+        return found or default
+
+
+def _matches_at(rx, text: str, starts: "_LeadStarts", leads: tuple[str, ...]) -> list:
     """What rx.finditer(text) finds, tried only where one of its leading literals starts.
 
     Every match starts with one of `leads` (phrases.leading_literals), so the

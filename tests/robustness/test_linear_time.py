@@ -255,3 +255,25 @@ def test_lint_time_is_linear_on_adversarial_drafts_for_every_rule(platform):
 def test_lint_time_is_linear_on_repeated_bare_cloud_drive_hosts(unit):
     # 16x the text (linear ~16, quadratic ~256): a clear margin on a noisy machine.
     assert_linear(unit, _context("coupang"), f"coupang {unit!r}", SMALL, 16 * SMALL)
+
+
+def test_the_gate_reads_the_same_literals_off_tokens_as_a_search_at_every_word_start():
+    """Latin gate literals are read off the draft's tokens (matcher._GateLiterals); a search for
+    each literal at every word start is the reference, on the corpora and on awkward words."""
+    from replydesk.linting.phrases import trie_pattern
+
+    compiled = LINTER.resources.glossary._compiled
+    compiled.warm()
+    gates = compiled._gates
+    latin = sorted(gates._words | set(gates._spanning))
+    reference = re.compile(r"(?<![a-z0-9])(?=(" + trie_pattern(latin) + "))")
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "clean").rglob("*.txt"))]
+    texts += [d["text"] for p in sorted((corpus / "flawed").glob("*.toml")) for d in tomllib.loads(p.read_text(encoding="utf-8"))["draft"]]
+    texts += ["café2 re-ship e-mail x-re-ship 163.com a1b2 ÉTÉ été-we WE'RE", "naïve-we will", "éwe will", "주문번호we will", "_your system", "2024we"]
+    for text in texts:
+        low = text.lower()
+        expected = {m.group(1) for m in reference.finditer(low)}
+        expected |= {lit[:i] for lit in expected for i in range(1, len(lit)) if lit[:i] in gates._words}
+        found, _ = gates.present(low)
+        assert {lit for lit in found if lit.isascii()} == expected, text[:80]
