@@ -43,9 +43,11 @@ from .english import carry_inflection, variants
 from .korean import KoreanMorphology
 from .model import NEAR_MISS_RULE, AvoidForm, Entry, TermHit
 from .nearmiss import MIN_LENGTH, NearMissIndex, english_words
-from ..phrases import leading_literals, required_alternatives, required_parts, trie_pattern
+from ..phrases import leading_literals, required_alternatives, required_parts
 from ..scripts import lower_same_length
 from .scripts import (
+    HAN,
+    HANGUL,
     TOKEN_ANYCASE,
     TOKEN_SPLIT,
     is_hangul,
@@ -654,16 +656,17 @@ _UNGATED_SCANS = 8  # scans before the regex gates are worked out (a cold `lint`
 class _GateLiterals:
     """Which of the regex forms' required literals a text contains, and where their leading literals start.
 
-    Latin literals start words in every match (they follow a boundary or a
-    space in their patterns). A one-word literal is present when a word of
-    the draft starts with it, so it is read off the draft's distinct tokens,
-    each looked up once (`_by_token` remembers the literals a token starts
-    with); the few literals with a hyphen or an apostrophe inside are found
-    by substring. Hangul and Han literals may sit inside a word: a
-    trie-shaped look-ahead at every Hangul or Han character finds them, only
-    in texts that have one. Each gate is then a set test. Where a leading
-    literal starts is worked out only for the regexes whose gates let them
-    through (`_LeadStarts`).
+    Everything is read off the draft's distinct tokens, each looked up once
+    (`_by_token` remembers what a token holds), instead of a search at every
+    character: Latin literals start words in every match (they follow a
+    boundary or a space in their patterns), so a one-word literal is present
+    when a word starts with it; a Hangul literal may sit inside a word
+    ("고객" in "고객님께") and is present when a Hangul token contains it; a
+    Han literal spans one-character tokens, and is looked for only when its
+    first character is a token. The few literals with a hyphen or an
+    apostrophe inside are found by substring. Each gate is then a set test.
+    Where a leading literal starts is worked out only for the regexes whose
+    gates let them through (`_LeadStarts`).
     """
 
     _MEMO_LIMIT = 200_000  # distinct tokens remembered; then the memo starts again
@@ -673,53 +676,63 @@ class _GateLiterals:
         literals = {lit for p in patterns for lit in p[2]} | {lit for p in patterns for part in p[4] for lit in part}
         literals |= leads
         latin = {lit for lit in literals if lit.isascii()}
-        self._words = frozenset(lit for lit in latin if _ASCII_WORD.fullmatch(lit))
-        # literals that cannot be read off one token: "re-ship", "e-mail" (and any that does not start a word)
-        self._spanning = tuple(sorted(latin - self._words))
+        # one-word literals that start with a letter; "163" (a mailbox domain) is found by substring,
+        # so that numbers (order IDs, dates) need no look-up
+        self._words = frozenset(lit for lit in latin if _ASCII_WORD.fullmatch(lit) and lit >= "a")
         self._longest = max(map(len, self._words), default=0)
-        self._by_token: dict[str, tuple[str, ...]] = {}
-        other = sorted(lit for lit in literals if not lit.isascii())
-        first = "".join(sorted({lit[0] for lit in other}))
-        self._other = re.compile("(?=[" + re.escape(first) + "])(?=(" + trie_pattern(other) + "))") if other else None
-        self._prefixes = {lit: tuple(lit[:i] for i in range(1, len(lit)) if lit[:i] in literals) for lit in other}
+        self._hangul = frozenset(lit for lit in literals if _HANGUL_RUN.fullmatch(lit))
+        self._longest_hangul = max(map(len, self._hangul), default=0)
+        han = sorted(lit for lit in literals if _HAN_RUN.fullmatch(lit))
+        self._han = tuple(han)
+        self._han_by_first: dict[str, tuple[str, ...]] = {}
+        for lit in han:
+            self._han_by_first[lit[0]] = (*self._han_by_first.get(lit[0], ()), lit)
+        # literals no single token holds: "re-ship", "e-mail", numbers, mixed scripts
+        self._spanning = tuple(sorted(literals - self._words - self._hangul - set(han)))
+        self._by_token: dict[str, frozenset[str]] = {}
 
     def present(self, low: str, tokens: set[str] | None = None) -> tuple[frozenset[str], "_LeadStarts"]:
         """(the literals in `low`, where each leading literal starts); `tokens`: the distinct tokens of `low`."""
         if tokens is None:
             tokens = set(TOKEN_SPLIT.split(low)[1::2])
-        found: set[str] = set()
         memo = self._by_token
-        for token in tokens:
-            hit = memo.get(token)
-            if hit is None:
-                hit = self._starting(token)
-                if token >= "a":  # numbers (order IDs, dates) are not remembered: they rarely come back
-                    if len(memo) >= self._MEMO_LIMIT:
-                        memo.clear()
-                    memo[token] = hit
-            if hit:
-                found.update(hit)
+        missing = tokens - memo.keys()
+        if missing:
+            if len(memo) + len(missing) > self._MEMO_LIMIT:
+                memo.clear()
+                missing = tokens
+            for token in missing:
+                memo[token] = self._held_by(token)
+        found = set().union(*map(memo.__getitem__, tokens))  # C-level: most tokens hold nothing
+        if self._han_by_first:
+            for first in self._han_by_first.keys() & tokens:
+                found.update(lit for lit in self._han_by_first[first] if lit in low)
         for lit in self._spanning:
-            if lit in low and _word_starts_of(low, lit):
+            if lit in low and (not lit.isascii() or _word_starts_of(low, lit)):
                 found.add(lit)
-        if self._other is not None and not low.isascii():
-            prefixes = self._prefixes
-            for m in self._other.finditer(low):
-                lit = m.group(1)
-                if lit not in found:
-                    found.add(lit)
-                    found.update(prefixes[lit])
         return frozenset(found), _LeadStarts(low)
 
-    def _starting(self, token: str) -> tuple[str, ...]:
-        """The one-word literals that a word inside `token` starts with."""
-        words = self._words
-        longest = self._longest
-        pieces = (token,) if token.isascii() else _ASCII_WORD.findall(token)  # "café2" → "caf", "2"
-        return tuple(w[:k] for w in pieces for k in range(1, min(len(w), longest) + 1) if w[:k] in words)
+    def _held_by(self, token: str) -> frozenset[str]:
+        """The one-word Latin literals a word inside `token` starts with, or the Hangul literals in it."""
+        first = token[0]
+        if first < "a" and token.isascii():
+            return _NOTHING  # a number, or a word glued to one ("2024we": no word starts inside)
+        if first.isascii() or not _HANGUL_RUN.match(first):
+            words, longest = self._words, self._longest
+            pieces = (token,) if token.isascii() else _ASCII_WORD.findall(token)  # "café2" → "caf", "2"
+            held = [w[:k] for w in pieces for k in range(1, min(len(w), longest) + 1) if w[:k] in words]
+        else:
+            hangul, longest = self._hangul, self._longest_hangul
+            held = [
+                token[i : i + k] for i in range(len(token)) for k in range(1, min(longest, len(token) - i) + 1) if token[i : i + k] in hangul
+            ]
+        return frozenset(held) if held else _NOTHING
 
 
+_NOTHING: frozenset[str] = frozenset()
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_HANGUL_RUN = re.compile(f"[{HANGUL}]+")  # the glossary tokens' Hangul class: a Hangul token is a maximal run of it
+_HAN_RUN = re.compile(f"[{HAN}]+")  # each Han character is a token of its own
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 

@@ -258,22 +258,31 @@ def test_lint_time_is_linear_on_repeated_bare_cloud_drive_hosts(unit):
 
 
 def test_the_gate_reads_the_same_literals_off_tokens_as_a_search_at_every_word_start():
-    """Latin gate literals are read off the draft's tokens (matcher._GateLiterals); a search for
-    each literal at every word start is the reference, on the corpora and on awkward words."""
+    """Gate literals are read off the draft's tokens (matcher._GateLiterals); the reference is a
+    search for each Latin literal at every word start and for each Hangul or Han literal anywhere,
+    on the corpora and on awkward words."""
     from replydesk.linting.phrases import trie_pattern
 
     compiled = LINTER.resources.glossary._compiled
     compiled.warm()
     gates = compiled._gates
-    latin = sorted(gates._words | set(gates._spanning))
+    latin = sorted(gates._words | {lit for lit in gates._spanning if lit.isascii()})
     reference = re.compile(r"(?<![a-z0-9])(?=(" + trie_pattern(latin) + "))")
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / "clean").rglob("*.txt"))]
     texts += [d["text"] for p in sorted((corpus / "flawed").glob("*.toml")) for d in tomllib.loads(p.read_text(encoding="utf-8"))["draft"]]
-    texts += ["café2 re-ship e-mail x-re-ship 163.com a1b2 ÉTÉ été-we WE'RE", "naïve-we will", "éwe will", "주문번호we will", "_your system", "2024we"]
+    texts += ["café2 re-ship e-mail x-re-ship 163.com a1b2 ÉTÉ été-we WE'RE", "naïve-we will", "éwe will", "주문번호we will", "_your system", "2024we", "2éwe will", "3ºyour system"]
+    others = sorted(lit for lit in (*gates._hangul, *gates._han, *gates._spanning) if not lit.isascii())  # anywhere
+    assert len(others) > 100
+    texts += ["".join(others), " ".join(others), "ㅠㅠ", "고객님께서는", "要求买家", "主文 要 求"]
+    leipzig = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "leipzig" / "sentences"
+    for lang in ("en", "ko", "zh", "ja"):  # real text too, when ../shared is there
+        if (leipzig / f"{lang}.txt").is_file():
+            texts += (leipzig / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
     for text in texts:
         low = text.lower()
         expected = {m.group(1) for m in reference.finditer(low)}
         expected |= {lit[:i] for lit in expected for i in range(1, len(lit)) if lit[:i] in gates._words}
+        expected |= {lit for lit in others if lit in low}
         found, _ = gates.present(low)
-        assert {lit for lit in found if lit.isascii()} == expected, text[:80]
+        assert found == expected, (text[:80], sorted(found ^ expected))
