@@ -151,9 +151,14 @@ def check(inp: RuleInput):
         # "About N lines": half a line of slack before a paragraph counts as too long.
         most = width * (limit + 0.5)
         # When the whole reply fits, no paragraph can be too long (a character is at most two columns).
-        fits = 2 * len(body) <= most or display_width(body) <= most
+        # Widths are only measured where they could be too long (display_width is the costly part).
+        fits = 2 * len(body) <= most or (len(body) <= most and body.isascii())
         for start, end in () if fits else paragraphs(body, width):
+            if 2 * (end - start) <= most:
+                continue
             text = " ".join(body[start:end].split())
+            if len(text) <= most and text.isascii():
+                continue
             columns = display_width(text)
             if columns > most:
                 lines = math.ceil(columns / width)

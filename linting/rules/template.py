@@ -134,8 +134,7 @@ def check(inp: RuleInput):
     history = inp.context.sent_replies
     if len(body) > 3 * templates.longest + 200 and not history:
         return  # far longer than any template and nothing sent before: cheap exit
-    text = normalise(body)
-    if not text:
+    if not body.strip():
         return
     start, end = _span(body)
     if templates.vocabulary and len(body) <= 3 * templates.longest + 200 and not _says_something(inp, _without_case_ids(inp, body)):
@@ -154,6 +153,11 @@ def check(inp: RuleInput):
                 "states no fact, so it does not count as a response",
                 suggestion="answer the notice: facts with dates in KST, evidence, request",
             )
+    if not history:
+        return
+    text = normalise(body)  # only to compare with replies already sent: it costs more than the rest
+    if not text:
+        return
     threshold = inp.pack.repeat_similarity
     for i, sent in enumerate(history, start=1):
         norm = normalise(sent)
