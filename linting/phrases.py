@@ -101,18 +101,13 @@ def required_literal(source: str) -> str:
     match it. Reads the parsed pattern through `re`'s parser, a private
     module; if that ever changes, the gate is simply skipped.
     """
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-        from re._constants import LITERAL  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
+    parsed = _parse_tree(source)
+    if parsed is None:
         return ""
-    try:
-        items = sre_parse.parse(source)
-    except Exception:  # noqa: BLE001 - an invalid regex is reported elsewhere
-        return ""
+    C, items = parsed
     best, run = "", []
     for op, arg in items:
-        if op is LITERAL:
+        if op is C.LITERAL:
             run.append(chr(arg))
             continue
         if len(run) > len(best):
@@ -150,6 +145,20 @@ def required_parts(source: str) -> tuple[tuple[str, ...], ...]:
     return _last_parts.get(source, ())
 
 
+def _parse_tree(source: str):
+    """(re's opcode constants, the parsed items of `source`), or None when `re`'s private
+    parser is missing or the regex does not parse (an invalid regex is reported elsewhere)."""
+    try:
+        from re import _constants as C  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return C, list(sre_parse.parse(source))
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def required_alternatives(source: str) -> tuple[tuple[str, ...], bool] | None:
     """What every match of a regex must contain: (literals, one of which is in every match;
     whether every match has a non-ASCII character), or None when nothing can be told.
@@ -161,15 +170,10 @@ def required_alternatives(source: str) -> tuple[tuple[str, ...], bool] | None:
     the parse tree through `re`'s private parser; if that changes, there is
     no gate.
     """
-    try:
-        from re import _constants as C  # type: ignore[attr-defined]
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
+    parsed = _parse_tree(source)
+    if parsed is None:
         return None
-    try:
-        items = list(sre_parse.parse(source))
-    except Exception:  # noqa: BLE001 - an invalid regex is reported elsewhere
-        return None
+    C, items = parsed
     ZERO = ()  # an element that requires nothing (zero width, optional)
 
     def non_ascii_class(av) -> bool:
@@ -281,15 +285,10 @@ def leading_literals(source: str) -> tuple[str, ...] | None:
     `re` cannot skip ahead to "we" or "our" through a leading look-behind, and
     tries the pattern at every character instead.
     """
-    try:
-        from re import _constants as C  # type: ignore[attr-defined]
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
+    parsed = _parse_tree(source)
+    if parsed is None:
         return None
-    try:
-        items = list(sre_parse.parse(source))
-    except Exception:  # noqa: BLE001 - an invalid regex is reported elsewhere
-        return None
+    C, items = parsed
 
     def word_start(op, av) -> bool:
         if op is C.AT:
