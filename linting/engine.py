@@ -1,11 +1,12 @@
 """The linter: a draft and its case context in, sorted findings out. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
 from .findings import Finding
+from .normalise import MatchingView, matching_view
 from .registry import all_rules, families
 from .resources import Resources
 from .rules.base import RuleInput
@@ -78,8 +79,21 @@ class Linter:
             raise ContextError("kind", f"unknown kind {ctx.kind!r} (known: {', '.join(sorted(kinds))})")
 
     def lint(self, draft: Draft, context: CaseContext) -> list[Finding]:
+        """Findings on the text as written, matched on its NFC form without invisible characters.
+
+        See `normalise.py`: the rules see the matching view, and every span
+        (and fix) they report is mapped back to the original text; the
+        families' `check_as_written` (LANG005) look at the original itself.
+        """
+        view = matching_view(draft.text)
+        if view is None:
+            return self._lint(draft, context, None)
+        matched = Draft(view.text, body_start=view.view_offset(draft.body_start), front_matter=draft.front_matter)
+        return self._lint(matched, context, (view, draft))
+
+    def _input(self, draft: Draft, context: CaseContext) -> RuleInput:
         pack = self.resources.packs[context.platform]
-        inp = RuleInput(
+        return RuleInput(
             draft=draft,
             context=context,
             pack=pack,
@@ -87,23 +101,40 @@ class Linter:
             resources=self.resources,
             info=self.rules,
         )
+
+    def _lint(self, draft: Draft, context: CaseContext, mapping) -> list[Finding]:
+        inp = self._input(draft, context)
         ignored = context.ignore
         verdicts = self._verdicts
         out: list[Finding] = []
         seen: set[tuple] = set()
-        for module in self._families:
-            for f in module.check(inp):
+
+        def keep(found) -> None:
+            for f in found:
                 rule = f.rule
                 verdict = verdicts.get(rule)
                 if verdict is None:
                     verdict = self._verdict(rule)
                 if verdict is False or rule in ignored:
                     continue
+                if to_original is not None:
+                    f = to_original(f)
                 key = (rule, f.start, f.end, f.message)
                 if key in seen:
                     continue
                 seen.add(key)
                 out.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+
+        to_original = None if mapping is None else _span_mapper(*mapping)
+        for module in self._families:
+            keep(module.check(inp))
+        if mapping is not None:
+            to_original = None  # these already read the original text
+            original = self._input(mapping[1], context)
+            for module in self._families:
+                as_written = getattr(module, "check_as_written", None)
+                if as_written is not None:
+                    keep(as_written(original))
         out.sort(key=Finding.sort_key)
         return out
 
@@ -119,6 +150,27 @@ _WARM_TEXT = (
     "Order 22000011223344 was delivered yesterday at 14:22 Beijing time, see https://drive.google.com/x. "
     "URGENT!! 배송완료 되었습니다 오후 2시. 已签收，请查收。\n"
 )
+
+
+def _span_mapper(view: MatchingView, original: Draft):
+    """Finding on the matching view → the same finding on the text as written."""
+    view_body = view.view_offset(original.body_start)
+    body = original.body_start
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        if start == end == view_body:  # "missing" findings sit at the body start
+            return body, body
+        return view.original_span(start, end)
+
+    def to_original(f: Finding) -> Finding:
+        start, end = span(f.start, f.end)
+        fix = f.fix
+        if fix is not None:
+            a, b = span(fix.start, fix.end)
+            fix = replace(fix, start=a, end=b)
+        return replace(f, start=start, end=end, fix=fix)
+
+    return to_original
 
 
 def _overlay(base: CaseContext, top: CaseContext) -> CaseContext:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import scripts
+from ..normalise import INVISIBLE, invisible_spans
 from ..findings import Finding, Severity
 from ..packs import LanguagePolicy
 from .base import RuleInfo, RuleInput
@@ -91,6 +92,24 @@ RULES = (
         ),
         bad="The parcel was delivered，see the attached proof。",
         good="The parcel was delivered, see the attached proof.",
+        fixable=True,
+    ),
+    RuleInfo(
+        code="LANG005",
+        category="language",
+        severity=Severity.WARNING,
+        summary="Invisible character (zero-width space, soft hyphen, bidi control) in the reply",
+        why=(
+            "Zero-width spaces, word joiners, soft hyphens and bidi controls do not show on screen "
+            "but reach the platform as typed: they split the words its keyword checks and reviewers "
+            "search for (배송<U+200B>완료 is not 배송완료), and bidi overrides make the text display in "
+            "another order than it reads, which is how hidden text and spoofed IDs are made. They "
+            "come from chat tools, exported documents and copy-paste. The other rules match as if "
+            "they were not there; this one reports each and removes it. A joiner inside an emoji "
+            "sequence is left alone; the characters are listed in language_data.toml."
+        ),
+        bad="Order 22000019034527 was delivered; please contact us on Whats\u200bApp.",
+        good="Order 22000019034527 was delivered; the proof of delivery is attached.",
         fixable=True,
     ),
 )
@@ -322,6 +341,20 @@ def _policy(language: LanguagePolicy) -> _Policy:
 
 
 # --- the check ----------------------------------------------------------------------
+
+def check_as_written(inp: RuleInput) -> list[Finding]:
+    """LANG005 on the text as written (the other checks see it without invisible characters)."""
+    out = []
+    for p, char in invisible_spans(inp.body):
+        name = INVISIBLE[char][0]
+        out.append(inp.finding(
+            "LANG005", p, p + 1,
+            f"invisible U+{ord(char):04X} ({name}) in the reply; it reaches the platform as typed",
+            "remove it",
+            replacement="",
+        ))
+    return out
+
 
 def check(inp: RuleInput) -> list[Finding]:
     body = inp.body

@@ -332,8 +332,9 @@ def test_each_rule_documents_itself_and_its_examples_hold(lint, info):
     assert spans(lint, info.good) == []
 
 
-def test_only_the_punctuation_rule_is_fixable():
-    assert [i.code for i in language.RULES if i.fixable] == ["LANG004"]
+def test_only_punctuation_and_invisible_characters_are_fixable():
+    # a language cannot be fixed by replacing characters; a full-width comma or a zero-width space can
+    assert [i.code for i in language.RULES if i.fixable] == ["LANG004", "LANG005"]
 
 
 # --- langdetect: lazy, once, seeded, Latin profiles only ---------------------------------------
