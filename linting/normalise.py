@@ -96,6 +96,13 @@ class MatchingView:
         return bisect.bisect_left(self._starts, original)
 
 
+def meant(text: str) -> str:
+    """`text` as the rules match it: the view's text, for strings that need no way back
+    (a case's required keywords, the notice's text, replies already sent)."""
+    view = matching_view(text)
+    return text if view is None else view.text
+
+
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -156,4 +163,4 @@ def _map_run(text: str, a: int, b: int, out: list[str], starts: list[int], ends:
         i = j
 
 
-__all__ = ["INVISIBLE", "MatchingView", "invisible_at", "invisible_spans", "matching_view"]
+__all__ = ["INVISIBLE", "MatchingView", "invisible_at", "invisible_spans", "matching_view", "meant"]

@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..context import SELLER_ROLES
 from ..findings import Severity
 from ..lemmas import inflections
+from ..normalise import meant
 from ..phrases import trie_pattern
 from ..scripts import HAN_CHARS, HANGUL_CHARS, lower_same_length
 from .base import RuleInfo, RuleInput
@@ -212,10 +213,10 @@ def _required_keywords(inp: RuleInput) -> tuple[tuple[str, ...], Severity | None
     """
     keywords = inp.context.required_keywords
     if keywords is not None:
-        return keywords, None
+        return tuple(map(meant, keywords)), None
     kind = inp.kind
     if kind.topics:
-        notice = " ".join(m.text for m in inp.context.history if m.who not in SELLER_ROLES)
+        notice = meant(" ".join(m.text for m in inp.context.history if m.who not in SELLER_ROLES))
         if notice:
             low = lower_same_length(notice)
             chosen: list[str] = []

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from ..findings import Severity
 from ..glossary.nearmiss import english_words
+from ..normalise import meant
 from ..phrases import PhraseSet
 from ..scripts import HAN_CHARS, HANGUL_CHARS, sentence_spans
 from .base import RuleInfo, RuleInput
@@ -160,7 +161,7 @@ def check(inp: RuleInput):
         return
     threshold = inp.pack.repeat_similarity
     for i, sent in enumerate(history, start=1):
-        norm = normalise(sent)
+        norm = normalise(meant(sent))
         if not norm:
             continue
         score = fuzz.ratio(text, norm)

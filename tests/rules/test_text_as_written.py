@@ -134,3 +134,21 @@ def test_fixes_remove_the_invisible_characters_and_keep_the_rest(linter):
     fixed, count = apply_fixes(draft.text, found)
     assert fixed == "Order 112-4567890-1234567 was delivered on 2024-05-12 at 14:22 KST. The proof is attached."
     assert count == 3
+
+
+def test_the_case_context_is_matched_as_meant_too(linter):
+    """An exported case whose notice, required keywords and sent replies are NFD still selects,
+    requires and compares in the composed form."""
+    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+    reply = "주문번호 22000019034527 상품은 2024-05-21 13:07 KST에 우체국택배로 경비실에 배달완료되었습니다."
+    context = {
+        "platform": "coupang", "kind": "return-dispute", "order_ids": ["22000019034527"],
+        "history": [{"who": "platform", "text": nfd("고객이 상품 미수령을 주장합니다.")}],
+    }
+    _, found = _lint(linter, reply, context)
+    assert not [f for f in found if f.rule == "KEY001"]
+    _, found = _lint(linter, reply, {**context, "history": [], "required_keywords": [nfd("배달완료")]})
+    assert not [f for f in found if f.rule == "KEY001"]
+    sent = {"who": "seller", "text": nfd(reply)}
+    _, found = _lint(linter, reply, {**context, "history": [context["history"][0], sent]})
+    assert [f.rule for f in found if f.rule == "TPL002"] == ["TPL002"]
