@@ -25,7 +25,12 @@ never itself a control:
   still made visible because it returns the cursor and lets the rest of a
   line overwrite its start.
 
-The function is pure and lives in the core (no terminal, no Textual) so the
+:func:`control_pictures` is the same with one character for one character
+(C1 becomes U+FFFD), for a widget that must keep every column where it is:
+the desk's draft editor shows the draft through it while the text it
+edits and saves stays exactly what was read.
+
+The functions are pure and lives in the core (no terminal, no Textual) so the
 CLI and the desk use one definition of "control character". It does not
 try to be a general sanitiser: bidi overrides and zero-width characters
 are printable and are a matter for the rules that inspect a reply, and a
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROL_CHARS", "visible_controls"]
+__all__ = ["CONTROL_CHARS", "control_pictures", "visible_controls"]
 
 #: Every character a terminal may act on instead of printing: C0, DEL, C1
 #: (Unicode general category Cc, exactly).
@@ -68,3 +73,22 @@ def visible_controls(text: str, *, keep_newlines: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_picture, text)
+
+
+def _one_picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return _picture(match) if code < 0x80 else "\ufffd"
+
+
+def control_pictures(text: str) -> str:
+    """*text* with each control character replaced by ONE visible character; LF and TAB kept.
+
+    Same as ``visible_controls(text, keep_newlines=True)`` except that a C1
+    control becomes U+FFFD (�) rather than four characters, so that
+    character ``i`` of the result shows character ``i`` of *text*. For
+    widgets that index the original text by column (selection, cursor,
+    highlights), not for output where a precise picture matters.
+    """
+    if _CONTROL_CHARS_BUT_LAYOUT.search(text) is None:
+        return text
+    return _CONTROL_CHARS_BUT_LAYOUT.sub(_one_picture, text)

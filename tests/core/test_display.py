@@ -1,7 +1,7 @@
 """visible_controls: no control character survives, printable text is untouched."""
 from __future__ import annotations
 
-from replydesk.linting.display import CONTROL_CHARS, visible_controls
+from replydesk.linting.display import CONTROL_CHARS, control_pictures, visible_controls
 
 
 def test_osc52_clipboard_write_is_shown_not_obeyed():
@@ -30,3 +30,11 @@ def test_keep_newlines_keeps_layout_but_not_carriage_return():
 def test_printable_text_is_returned_as_is():
     text = "배송 완료 — ␛ already a picture, 😀, \u200b"
     assert visible_controls(text) is text
+
+
+def test_control_pictures_keeps_every_character_in_its_column():
+    text = "a\x1b]52;c;x\x07\tb\x9bc\x00"
+    shown = control_pictures(text)
+    assert len(shown) == len(text)
+    assert shown == "a\u241b]52;c;x\u2407\tb\ufffdc\u2400"
+    assert control_pictures("plain") == "plain"

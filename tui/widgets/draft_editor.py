@@ -5,16 +5,28 @@ extends the private `_build_highlight_map` (called after every edit) and
 adds (start_byte, end_byte, name) spans per row. Offsets there are UTF-8
 BYTES within the line, not characters: Korean and Chinese text takes 3
 bytes a character. `tests/tui/test_draft_editor.py` pins this private API.
+
+TextArea hands each line to the terminal as it is, so an ESC in a draft
+(`\x1b]52;…` writes the clipboard) would be obeyed, not shown. `get_line`
+(TextArea's documented hook for how a line looks) shows the line through
+`control_pictures`: one visible character per control character, so
+columns, selection and cursor still index the real text, and the text
+edited and saved is untouched. Highlight byte offsets are therefore
+measured on the shown line. Known limit: soft wrapping and the terminal
+cursor measure the real line, where a control character is 0 cells wide,
+so a line holding k of them may wrap up to k cells late.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection, TextAreaTheme
 
+from replydesk.linting.display import control_pictures
 from replydesk.linting.document import LineIndex
 from replydesk.linting.findings import Finding
 
@@ -96,6 +108,10 @@ class DraftEditor(TextArea):
     def finding_spans(self) -> list[Span]:
         return list(self._finding_spans)
 
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: control characters as pictures, one for one (see the module docstring)."""
+        return Text(control_pictures(self.document.get_line(line_index)), end="", no_wrap=True)
+
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
         if not getattr(self, "_finding_spans", None):
@@ -109,7 +125,7 @@ class DraftEditor(TextArea):
                 continue
             end_row = min(end_row, line_count - 1)
             for row in range(start_row, end_row + 1):
-                line = document.get_line(row)
+                line = control_pictures(document.get_line(row))  # bytes as `get_line` draws them
                 first = start_col if row == start_row else 0
                 last = end_col if row == end_row else len(line)
                 first, last = min(first, len(line)), min(last, len(line))
