@@ -68,3 +68,19 @@ async def test_the_marked_line_renders_underlined():
         strip = editor.render_line(0)
         underlined = "".join(seg.text for seg in strip if seg.style and seg.style.underline)
         assert "Shipped" in underlined and "!" not in underlined
+
+
+async def test_control_characters_in_a_draft_are_drawn_as_pictures_and_the_text_is_kept():
+    """Issue 11: an ESC in a draft is shown (␛), not sent to the terminal; marks stay on their characters."""
+    text = "\x1b]52;c;aGk=\x07 배송지연 \x9b2J ok!"
+    app = EditorApp(text)
+    async with app.run_test() as pilot:
+        editor = app.query_one(DraftEditor)
+        editor.set_findings(text, [finding(text, "배송지연"), finding(text, "ok", Severity.WARNING)])
+        await pilot.pause()
+        drawn = "".join(seg.text for seg in editor.render_line(0))
+        assert "\u241b]52;c;aGk=\u2407 배송지연 \ufffd2J ok!" in drawn
+        assert not any(c in drawn for c in "\x1b\x07\x9b")
+        underlined = [seg.text for seg in editor.render_line(0) if seg.style and seg.style.underline]
+        assert "".join(underlined) == "배송지연ok"
+        assert editor.text == text  # what is edited and saved is what was read
