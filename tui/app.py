@@ -428,8 +428,9 @@ class ReplydeskApp(App):
         if isinstance(screen, QueueScreen):
             for facet in ("platform", "kind", "status"):
                 for value in [None, *self.view.facet_values(facet)]:
+                    # The palette parses names as markup too; a kind comes from a (user's) pack file.
                     yield SystemCommand(
-                        f"Show {facet}: {value or 'all'}",
+                        f"Show {facet}: {as_markup(value or 'all')}",
                         f"filter the queue by {facet}",
                         _facet_setter(screen, facet, value),
                         discover=False,
