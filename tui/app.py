@@ -123,7 +123,7 @@ class ReplydeskApp(App):
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's own hint is written in markup, which `notify` no longer parses."""
-        self.notify("Press ctrl+q (or q) to quit replydesk.", title="Do you want to quit?")
+        self.notify("Press ctrl+q to quit replydesk.", title="Do you want to quit?")
 
     # --- start-up --------------------------------------------------------------------
 
