@@ -12,19 +12,22 @@ TextArea hands each line to the terminal as it is, so an ESC in a draft
 `control_pictures`: one visible character per control character, so
 columns, selection and cursor still index the real text, and the text
 edited and saved is untouched. Highlight byte offsets are therefore
-measured on the shown line. Known limit: soft wrapping and the terminal
-cursor measure the real line, where a control character is 0 cells wide,
-so a line holding k of them may wrap up to k cells late.
+measured on the shown line. Soft wrapping and cursor movement measure the
+lines too (a control character is 0 cells wide, its picture 1): the
+wrapped view and navigator are given `DrawnLines`, a read-only view of the
+document as drawn, else a line of ESCs would push its tail out of sight.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection, TextAreaTheme
+from textual.expand_tabs import expand_tabs_inline
+from textual.widgets.text_area import Selection, TextAreaTheme, WrappedDocument
 
 from replydesk.linting.display import control_pictures
 from replydesk.linting.document import LineIndex
@@ -70,6 +73,31 @@ def line_starts_of(text: str) -> list[int]:
     return LineIndex(text).starts
 
 
+class DrawnLines:
+    """A document's lines as the editor draws them (control pictures), for measuring only.
+
+    Same line count and the same number of characters per line as the real
+    document, so every location means the same in both; everything but the
+    line text is the real document's. Nothing edits through it.
+    """
+
+    def __init__(self, document):
+        self.document = document
+
+    def __getattr__(self, name):
+        return getattr(self.document, name)
+
+    @property
+    def lines(self) -> list[str]:
+        return [control_pictures(line) for line in self.document.lines]
+
+    def get_line(self, index: int) -> str:
+        return control_pictures(self.document.get_line(index))
+
+    def __getitem__(self, index):
+        return control_pictures(self.document[index])
+
+
 class DraftEditor(TextArea):
     """Plain-text reply editor with finding marks; Tab moves focus, as a form field should."""
 
@@ -107,6 +135,21 @@ class DraftEditor(TextArea):
     @property
     def finding_spans(self) -> list[Span]:
         return list(self._finding_spans)
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._drawn_wrapped
+
+    @wrapped_document.setter
+    def wrapped_document(self, wrapped: WrappedDocument) -> None:
+        """TextArea builds its wrapped view (and navigator) from the raw document: measure drawn lines instead."""
+        if not isinstance(wrapped.document, DrawnLines):
+            wrapped = WrappedDocument(DrawnLines(wrapped.document), tab_width=getattr(wrapped, "_tab_width", 4))
+        self._drawn_wrapped = wrapped
+
+    def get_column_width(self, row: int, column: int) -> int:
+        """Cells from the start of the row to `column`, as drawn (TextArea's own, on the drawn line)."""
+        return cell_len(expand_tabs_inline(control_pictures(self.document[row])[:column], self.indent_width))
 
     def get_line(self, line_index: int) -> Text:
         """The line as drawn: control characters as pictures, one for one (see the module docstring)."""
