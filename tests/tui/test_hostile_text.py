@@ -180,3 +180,18 @@ async def test_palette_names_from_pack_values_render_literally(make_app, monkeyp
         monkeypatch.setattr(pilot.app.view, "facet_values", lambda facet: ["[/b]", "\x1b]0;k\x07"])
         names = [c.title for c in pilot.app.get_system_commands(pilot.app.screen) if c.title.startswith("Show kind")]
         assert [Content.from_markup(name).plain for name in names] == ["Show kind: all", "Show kind: [/b]", "Show kind: ␛]0;k␇"]
+
+
+async def test_a_draft_with_control_characters_is_saved_exactly_as_read_plus_what_was_typed(make_app, queue_dir):
+    """Guard for the editor's pictures: they are drawn, never written (passes before and after the fix)."""
+    add_case(queue_dir)
+    draft = queue_dir / "drafts" / f"{HOSTILE_ID}.txt"
+    draft.write_text("Hello \x1b]52;c;aGk=\x07 there \x9b2J\tend\n", encoding="utf-8", newline="")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = await open_first_case(pilot)
+        await pilot.press("end", "x", "ctrl+s")
+        await settle(pilot)
+        assert not screen.is_dirty()
+    assert draft.read_text(encoding="utf-8") == "Hello \x1b]52;c;aGk=\x07 there \x9b2J\tendx\n"
