@@ -33,6 +33,7 @@ PAYLOADS = {
     "draft": "\x1b]52;c;RFJBRlQ=\x07draft-osc52 \x9b2Jdraft-c1 bell\x07draft-bel bs\x08draft-bs cr\rdraft-cr",
     "lock-who": "\x1b]0;lockwho-title\x07",
     "lock-host": "\x1b]52;c;SE9TVA==\x07lockhost-osc52",
+    "case-file-name": "\x1b]0;fname-title\x07",  # a file in cases/ that is not a case: named in a notice
 }
 
 # (raw bytes that must never be written, visible bytes that must be).
@@ -52,6 +53,7 @@ EXPECTED = {
     "draft-cr": (b"cr\rdraft-cr", None),
     "lock-who": (b"\x1b]0;lockwho-title", "␛]0;lockwho-title␇".encode()),
     "lock-host": (b"\x1b]52;c;SE9TVA==", "␛]52;c;SE9TVA==␇lockhost-osc52".encode()),
+    "case-file-name": (b"\x1b]0;fname-title", "␛]0;fname-title␇.json".encode()),
 }
 
 
@@ -70,6 +72,7 @@ def hostile_queue(root: Path) -> Path:
         "history": [{"who": PAYLOADS["history-who"], "when": "2024-05-20T08:30:00+09:00", "text": PAYLOADS["history"]}],
     }
     (root / "cases" / f"{CASE_ID}.json").write_text(json.dumps(case), encoding="utf-8")
+    (root / "cases" / f"{PAYLOADS['case-file-name']}.json").write_text("{}", encoding="utf-8")
     (root / "drafts" / f"{CASE_ID}.txt").write_text(PAYLOADS["draft"] + "\n", encoding="utf-8", newline="")
     lock = {"case": CASE_ID, "who": PAYLOADS["lock-who"], "host": PAYLOADS["lock-host"], "pid": 1,
             "since": "2024-05-20T09:00:00+09:00", "token": "someone-else"}
@@ -136,6 +139,7 @@ def test_escapes_in_case_draft_and_lock_reach_the_terminal_only_as_visible_pictu
     try:
         assert desk.read_until(CASE_ID.encode(), 60), "the queue never appeared"
         desk.read_until(b"subj-osc52", 10)
+        desk.read_until(b"fname-title", 10)  # the load-error notice
         os.write(desk.master, b"\r")
         assert desk.read_until(b"Read-only", 60), "the case never opened read-only"
         desk.read_until(b"draft-cr", 10)
