@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from replydesk.linting.findings import Finding, Severity
 from replydesk.tui.clock import Clock, system_clock
+from replydesk.tui.plain import as_markup, shown
 from replydesk.tui.queue.cases import Case, CaseFileError
 from replydesk.tui.queue.locks import Locks, Operator
 from replydesk.tui.queue.recovery import Journal
@@ -105,6 +106,24 @@ class ReplydeskApp(App):
         self.linter_status = "Loading the linter…"
         self.draft_counts: dict[str, tuple[int, int]] = {}
         self._held_locks: set[str] = set()
+
+    # --- notices -------------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice is plain text, whoever raises it (screens' `self.notify` lands here too).
+
+        The desk's notices carry data: file names and error messages that quote
+        case values (`unknown platform '[/b]'`), lock owners, replaced draft
+        text. Parsed as markup, `[/b]` crashes the desk and `[bold]` restyles
+        it; written raw, an ESC in them reaches the terminal. So `markup` is
+        ignored and control characters are made visible (tui/plain.py).
+        """
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(shown(message, multiline=True), title=shown(title), severity=severity, markup=False, **kwargs)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own hint is written in markup, which `notify` no longer parses."""
+        self.notify("Press ctrl+q to quit replydesk.", title="Do you want to quit?")
 
     # --- start-up --------------------------------------------------------------------
 
@@ -409,8 +428,9 @@ class ReplydeskApp(App):
         if isinstance(screen, QueueScreen):
             for facet in ("platform", "kind", "status"):
                 for value in [None, *self.view.facet_values(facet)]:
+                    # The palette parses names as markup too; a kind comes from a (user's) pack file.
                     yield SystemCommand(
-                        f"Show {facet}: {value or 'all'}",
+                        f"Show {facet}: {as_markup(value or 'all')}",
                         f"filter the queue by {facet}",
                         _facet_setter(screen, facet, value),
                         discover=False,
@@ -419,8 +439,9 @@ class ReplydeskApp(App):
                 yield SystemCommand(f"Sort by {sort}", "order the queue", _sorter(screen, sort), discover=False)
             if self.view.total <= 2000:
                 for case in self.view.rows:
+                    # The palette parses help text as markup: the buyer's subject is escaped.
                     yield SystemCommand(
-                        f"Open {case.id}", case.subject, _opener(self, case.id), discover=False
+                        f"Open {case.id}", as_markup(case.subject), _opener(self, case.id), discover=False
                     )
         from replydesk.tui.screens.case import CaseScreen
 

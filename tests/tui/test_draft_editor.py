@@ -5,6 +5,7 @@ unmarked findings.
 """
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from replydesk.linting.findings import Finding, Severity
@@ -68,3 +69,38 @@ async def test_the_marked_line_renders_underlined():
         strip = editor.render_line(0)
         underlined = "".join(seg.text for seg in strip if seg.style and seg.style.underline)
         assert "Shipped" in underlined and "!" not in underlined
+
+
+async def test_control_characters_in_a_draft_are_drawn_as_pictures_and_the_text_is_kept():
+    """Issue 11: an ESC in a draft is shown (␛), not sent to the terminal; marks stay on their characters."""
+    text = "\x1b]52;c;aGk=\x07 배송지연 \x9b2J ok!"
+    app = EditorApp(text)
+    async with app.run_test() as pilot:
+        editor = app.query_one(DraftEditor)
+        editor.set_findings(text, [finding(text, "배송지연"), finding(text, "ok", Severity.WARNING)])
+        await pilot.pause()
+        drawn = "".join(seg.text for seg in editor.render_line(0))
+        assert "\u241b]52;c;aGk=\u2407 배송지연 \ufffd2J ok!" in drawn
+        assert not any(c in drawn for c in "\x1b\x07\x9b")
+        underlined = [seg.text for seg in editor.render_line(0) if seg.style and seg.style.underline]
+        assert "".join(underlined) == "배송지연ok"
+        assert editor.text == text  # what is edited and saved is what was read
+
+
+async def test_a_line_of_control_characters_wraps_as_drawn_and_hides_nothing():
+    """Pictures take a cell where the control took none: wrapping must count them, or the line's tail is cut off."""
+
+    class NarrowEditorApp(EditorApp):
+        CSS = "DraftEditor { width: 40; height: 10; }"
+
+    text = "\x1b" * 30 + "ABCDEFGHIJ HIDDEN-TAIL and more words here\nnext"
+    app = NarrowEditorApp(text)
+    async with app.run_test(size=(60, 12)) as pilot:
+        editor = app.query_one(DraftEditor)
+        await pilot.pause()
+        width = editor.scrollable_content_region.width
+        rows = ["".join(seg.text for seg in editor.render_line(y)) for y in range(4)]
+        assert all(cell_len(row.rstrip()) <= width for row in rows), rows
+        assert "HIDDEN-TAIL" in "".join(rows)
+        editor.move_cursor((0, 30))  # just after the last ESC: the drawn column, not the raw one
+        assert editor.get_column_width(0, 30) == 30

@@ -24,6 +24,7 @@ from replydesk.linting.findings import Finding, Severity
 from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
 from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
 from replydesk.tui.queue.locks import LockInfo
+from replydesk.tui.plain import plain, shown
 from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
 from replydesk.tui.widgets.draft_editor import DraftEditor, line_starts_of, offset_to_location
 from replydesk.tui.widgets.findings import FindingsList
@@ -40,11 +41,12 @@ class CaseInfo(VerticalScroll, can_focus=True):
 
 
 def case_details(case: Case, now) -> Text:
+    """Everything the case file says, as written: each value goes through `shown` (tui/plain.py)."""
     text = Text()
 
     def row(label: str, value: str, style: str = "") -> None:
         text.append(f"{label:<10}", "bold")
-        text.append(value + "\n", style)
+        text.append(shown(value) + "\n", style)
 
     row("Subject", case.subject)
     row("Platform", case.platform)
@@ -79,8 +81,8 @@ def case_details(case: Case, now) -> Text:
         if isinstance(size, int):
             extra.append(f"{size / 1_000_000:.1f} MB")
         if item.get("width") and item.get("height"):
-            extra.append(f"{item['width']}×{item['height']}")
-        text.append(f"  • {item.get('name', '?')}")
+            extra.append(shown(f"{item['width']}×{item['height']}"))
+        text.append(f"  • {shown(item.get('name', '?'))}")
         text.append(f"  {' '.join(extra)}\n" if extra else "\n", "dim")
     history = case.history
     text.append("\nHistory", "bold underline")
@@ -92,9 +94,9 @@ def case_details(case: Case, now) -> Text:
             when_text = format_kst(parse_time(when, "when")) if when else ""
         except ValueError:
             when_text = str(when)
-        text.append(f"{who}", "bold")
-        text.append(f"  {when_text}\n", "dim")
-        text.append(str(message.get("text", "")) + "\n\n")
+        text.append(shown(who), "bold")
+        text.append(f"  {shown(when_text)}\n", "dim")
+        text.append(shown(message.get("text", ""), multiline=True) + "\n\n")
     return text
 
 
@@ -159,9 +161,9 @@ class CaseScreen(Screen):
         case = self.case
         now = self.desk.clock()
         text = Text(" ")
-        text.append(case.id, "bold")
-        text.append(f" · {case.platform} · {case.kind} · ")
-        text.append(case.status, "bold")
+        text.append(shown(case.id), "bold")
+        text.append(f" · {shown(case.platform)} · {shown(case.kind)} · ")
+        text.append(shown(case.status), "bold")
         if case.deadline is not None:
             level = urgency(case.deadline, now)
             style = "bold reverse" if level is Urgency.OVERDUE and case.status != "sent" else "bold"
@@ -173,10 +175,10 @@ class CaseScreen(Screen):
             text.append(" · read-only", "bold")
         return text
 
-    def banner_text(self) -> str:
+    def banner_text(self) -> Text:
         if self.lock_holder is not None:
-            return f"Read-only: {self.lock_holder.describe()} has this case open."
-        return ""
+            return plain(f"Read-only: {self.lock_holder.describe()} has this case open.")
+        return Text()
 
     def on_mount(self) -> None:
         editor = self.editor

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from replydesk.tui.plain import plain
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -21,7 +23,11 @@ class Choice:
 
 
 class ChoiceDialog(ModalScreen[str | None]):
-    """A question with a few answers, each on its own key; escape answers None (cancel)."""
+    """A question with a few answers, each on its own key; escape answers None (cancel).
+
+    Title and message are plain text, never markup: messages quote case
+    ids, finding messages and journal owners (tui/plain.py).
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -33,8 +39,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-message")
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message, multiline=True), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 for choice in self.choices:
                     # A Text label: "[y]" must not be read as markup.

@@ -9,20 +9,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from replydesk.tui.plain import plain, shown
 from replydesk.tui.queue.terms import TermRow, search_terms
 from replydesk.tui.widgets.header import DeskHeader
 
 
 def term_label(row: TermRow) -> Text:
+    """Glossary strings come from data files: shown literally (tui/plain.py)."""
     text = Text()
-    text.append(row.en or "—", "bold")
+    text.append(shown(row.en or "—"), "bold")
     text.append("  ")
-    text.append(row.ko or "—")
+    text.append(shown(row.ko or "—"))
     text.append("  ")
-    text.append(row.zh or "—")
+    text.append(shown(row.zh or "—"))
     if row.avoid:
         text.append("\n  not: ", "italic")
-        text.append(row.avoid, "italic")
+        text.append(shown(row.avoid), "italic")
     return text
 
 
@@ -33,7 +35,7 @@ def term_detail(row: TermRow | None) -> Text:
     for label, value in (("English", row.en), ("Korean", row.ko), ("Chinese", row.zh), ("Avoid", row.avoid), ("Note", row.note), ("Source", row.source)):
         if value:
             text.append(f"{label:<8}", "bold")
-            text.append(value + "\n")
+            text.append(shown(value, multiline=True) + "\n")
     return text
 
 
@@ -73,7 +75,7 @@ class GlossaryScreen(Screen):
         if problem and not rows:
             results = self.query_one(OptionList)
             results.clear_options()
-            results.add_option(Option(Text(problem, "italic"), disabled=True))
+            results.add_option(Option(plain(problem, "italic", multiline=True), disabled=True))
             return
         self.show(self.query_one(Input).value)
 

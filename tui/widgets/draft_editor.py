@@ -5,16 +5,31 @@ extends the private `_build_highlight_map` (called after every edit) and
 adds (start_byte, end_byte, name) spans per row. Offsets there are UTF-8
 BYTES within the line, not characters: Korean and Chinese text takes 3
 bytes a character. `tests/tui/test_draft_editor.py` pins this private API.
+
+TextArea hands each line to the terminal as it is, so an ESC in a draft
+(`\x1b]52;…` writes the clipboard) would be obeyed, not shown. `get_line`
+(TextArea's documented hook for how a line looks) shows the line through
+`control_pictures`: one visible character per control character, so
+columns, selection and cursor still index the real text, and the text
+edited and saved is untouched. Highlight byte offsets are therefore
+measured on the shown line. Soft wrapping and cursor movement measure the
+lines too (a control character is 0 cells wide, its picture 1): the
+wrapped view and navigator are given `DrawnLines`, a read-only view of the
+document as drawn, else a line of ESCs would push its tail out of sight.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection, TextAreaTheme
+from textual.expand_tabs import expand_tabs_inline
+from textual.widgets.text_area import Selection, TextAreaTheme, WrappedDocument
 
+from replydesk.linting.display import control_pictures
 from replydesk.linting.document import LineIndex
 from replydesk.linting.findings import Finding
 
@@ -58,6 +73,31 @@ def line_starts_of(text: str) -> list[int]:
     return LineIndex(text).starts
 
 
+class DrawnLines:
+    """A document's lines as the editor draws them (control pictures), for measuring only.
+
+    Same line count and the same number of characters per line as the real
+    document, so every location means the same in both; everything but the
+    line text is the real document's. Nothing edits through it.
+    """
+
+    def __init__(self, document):
+        self.document = document
+
+    def __getattr__(self, name):
+        return getattr(self.document, name)
+
+    @property
+    def lines(self) -> list[str]:
+        return [control_pictures(line) for line in self.document.lines]
+
+    def get_line(self, index: int) -> str:
+        return control_pictures(self.document.get_line(index))
+
+    def __getitem__(self, index):
+        return control_pictures(self.document[index])
+
+
 class DraftEditor(TextArea):
     """Plain-text reply editor with finding marks; Tab moves focus, as a form field should."""
 
@@ -96,6 +136,25 @@ class DraftEditor(TextArea):
     def finding_spans(self) -> list[Span]:
         return list(self._finding_spans)
 
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._drawn_wrapped
+
+    @wrapped_document.setter
+    def wrapped_document(self, wrapped: WrappedDocument) -> None:
+        """TextArea builds its wrapped view (and navigator) from the raw document: measure drawn lines instead."""
+        if not isinstance(wrapped.document, DrawnLines):
+            wrapped = WrappedDocument(DrawnLines(wrapped.document), tab_width=getattr(wrapped, "_tab_width", 4))
+        self._drawn_wrapped = wrapped
+
+    def get_column_width(self, row: int, column: int) -> int:
+        """Cells from the start of the row to `column`, as drawn (TextArea's own, on the drawn line)."""
+        return cell_len(expand_tabs_inline(control_pictures(self.document[row])[:column], self.indent_width))
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: control characters as pictures, one for one (see the module docstring)."""
+        return Text(control_pictures(self.document.get_line(line_index)), end="", no_wrap=True)
+
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
         if not getattr(self, "_finding_spans", None):
@@ -109,7 +168,7 @@ class DraftEditor(TextArea):
                 continue
             end_row = min(end_row, line_count - 1)
             for row in range(start_row, end_row + 1):
-                line = document.get_line(row)
+                line = control_pictures(document.get_line(row))  # bytes as `get_line` draws them
                 first = start_col if row == start_row else 0
                 last = end_col if row == end_row else len(line)
                 first, last = min(first, len(line)), min(last, len(line))

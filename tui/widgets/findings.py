@@ -12,11 +12,13 @@ from textual.widgets.option_list import Option
 
 from replydesk.linting.document import Draft
 from replydesk.linting.findings import Finding
+from replydesk.tui.plain import plain, shown
 
 SEVERITY_TAG = {2: ("ERR", "bold red"), 1: ("WRN", "bold yellow"), 0: ("INF", "bold cyan")}
 
 
 def finding_label(finding: Finding, draft: Draft | None) -> Text:
+    """Rule, message and suggestion come from packs and quote the draft: shown literally (tui/plain.py)."""
     tag, style = SEVERITY_TAG.get(int(finding.severity), ("INF", "bold"))
     text = Text()
     text.append(tag, style)
@@ -25,12 +27,12 @@ def finding_label(finding: Finding, draft: Draft | None) -> Text:
         text.append(f" {pos.line}:{pos.column}")
     else:
         text.append(" reply")
-    text.append(f" {finding.rule} ", "bold")
-    text.append(finding.message)
+    text.append(f" {shown(finding.rule)} ", "bold")
+    text.append(shown(finding.message))
     if finding.fix is not None:
         text.append("  [fix: ctrl+f]", "italic")
     if finding.suggestion:
-        text.append("\n    → " + finding.suggestion, "dim")
+        text.append("\n    → " + shown(finding.suggestion), "dim")
     return text
 
 
@@ -57,10 +59,10 @@ class FindingsList(OptionList):
             self.highlighted = min(target or 0, len(findings) - 1)
 
     def show_message(self, message: str) -> None:
-        """A line that is not a finding (linter loading, front-matter error, all clear)."""
+        """A line that is not a finding (linter loading, front-matter error, all clear); never markup."""
         self.findings = []
         self.clear_options()
-        self.add_option(Option(Text(message, "italic"), disabled=True))
+        self.add_option(Option(plain(message, "italic", multiline=True), disabled=True))
 
     @property
     def current(self) -> Finding | None:

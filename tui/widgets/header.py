@@ -7,6 +7,7 @@ from typing import Callable
 from rich.text import Text
 from textual.widget import Widget
 
+from replydesk.tui.plain import plain
 from replydesk.tui.queue.deadlines import kst
 
 
@@ -35,7 +36,7 @@ class DeskHeader(Widget):
         title = self.title_text
         room = max(width - len(clock) - 2, 0)
         text = Text(" ")
-        title_text = Text(title)
+        title_text = plain(title)  # a case id or the queue directory's name
         title_text.truncate(max(room - 1, 0), overflow="ellipsis")
         text.append_text(title_text)
         pad = max(width - text.cell_len - len(clock) - 1, 1)

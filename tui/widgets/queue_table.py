@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from replydesk.tui.plain import shown
 from replydesk.tui.queue.cases import Case
 from replydesk.tui.queue.deadlines import Urgency, countdown, urgency
 from replydesk.tui.queue.locks import LockInfo
@@ -290,6 +291,7 @@ class QueueTable(ScrollView, can_focus=True):
                     style = row_style + get("queue-table--locked")
             else:
                 value = case.subject
+            value = shown(value)  # Segments go to the terminal as they are: no raw control character
             cell = set_cell_size(value, col.width) if cell_len(value) != col.width else value
             segments.append(Segment(cell, style))
             if i < len(columns) - 1:
