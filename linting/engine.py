@@ -1,7 +1,7 @@
 """The linter: a draft and its case context in, sorted findings out. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
@@ -17,6 +17,7 @@ class LintResult:
     draft: Draft
     context: CaseContext
     findings: list[Finding]
+    omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap
 
 
 class Linter:
@@ -78,6 +79,20 @@ class Linter:
             raise ContextError("kind", f"unknown kind {ctx.kind!r} (known: {', '.join(sorted(kinds))})")
 
     def lint(self, draft: Draft, context: CaseContext) -> list[Finding]:
+        """Sorted findings, at most `settings.max_findings_per_rule` of each rule (see lint_counted)."""
+        return self.lint_counted(draft, context)[0]
+
+    def lint_counted(self, draft: Draft, context: CaseContext) -> tuple[list[Finding], dict[str, int]]:
+        """(sorted findings, {rule: how many more were found than kept}).
+
+        Each rule keeps its first `max_findings_per_rule` findings by
+        position; the rest are only counted, so a hostile draft (a million
+        full-width commas) costs a bounded amount of memory here and in
+        every reporter. A rule's findings are trimmed whenever twice the cap
+        have piled up, and a trimmed finding's dedup key is forgotten with
+        it: a later duplicate of it is counted again, a small overcount in
+        a number that says only "many more".
+        """
         pack = self.resources.packs[context.platform]
         inp = RuleInput(
             draft=draft,
@@ -89,7 +104,9 @@ class Linter:
         )
         ignored = context.ignore
         verdicts = self._verdicts
-        out: list[Finding] = []
+        cap = self.settings.max_findings_per_rule
+        kept: dict[str, list[Finding]] = {}
+        omitted: dict[str, int] = {}
         seen: set[tuple] = set()
         for module in self._families:
             for f in module.check(inp):
@@ -103,15 +120,26 @@ class Linter:
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+                bucket = kept.get(rule)
+                if bucket is None:
+                    bucket = kept[rule] = []
+                bucket.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+                if cap and len(bucket) > 2 * cap:
+                    _trim(bucket, cap, omitted, seen)
+        out: list[Finding] = []
+        for bucket in kept.values():
+            if cap and len(bucket) > cap:
+                _trim(bucket, cap, omitted, seen)
+            out.extend(bucket)
         out.sort(key=Finding.sort_key)
-        return out
+        return out, omitted
 
     def lint_text(self, text: str, overrides: CaseContext | None = None, **flags) -> LintResult:
         """Parse, resolve context and lint. Raises DraftError or ContextError on bad input."""
         draft = parse_draft(text)
         ctx = self.context_for(draft, overrides, **flags)
-        return LintResult(draft, ctx, self.lint(draft, ctx))
+        findings, omitted = self.lint_counted(draft, ctx)
+        return LintResult(draft, ctx, findings, omitted)
 
 
 # Touches every family: IDs, times, zones, relative dates, links, Korean, Chinese, shouting.
@@ -119,6 +147,16 @@ _WARM_TEXT = (
     "Order 22000011223344 was delivered yesterday at 14:22 Beijing time, see https://drive.google.com/x. "
     "URGENT!! 배송완료 되었습니다 오후 2시. 已签收，请查收。\n"
 )
+
+
+def _trim(bucket: list[Finding], cap: int, omitted: dict[str, int], seen: set[tuple]) -> None:
+    """Keep a rule's first `cap` findings by position; count and forget the others."""
+    bucket.sort(key=Finding.sort_key)
+    rule = bucket[0].rule
+    omitted[rule] = omitted.get(rule, 0) + len(bucket) - cap
+    for f in bucket[cap:]:
+        seen.discard((f.rule, f.start, f.end, f.message))
+    del bucket[cap:]
 
 
 def _overlay(base: CaseContext, top: CaseContext) -> CaseContext:
