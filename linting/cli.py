@@ -171,7 +171,12 @@ def case_file_for(path: Path) -> Path | None:
     if path.parent.name != "drafts":
         return None
     candidate = path.parent.parent / "cases" / (path.stem + ".json")
-    return candidate if candidate.is_file() else None
+    try:
+        return candidate if stat.S_ISREG(os.stat(candidate).st_mode) else None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:  # the cases directory cannot be searched: linting without the case would mislead
+        raise DataFileError(candidate, None, f"cannot read directory: {exc.strerror or exc}") from None
 
 
 def load_case_context(path: Path):
@@ -281,12 +286,12 @@ class _LintJob:
             del raw
         ctx_override = self.case_ctx
         if ctx_override is None and path is not None and os.path.basename(os.path.dirname(path)) == "drafts":
-            case_path = case_file_for(Path(path))
-            if case_path is not None:
-                try:
+            try:
+                case_path = case_file_for(Path(path))
+                if case_path is not None:
                     ctx_override = load_case_context(case_path)
-                except DataFileError as exc:
-                    return FileReport(name, error=str(exc))
+            except DataFileError as exc:
+                return FileReport(name, error=str(exc))
         try:
             draft = parse_draft(text)
         except DraftError as exc:

@@ -232,6 +232,25 @@ def test_a_file_inside_an_unreadable_directory_is_an_error_not_a_traceback(locke
     assert b"1 file could not be linted" in out
 
 
+def test_a_queue_draft_whose_cases_directory_cannot_be_searched_is_an_error(tmp_path):
+    queue = tmp_path / "queue"
+    (queue / "drafts").mkdir(parents=True)
+    (queue / "cases").mkdir()
+    (queue / "cases" / "a.json").write_text('{"platform": "coupang"}', encoding="utf-8")
+    (queue / "drafts" / "a.txt").write_text(CLEAN, encoding="utf-8")
+    prefix = _without_read_permission()
+    (queue / "cases").chmod(0)
+    try:
+        if subprocess.run([*prefix, "ls", str(queue / "cases")], capture_output=True).returncode == 0:
+            pytest.skip("cannot make a directory unreadable here")
+        code, out, err = lint_process(str(queue / "drafts" / "a.txt"), prefix=prefix, cwd=tmp_path)
+    finally:
+        (queue / "cases").chmod(0o700)
+    assert code == 2, (out, err)
+    assert b"Traceback" not in err
+    assert b"a.json: cannot read directory: Permission denied" in out
+
+
 # --- 3. a cap on findings --------------------------------------------------------------------
 
 def test_findings_are_capped_per_rule_per_draft_and_the_rest_counted(run, tmp_path):
