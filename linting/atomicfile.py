@@ -7,8 +7,11 @@ rename it over the target, fsync the directory so the rename is durable.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 # mkstemp creates files 0600; a new file should get the mode any other new file
@@ -19,13 +22,82 @@ os.umask(_UMASK)
 NEW_FILE_MODE = 0o666 & ~_UMASK
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+class FileChangedError(Exception):
+    """The file is no longer what was read: someone else wrote it, so it was not overwritten."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path}: changed since it was read; not written")
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class FileSnapshot:
+    """What a file was when it was read, to tell before replacing it whether anyone wrote it since.
+
+    Size and mtime catch almost every change cheaply; the content hash
+    catches a rewrite of the same size within one timestamp tick (coarse
+    or restored mtimes), which would otherwise let read → change → rename
+    silently drop the other writer's text.
+    """
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, path: Path | str, data: bytes, st: os.stat_result | None = None) -> "FileSnapshot":
+        """The snapshot of `data` as read from `path` (`st`: its stat from before the read)."""
+        st = st if st is not None else os.stat(path)
+        return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).digest())
+
+    def unchanged(self, path: Path | str) -> bool:
+        """True when `path` is still a regular file with this size, mtime and content."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        except OSError:
+            return False
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != self.size or st.st_mtime_ns != self.mtime_ns:
+                return False
+            digest = hashlib.sha256()
+            while chunk := os.read(fd, 1 << 20):
+                digest.update(chunk)
+            return digest.digest() == self.digest
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
+
+def atomic_write_bytes(
+    path: Path, data: bytes, *, mode: int | None = None, parents: bool = True, expect: FileSnapshot | None = None
+) -> None:
+    """Replace `path` with `data`, or leave it exactly as it was and raise.
+
+    On any failure (ENOSPC, EDQUOT, EROFS, EIO, a signal) the temp file is
+    removed, so a full disk never keeps a half-written hidden file around
+    and the old file is untouched. `mode` forces the new file's mode (a
+    private journal is 0600 whatever the old file was); otherwise the old
+    regular file's mode is kept. The old mode is read with lstat: a
+    symlink's target is never looked at, and the rename replaces the link
+    itself, never the file it points to. `parents=False` creates only the
+    last directory: a queue someone removed is not silently re-created.
+
+    With `expect`, the target is compared with that snapshot once the new
+    file is durable, right before the rename, and left alone (raising
+    FileChangedError) if it differs: the window in which another writer's
+    change can still be lost shrinks from the whole read → fix → write to
+    the instant between that check and the rename.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
+    path.parent.mkdir(parents=parents, exist_ok=True)
+    if mode is None:
+        try:
+            st = os.lstat(path)
+            mode = st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else NEW_FILE_MODE
+        except FileNotFoundError:
+            mode = NEW_FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -33,19 +105,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if expect is not None and not expect.unchanged(path):
+            raise FileChangedError(path)
         os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
         raise
     _fsync_directory(path.parent)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text exactly as given (no newline translation)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(
+    path: Path, text: str, *, mode: int | None = None, parents: bool = True, expect: FileSnapshot | None = None
+) -> None:
+    """Write UTF-8 text exactly as given (no newline translation); options as for atomic_write_bytes."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents, expect=expect)
 
 
 def _fsync_directory(folder: Path) -> None:

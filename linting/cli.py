@@ -4,24 +4,31 @@ Conventions follow ruff: `path:line:col: CODE message`, exit 0 (no
 findings at or above the threshold), 1 (findings), 2 (usage or input
 errors). A file that cannot be read or parsed is reported on one line and
 the other files are still linted.
+
+Everything printed that came from outside (file names, drafts, case and
+pack strings) passes through `display.visible_controls` on its way to a
+terminal or CI log; input is read only from regular files and only up to
+the draft size limit, so no input can hang the linter or fill its memory.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import stat
 import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
 
-from .atomicfile import atomic_write_text
+from .atomicfile import FileChangedError, FileSnapshot, atomic_write_text
 from .context import ContextError
-from .document import DraftError, parse_draft
+from .display import visible_controls
+from .document import MAX_DRAFT_BYTES, DraftError, parse_draft, too_long
 from .findings import Severity
 from .fixer import apply_fixes
 from .reporters import FileReport
-from .tomldata import DataFileError, read_text_file
+from .tomldata import DataFileError, decode_text, nesting_too_deep, read_regular_file, read_text_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DRAFT_SUFFIXES = (".txt", ".md", ".draft")
@@ -30,6 +37,17 @@ SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".hypothesi
 
 class UsageError(Exception):
     pass
+
+
+def _count(value: str) -> int:
+    """A non-negative whole number for --jobs and --max-findings-per-rule."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
 
 
 def _codes(value: str) -> frozenset[str]:
@@ -59,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     lint.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    lint.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large batches (default: one per core)")
+    lint.add_argument("--jobs", "-j", type=_count, default=0, help="worker processes for large batches (default and most: one per CPU)")
+    lint.add_argument("--max-findings-per-rule", type=_count, metavar="N",
+                      help="report at most N findings of each rule per draft and count the rest (default: 100 or the config's; 0: no cap)")
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule: code, category, severity, summary.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -91,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_glossary(args)
     except UsageError as exc:
-        print(f"replydesk: error: {exc}", file=sys.stderr)
+        print(f"replydesk: error: {visible_controls(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -107,25 +127,43 @@ def main(argv: list[str] | None = None) -> int:
 # --- lint ------------------------------------------------------------------------
 
 def _collect(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Files to lint, and (path, error) for paths that do not exist."""
+    """Files to lint, and (path, error) for paths that do not exist or cannot be read.
+
+    A directory that cannot be listed is an error, not an empty directory:
+    otherwise `lint queue/` on a queue the user may not read says "All
+    checks passed". Special files found in a walk are collected like any
+    other and refused when read ("not a regular file").
+    """
     files: list[str] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append((exc.filename or "?", f"cannot read directory: {exc.strerror or exc}"))
+
     for raw in paths:
         if raw == "-":
             files.append("-")
             continue
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, names in os.walk(p):
+        try:
+            st = os.stat(raw)
+        except FileNotFoundError:
+            problems.append((raw, "no such file or directory"))
+            continue
+        except PermissionError as exc:  # a directory on the way cannot be searched
+            problems.append((raw, f"cannot read directory: {exc.strerror}"))
+            continue
+        except OSError as exc:
+            problems.append((raw, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            for root, dirs, names in os.walk(raw, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(names):
                     if name.endswith(DRAFT_SUFFIXES) and not name.startswith("."):
                         files.append(os.path.join(root, name))
-        elif p.exists():
-            files.append(raw)
         else:
-            missing.append((raw, "no such file or directory"))
-    return files, missing
+            files.append(raw)
+    return files, problems
 
 
 def case_file_for(path: Path) -> Path | None:
@@ -133,7 +171,12 @@ def case_file_for(path: Path) -> Path | None:
     if path.parent.name != "drafts":
         return None
     candidate = path.parent.parent / "cases" / (path.stem + ".json")
-    return candidate if candidate.is_file() else None
+    try:
+        return candidate if stat.S_ISREG(os.stat(candidate).st_mode) else None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:  # the cases directory cannot be searched: linting without the case would mislead
+        raise DataFileError(candidate, None, f"cannot read directory: {exc.strerror or exc}") from None
 
 
 def load_case_context(path: Path):
@@ -146,6 +189,9 @@ def load_case_context(path: Path):
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(path, exc.lineno, f"not valid JSON: {exc.msg}", exc.colno) from None
+    except RecursionError:
+        message, line = nesting_too_deep(text, "json")
+        raise DataFileError(path, line, message) from None
     try:
         return context_from_mapping(data, strict=False)
     except ContextError as exc:
@@ -174,12 +220,25 @@ def _can_fork() -> bool:
     return hasattr(os, "fork")
 
 
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity mask, as taskset or a container sets it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _warn(message: str) -> None:
+    print(f"replydesk: warning: {message}", file=sys.stderr)
+
+
 def _lint_parallel(job: "_LintJob", files: list[str], jobs: int) -> list:
     """Lint in forked helpers that inherit the compiled linter, this process working too
-    (see `parallel.map_forked`); each report comes back already rendered."""
+    (see `parallel.map_forked`); each report comes back already rendered. Helpers that
+    cannot be forked are warned about and their share is linted here."""
     from .parallel import map_forked
 
-    return map_forked(job, files, jobs, chunk_size=CHUNK_FILES)
+    return map_forked(job, files, jobs, chunk_size=CHUNK_FILES, warn=_warn)
 
 
 class _LintJob:
@@ -202,8 +261,12 @@ class _LintJob:
 
     def lint(self, name: str):
         linter = self.linter
+        snapshot = None
         if name == "-":
-            data = sys.stdin.buffer.read()
+            # A pipe may never end (`lint - < /dev/zero`): read one byte past the limit at most.
+            data = sys.stdin.buffer.read(MAX_DRAFT_BYTES + 1)
+            if len(data) > MAX_DRAFT_BYTES:
+                return FileReport("-", error=too_long(f"over {MAX_DRAFT_BYTES:,} bytes"))
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -212,17 +275,23 @@ class _LintJob:
         else:
             path = name
             try:
-                text = read_text_file(name)
+                raw, st = read_regular_file(name, MAX_DRAFT_BYTES)
+                if len(raw) > MAX_DRAFT_BYTES:
+                    return FileReport(name, error=too_long(f"over {MAX_DRAFT_BYTES:,} bytes"))
+                text = decode_text(name, raw)
             except DataFileError as exc:
                 return FileReport(name, error=exc.message, error_line=exc.line)
+            if self.fix:
+                snapshot = FileSnapshot.of(name, raw, st)
+            del raw
         ctx_override = self.case_ctx
         if ctx_override is None and path is not None and os.path.basename(os.path.dirname(path)) == "drafts":
-            case_path = case_file_for(Path(path))
-            if case_path is not None:
-                try:
+            try:
+                case_path = case_file_for(Path(path))
+                if case_path is not None:
                     ctx_override = load_case_context(case_path)
-                except DataFileError as exc:
-                    return FileReport(name, error=str(exc))
+            except DataFileError as exc:
+                return FileReport(name, error=str(exc))
         try:
             draft = parse_draft(text)
         except DraftError as exc:
@@ -232,18 +301,21 @@ class _LintJob:
         except ContextError as exc:
             line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if draft.front_matter else None
             return FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line)
-        findings = linter.lint(draft, ctx)
+        findings, omitted = linter.lint_counted(draft, ctx)
         fixed = 0
         if self.fix and path is not None and any(f.fix for f in findings):
             new_text, fixed = apply_fixes(draft.text, findings, unsafe=self.unsafe)
             if fixed:
                 try:
-                    atomic_write_text(Path(path), new_text)
+                    # Only if nobody wrote the file since we read it: their text is newer than our fix.
+                    atomic_write_text(Path(path), new_text, expect=snapshot)
+                except FileChangedError:
+                    return FileReport(name, error="changed while fixing; not written")
                 except OSError as exc:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
                 draft = parse_draft(new_text)
-                findings = linter.lint(draft, ctx)
-        return FileReport(name, draft=draft, findings=findings, fixed=fixed)
+                findings, omitted = linter.lint_counted(draft, ctx)
+        return FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
 
 
 def run_lint(args) -> int:
@@ -265,6 +337,9 @@ def run_lint(args) -> int:
         ignore=settings.ignore | args.ignore,
         severity=settings.severity,
         fail_on=Severity.parse(args.fail_on) if args.fail_on else settings.fail_on,
+        max_findings_per_rule=(
+            settings.max_findings_per_rule if args.max_findings_per_rule is None else args.max_findings_per_rule
+        ),
     )
     try:
         resources = load_resources(config)
@@ -298,7 +373,11 @@ def run_lint(args) -> int:
     )
     job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes, args.format, color)
     reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
-    jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
+    cpus = cpu_count()
+    jobs = args.jobs or cpus
+    if jobs > cpus:  # more processes than CPUs only compete for them (and -j 500 would fork 499)
+        print(f"replydesk: -j {jobs} capped at {cpus} (the number of CPUs)", file=sys.stderr)
+        jobs = cpus
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and "-" not in files and _can_fork():
         linter.warm()  # lazy tables are built once here, not once per worker
         reports.extend(_lint_parallel(job, files, jobs))
@@ -324,10 +403,11 @@ def _statistics(reports, tally, rules) -> str:
     for code, n in counts.most_common():
         info = rules.get(code)
         mark = "[*]" if tally.rules[code][1] else "   "
-        lines.append(f"{n:5d}\t{code:<8}\t{mark} {info.summary if info else ''}")
+        lines.append(f"{n:5d}\t{code:<8}\t{mark} {visible_controls(info.summary) if info else ''}")
     errors = [r for r in reports if r.error]
     for r in errors:
-        lines.append(f"{r.path}{':' + str(r.error_line) if r.error_line else ''}: error: {r.error}")
+        where = visible_controls(r.path) + (f":{r.error_line}" if r.error_line else "")
+        lines.append(f"{where}: error: {visible_controls(r.error)}")
     return "\n".join(lines)
 
 
@@ -338,14 +418,16 @@ def run_rules(args) -> int:
 
     rules = all_rules()
     if args.format == "json":
-        print(json.dumps([
+        from .reporters import dumps
+
+        print(dumps([
             {"code": r.code, "category": r.category, "severity": r.severity.label, "summary": r.summary, "fixable": r.fixable}
             for r in rules.values()
-        ], ensure_ascii=False, indent=2))
+        ], indent=2))
         return EXIT_OK
     print(f"{'CODE':<8} {'CATEGORY':<10} {'SEVERITY':<8} FIX SUMMARY")
     for r in rules.values():
-        print(f"{r.code:<8} {r.category:<10} {r.severity.label:<8} {'[*]' if r.fixable else '   '} {r.summary}")
+        print(f"{r.code:<8} {r.category:<10} {r.severity.label:<8} {'[*]' if r.fixable else '   '} {visible_controls(r.summary)}")
     return EXIT_OK
 
 
@@ -381,7 +463,8 @@ def run_explain(args) -> int:
         lines += [f"  {_one_line(e['text'])}{_where(e)}" for e in allowed]
     elif info.good:
         lines += ["", "Better:", f"  {info.good}"]
-    print("\n".join(lines))
+    # Rule texts and examples come from data files anyone with a pack directory can write.
+    print(visible_controls("\n".join(lines), keep_newlines=True))
     return EXIT_OK
 
 

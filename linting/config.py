@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Severity
-from .settings import Settings
+from .settings import DEFAULT_MAX_FINDINGS_PER_RULE, Settings
 from .tomldata import DataFileError, TomlDocument, load_toml_file
 
 CONFIG_NAME = "replydesk.toml"
-KNOWN_KEYS = {"select", "ignore", "severity", "fail_on", "pack_dirs", "glossary_dirs", "extend_select"}
+KNOWN_KEYS = {"select", "ignore", "severity", "fail_on", "pack_dirs", "glossary_dirs", "extend_select", "max_findings_per_rule"}
 
 
 @dataclass
@@ -92,6 +92,9 @@ def config_from_table(doc: TomlDocument, table: dict, prefix: tuple = ()) -> Con
             fail_on = Severity.parse(str(table["fail_on"]))
         except ValueError as exc:
             raise doc.error(prefix + ("fail_on",), str(exc)) from None
+    cap = table.get("max_findings_per_rule", DEFAULT_MAX_FINDINGS_PER_RULE)
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
+        raise doc.error(prefix + ("max_findings_per_rule",), "'max_findings_per_rule' must be a whole number, 0 for no cap")
     base = doc.path.parent
 
     def dirs(key: str) -> tuple[Path, ...]:
@@ -109,7 +112,7 @@ def config_from_table(doc: TomlDocument, table: dict, prefix: tuple = ()) -> Con
         return tuple(out)
 
     return Config(
-        settings=Settings(select=select, ignore=ignore, severity=severity, fail_on=fail_on),
+        settings=Settings(select=select, ignore=ignore, severity=severity, fail_on=fail_on, max_findings_per_rule=cap),
         pack_dirs=dirs("pack_dirs"),
         glossary_dirs=dirs("glossary_dirs"),
         path=doc.path,

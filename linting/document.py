@@ -15,6 +15,9 @@ from .tomldata import TomlSyntaxError, loads_simple_toml, loads_toml
 
 FENCE = "+++"
 MAX_DRAFT_CHARS = 1_000_000
+# UTF-8 takes at most 4 bytes a character, so every draft within the limit fits
+# in this many bytes; readers stop one byte past it (a file or stdin may never end).
+MAX_DRAFT_BYTES = 4 * MAX_DRAFT_CHARS
 _SCAN_LIMIT = 8_192  # up to this length, line_col scans instead of building a LineIndex
 
 
@@ -102,6 +105,11 @@ class Draft:
         return Position(line, col, end_line, end_col)
 
 
+def too_long(size: str) -> str:
+    """The one wording of "over the draft size limit", given the size found (in characters or bytes)."""
+    return f"draft is {size}; the limit is {MAX_DRAFT_CHARS:,} characters (is this really a reply?)"
+
+
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -110,10 +118,7 @@ def parse_draft(text: str) -> Draft:
     if text.startswith("\ufeff"):
         text = text[1:]
     if len(text) > MAX_DRAFT_CHARS:
-        raise DraftError(
-            f"draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,} "
-            "(is this really a reply?)"
-        )
+        raise DraftError(too_long(f"{len(text):,} characters"))
     if "\x00" in text:
         raise DraftError("draft contains NUL bytes (binary file?)", text.count("\n", 0, text.index("\x00")) + 1)
     first_nl = text.find("\n")

@@ -1,7 +1,7 @@
 """The linter: a draft and its case context in, sorted findings out. Pure."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
@@ -18,6 +18,7 @@ class LintResult:
     draft: Draft
     context: CaseContext
     findings: list[Finding]
+    omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap
 
 
 class Linter:
@@ -79,11 +80,25 @@ class Linter:
             raise ContextError("kind", f"unknown kind {ctx.kind!r} (known: {', '.join(sorted(kinds))})")
 
     def lint(self, draft: Draft, context: CaseContext) -> list[Finding]:
-        """Findings on the text as written, matched on its NFC form without invisible characters.
+        """Sorted findings, at most `settings.max_findings_per_rule` of each rule (see lint_counted)."""
+        return self.lint_counted(draft, context)[0]
 
-        See `normalise.py`: the rules see the matching view, and every span
-        (and fix) they report is mapped back to the original text; the
-        families' `check_as_written` (LANG005) look at the original itself.
+    def lint_counted(self, draft: Draft, context: CaseContext) -> tuple[list[Finding], dict[str, int]]:
+        """(sorted findings, {rule: how many more were found than kept}).
+
+        Findings are on the text as written, matched on its NFC form without
+        invisible characters (see `normalise.py`): the rules see the
+        matching view, and every span (and fix) they report is mapped back
+        to the original text; the families' `check_as_written` (LANG005)
+        look at the original itself.
+
+        Each rule keeps its first `max_findings_per_rule` findings by
+        position; the rest are only counted, so a hostile draft (a million
+        full-width commas) costs a bounded amount of memory here and in
+        every reporter. A rule's findings are trimmed whenever twice the cap
+        have piled up, and a trimmed finding's dedup key is forgotten with
+        it: a later duplicate of it is counted again, a small overcount in
+        a number that says only "many more".
         """
         view = matching_view(draft.text)
         if view is None:
@@ -102,14 +117,17 @@ class Linter:
             info=self.rules,
         )
 
-    def _lint(self, draft: Draft, context: CaseContext, mapping) -> list[Finding]:
+    def _lint(self, draft: Draft, context: CaseContext, mapping) -> tuple[list[Finding], dict[str, int]]:
         inp = self._input(draft, context)
         ignored = context.ignore
         verdicts = self._verdicts
-        out: list[Finding] = []
+        cap = self.settings.max_findings_per_rule
+        kept: dict[str, list[Finding]] = {}
+        omitted: dict[str, int] = {}
         seen: set[tuple] = set()
+        to_original = None if mapping is None else _span_mapper(*mapping)
 
-        def keep(found) -> None:
+        def keep(found, to_original) -> None:
             for f in found:
                 rule = f.rule
                 verdict = verdicts.get(rule)
@@ -123,26 +141,35 @@ class Linter:
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+                bucket = kept.get(rule)
+                if bucket is None:
+                    bucket = kept[rule] = []
+                bucket.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+                if cap and len(bucket) > 2 * cap:
+                    _trim(bucket, cap, omitted, seen)
 
-        to_original = None if mapping is None else _span_mapper(*mapping)
         for module in self._families:
-            keep(module.check(inp))
+            keep(module.check(inp), to_original)
         if mapping is not None:
-            to_original = None  # these already read the original text
             original = self._input(mapping[1], context)
             for module in self._families:
                 as_written = getattr(module, "check_as_written", None)
                 if as_written is not None:
-                    keep(as_written(original))
+                    keep(as_written(original), None)  # these read the original text
+        out: list[Finding] = []
+        for bucket in kept.values():
+            if cap and len(bucket) > cap:
+                _trim(bucket, cap, omitted, seen)
+            out.extend(bucket)
         out.sort(key=Finding.sort_key)
-        return out
+        return out, omitted
 
     def lint_text(self, text: str, overrides: CaseContext | None = None, **flags) -> LintResult:
         """Parse, resolve context and lint. Raises DraftError or ContextError on bad input."""
         draft = parse_draft(text)
         ctx = self.context_for(draft, overrides, **flags)
-        return LintResult(draft, ctx, self.lint(draft, ctx))
+        findings, omitted = self.lint_counted(draft, ctx)
+        return LintResult(draft, ctx, findings, omitted)
 
 
 # Touches every family: IDs, times, zones, relative dates, links, Korean, Chinese, shouting.
@@ -171,6 +198,16 @@ def _span_mapper(view: MatchingView, original: Draft):
         return replace(f, start=start, end=end, fix=fix)
 
     return to_original
+
+
+def _trim(bucket: list[Finding], cap: int, omitted: dict[str, int], seen: set[tuple]) -> None:
+    """Keep a rule's first `cap` findings by position; count and forget the others."""
+    bucket.sort(key=Finding.sort_key)
+    rule = bucket[0].rule
+    omitted[rule] = omitted.get(rule, 0) + len(bucket) - cap
+    for f in bucket[cap:]:
+        seen.discard((f.rule, f.start, f.end, f.message))
+    del bucket[cap:]
 
 
 def _overlay(base: CaseContext, top: CaseContext) -> CaseContext:

@@ -48,26 +48,51 @@ def _read_all(fd: int) -> bytes:
     return b"".join(parts)
 
 
-def map_forked(task: Callable[[str], R], items: list, jobs: int, chunk_size: int = 40) -> list[R]:
+def _could_not_start(warn: Callable[[str], None] | None, exc: OSError, started: int) -> None:
+    if warn is not None:
+        who = "in this process" if not started else f"with {started + 1} processes"
+        warn(f"cannot start a worker process ({exc.strerror or exc}); linting {who}")
+
+
+def map_forked(
+    task: Callable[[str], R], items: list, jobs: int, chunk_size: int = 40, warn: Callable[[str], None] | None = None
+) -> list[R]:
     """[task(x) for x in items], in order, spread over `jobs` processes (this one included).
 
     `task` runs in forked children, so it may use anything built before the
-    call; its results must pickle. Needs os.fork (POSIX).
+    call; its results must pickle. Needs os.fork (POSIX). A helper that
+    cannot be started (fork fails under RLIMIT_NPROC or low memory) is not
+    an error: the processes that did start, this one at least, do all the
+    chunks, and `warn` is told once.
     """
     chunks = _chunks(items, jobs, chunk_size)
     if jobs <= 1 or len(chunks) <= 1:
         return [task(x) for x in items]
     # The chunk numbers go into a pipe up front; everyone reads from it until it is dry.
-    take_r, take_w = os.pipe()
+    try:
+        take_r, take_w = os.pipe()
+    except OSError as exc:
+        _could_not_start(warn, exc, 0)
+        return [task(x) for x in items]
     payload = b"".join(_INDEX.pack(k) for k in range(len(chunks)))
     if len(payload) > 60_000:  # beyond one pipe buffer the write would block: larger chunks instead
-        return map_forked(task, items, jobs, chunk_size=-(-len(items) // 10_000))
+        return map_forked(task, items, jobs, chunk_size=-(-len(items) // 10_000), warn=warn)
     os.write(take_w, payload)
     helpers: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
     try:
         for _ in range(jobs - 1):
-            res_r, res_w = os.pipe()
-            pid = os.fork()
+            try:
+                res_r, res_w = os.pipe()
+            except OSError as exc:  # out of descriptors: go on with the helpers we have
+                _could_not_start(warn, exc, len(helpers))
+                break
+            try:
+                pid = os.fork()
+            except OSError as exc:  # EAGAIN under RLIMIT_NPROC, ENOMEM: the work is done here instead
+                os.close(res_r)
+                os.close(res_w)
+                _could_not_start(warn, exc, len(helpers))
+                break
             if pid == 0:  # helper: work, send the results, leave without running any cleanup
                 code = 1
                 try:

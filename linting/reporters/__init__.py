@@ -9,6 +9,8 @@ the exit code need.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
@@ -27,6 +29,15 @@ class Tally:
     severities: list[int] = field(default_factory=lambda: [0, 0, 0])  # indexed by Severity
     safe_fixable: int = 0
     rules: dict[str, list[int]] = field(default_factory=dict)  # code → [findings, with a fix]
+    omitted: int = 0  # findings past the per-rule cap: counted, not shown
+
+    def add_omitted(self, rule: str, n: int) -> None:
+        """`n` more findings of `rule` that the cap kept out of the report (counted per rule, shown as a total)."""
+        self.omitted += n
+        counts = self.rules.get(rule)
+        if counts is None:
+            counts = self.rules[rule] = [0, 0]
+        counts[0] += n
 
     def add(self, finding: Finding) -> None:
         self.severities[finding.severity] += 1
@@ -44,6 +55,7 @@ class Tally:
         for sev, n in enumerate(other.severities):
             self.severities[sev] += n
         self.safe_fixable += other.safe_fixable
+        self.omitted += other.omitted
         for code, (n, fixable) in other.rules.items():
             counts = self.rules.get(code)
             if counts is None:
@@ -78,6 +90,7 @@ class FileReport:
     error: str | None = None
     error_line: int | None = None
     fixed: int = 0
+    omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap (engine.lint_counted)
     tally: Tally | None = None
     piece: Any = None
     piece_format: tuple | None = None  # (format, color) the piece was rendered for
@@ -94,10 +107,31 @@ class FileReport:
             tally = Tally()
             for f in self.findings:
                 tally.add(f)
+            for rule, n in self.omitted.items():
+                tally.add_omitted(rule, n)
             self.tally = tally
         self.draft = None
         self.findings = []
         return self
+
+
+def omitted_message(rule: str, n: int) -> str:
+    """How every format says that the cap left findings out."""
+    return f"… and {n:,} more {rule} findings (not shown: max_findings_per_rule)"
+
+
+# json.dumps escapes C0 controls (\u001b) but writes DEL and C1 (\x9b is CSI to
+# some terminals) raw; these can only occur inside JSON strings, so escaping
+# them in the dumped text keeps the data exact and the bytes inert.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def dumps(value, **kwargs) -> str:
+    """json.dumps for output a terminal or CI may read: UTF-8 kept, every control escaped."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    if _RAW_IN_JSON.search(text) is None:
+        return text
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _module(fmt: str):

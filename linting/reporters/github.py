@@ -1,13 +1,17 @@
 """GitHub Actions workflow commands, so findings show as annotations on the diff."""
 from __future__ import annotations
 
+from ..display import visible_controls
 from ..findings import Severity
+from . import omitted_message
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: controls made visible (ESC must not reach the log viewer),
+    then GitHub's own escapes, so a newline cannot start a second command."""
+    return visible_controls(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:
@@ -26,6 +30,8 @@ def piece(rep, rules: dict, *, color: bool = False) -> str:
             f"::{_LEVEL[f.severity]} file={_prop(rep.path)},line={p.line},col={p.column},"
             f"endLine={p.end_line},endColumn={p.end_column},title={_prop(f.rule)}::{_escape(msg)}"
         )
+    for rule, n in sorted(rep.omitted.items()):
+        lines.append(f"::notice file={_prop(rep.path)},title={_prop(rule)}::{_escape(omitted_message(rule, n))}")
     return "\n".join(lines)
 
 

@@ -1,9 +1,8 @@
 """JSON: an array, one object per file, findings in the shared schema (findings.finding_to_dict)."""
 from __future__ import annotations
 
-import json
-
 from ..findings import finding_to_dict
+from . import dumps
 
 
 def report_to_dict(rep) -> dict:
@@ -13,12 +12,14 @@ def report_to_dict(rep) -> dict:
         out["findings"] = []
         return out
     out["findings"] = [finding_to_dict(f, rep.position(f.start, f.end)) for f in rep.findings]
+    if rep.omitted:
+        out["omitted"] = dict(sorted(rep.omitted.items()))  # rule → findings past the cap, not listed
     return out
 
 
 def piece(rep, rules: dict, *, color: bool = False) -> str:
     """The file's object as indented JSON text, ready to sit inside the top-level array."""
-    text = json.dumps(report_to_dict(rep), ensure_ascii=False, indent=2)
+    text = dumps(report_to_dict(rep), indent=2)
     return "  " + text.replace("\n", "\n  ")
 
 

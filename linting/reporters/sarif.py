@@ -1,9 +1,8 @@
 """SARIF 2.1.0, for code-scanning dashboards; validated against the schema in the tests."""
 from __future__ import annotations
 
-import json
-
 from ..findings import Severity
+from . import dumps, omitted_message
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,7 +51,15 @@ def piece(rep, rules: dict, *, color: bool = False) -> tuple[list, list]:
                 }],
             }]
         results.append(result)
-    return results, []
+    notes = []
+    for rule, n in sorted(rep.omitted.items()):
+        note = {"level": "note", "message": {"text": omitted_message(rule, n)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+                "associatedRule": {"id": rule}}
+        if rule in index:
+            note["associatedRule"]["index"] = index[rule]
+        notes.append(note)
+    return results, notes
 
 
 def assemble(reports, pieces: list, tally, rules: dict, *, color: bool = False, summary: bool = True) -> str:
@@ -82,5 +89,6 @@ def assemble(reports, pieces: list, tally, rules: dict, *, color: bool = False, 
     }
     run = {"tool": {"driver": driver}, "results": results}
     if notifications:
-        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2)
+        failed = any(n["level"] == "error" for n in notifications)
+        run["invocations"] = [{"executionSuccessful": not failed, "toolExecutionNotifications": notifications}]
+    return dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)

@@ -25,8 +25,10 @@ How it decides, cheapest first:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -356,7 +358,7 @@ def check_as_written(inp: RuleInput) -> list[Finding]:
     return out
 
 
-def check(inp: RuleInput) -> list[Finding]:
+def check(inp: RuleInput) -> Iterable[Finding]:
     body = inp.body
     if not body or body.isspace():
         return []
@@ -380,7 +382,7 @@ class _Checker:
         self.dominant: dict[int, str | None] = {}  # sentence index -> dominant script, once computed
         self.claimed: list[tuple[int, int]] = []  # Chinese/Japanese text: no LANG004 inside
 
-    def run(self) -> list[Finding]:
+    def run(self) -> Iterable[Finding]:
         body, policy = self.body, self.policy
         if body.isascii():  # the common English draft: no script work at all
             lowered = self.inp.lower  # shared with the other families
@@ -406,7 +408,9 @@ class _Checker:
             if i not in analysed and b - a >= policy.min_detect_chars and search_non_latin(body, a, b) is None:
                 self._latin_sentence(a, b)
         if policy.check_punctuation:
-            self._punctuation()
+            # Lazily: a draft of a million full-width commas has a million LANG004
+            # findings, and the engine keeps only the first of each rule (its cap).
+            return itertools.chain(self.out, self._punctuation())
         return self.out
 
     def _sentence_at(self, pos: int) -> int:
@@ -552,7 +556,7 @@ class _Checker:
 
     # -- punctuation
 
-    def _punctuation(self) -> None:
+    def _punctuation(self) -> Iterator[Finding]:
         body, inp = self.body, self.inp
         claimed = sorted(self.claimed)  # disjoint spans
         claimed_starts = [s for s, _ in claimed]
@@ -572,12 +576,12 @@ class _Checker:
             if ascii_ in _SPACED_AFTER and p + 1 < len(body) and body[p + 1].isalpha():
                 replacement += " "
             where = "Korean" if dom == scripts.HANGUL else "English"
-            self.out.append(inp.finding(
+            yield inp.finding(
                 "LANG004", p, p + 1,
                 f"full-width {char!r} in {where} text; use ASCII {ascii_!r}",
                 f"replace with {replacement!r}",
                 replacement=replacement,
-            ))
+            )
 
 
 _SCRIPT_LANGUAGES = frozenset({"en", "ko", "zh", "ja"})

@@ -160,6 +160,10 @@ def test_one_megabyte_of_one_character_lints_in_bounded_time_and_one_more_is_ref
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
 def test_ten_thousand_lines_report_each_finding_on_its_own_line(linter, newline):
+    from replydesk.linting.engine import Linter
+    from replydesk.linting.settings import Settings
+
+    linter = Linter(linter.resources, Settings(max_findings_per_rule=0))  # every finding, not the first 100 of each rule
     lines = [f"Line {i}: delivered 14:{i % 60:02d}, order 2200000954{i % 10000:04d}!" for i in range(10_000)]
     text = newline.join(lines) + newline
     ctx = context_from_mapping({"platform": "coupang", "kind": "return-dispute", "order_ids": ["22000009546234"]})
