@@ -8,6 +8,7 @@ rename it over the target, fsync the directory so the rename is durable.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -19,13 +20,26 @@ os.umask(_UMASK)
 NEW_FILE_MODE = 0o666 & ~_UMASK
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, parents: bool = True) -> None:
+    """Replace `path` with `data`, or leave it exactly as it was and raise.
+
+    On any failure (ENOSPC, EDQUOT, EROFS, EIO, a signal) the temp file is
+    removed, so a full disk never keeps a half-written hidden file around
+    and the old file is untouched. `mode` forces the new file's mode (a
+    private journal is 0600 whatever the old file was); otherwise the old
+    regular file's mode is kept. The old mode is read with lstat: a
+    symlink's target is never looked at, and the rename replaces the link
+    itself, never the file it points to. `parents=False` creates only the
+    last directory: a queue someone removed is not silently re-created.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
+    path.parent.mkdir(parents=parents, exist_ok=True)
+    if mode is None:
+        try:
+            st = os.lstat(path)
+            mode = st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else NEW_FILE_MODE
+        except FileNotFoundError:
+            mode = NEW_FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -37,15 +51,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
         raise
     _fsync_directory(path.parent)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, mode: int | None = None, parents: bool = True) -> None:
     """Write UTF-8 text exactly as given (no newline translation)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents)
 
 
 def _fsync_directory(folder: Path) -> None:
