@@ -118,30 +118,32 @@ async def test_a_fifo_draft_does_not_freeze_the_desk(make_app, queue_dir):
 
 @pytest.fixture
 def full_queue(monkeypatch, queue_dir):
-    """Every write into the queue fails with ENOSPC; writes elsewhere (the operator's data dir) work.
+    """Every write into the queue fails with ENOSPC (or `state["errno"]`); writes elsewhere work.
 
     `state["elsewhere"] = True` makes those fail too (one disk for everything).
     """
     import replydesk.linting.atomicfile as atomicfile
 
     real = atomicfile.atomic_write_bytes
-    state = {"on": False, "elsewhere": False, "failed": []}
+    state = {"on": False, "elsewhere": False, "failed": [], "errno": errno.ENOSPC}
 
     def failing(path, data, **kwargs):
         path = Path(path)
         inside = queue_dir in path.parents
         if state["on"] and (inside or state["elsewhere"]):
             state["failed"].append(path)
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise OSError(state["errno"], os.strerror(state["errno"]), str(path))
         return real(path, data, **kwargs)
 
     monkeypatch.setattr(atomicfile, "atomic_write_bytes", failing)
     return state
 
 
+@pytest.mark.parametrize("code", ["ENOSPC", "EDQUOT", "EROFS"])
 async def test_a_save_on_a_full_disk_keeps_the_text_the_old_draft_and_journals_privately(
-    make_app, queue_dir, data_home, full_queue
+    make_app, queue_dir, data_home, full_queue, code
 ):
+    full_queue["errno"] = getattr(errno, code)
     draft = queue_dir / "drafts" / f"{RETURN_DISPUTE}.txt"
     before = draft.read_bytes()
     app = make_app(autosave_interval=0.05)
@@ -156,7 +158,8 @@ async def test_a_save_on_a_full_disk_keeps_the_text_the_old_draft_and_journals_p
         assert app.is_running and app.screen is screen
         assert screen.editor.text == typed and screen.is_dirty()
         notes = messages(app)
-        assert any("Save failed" in m and str(draft) in m and "No space left on device (ENOSPC)" in m for m in notes), notes
+        said = f"{os.strerror(getattr(errno, code))} ({code})"
+        assert any("Save failed" in m and str(draft) in m and said in m for m in notes), notes
         [entry] = fallback_entries(data_home)
         assert json.loads(entry.read_text(encoding="utf-8"))["text"] == typed
         assert str(entry) in " ".join(notes)
