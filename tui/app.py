@@ -113,7 +113,6 @@ class ReplydeskApp(App):
         self.draft_counts: dict[str, tuple[int, int]] = {}
         self._held_locks: set[str] = set()
         self._ending = threading.Event()  # set once: a signal or a lost terminal asked the desk to end
-        self._exit_code = 0
         self._journaled_for_exit = threading.Event()
         self.terminal_gone = False
         self._quit_despite_failure = False
@@ -387,7 +386,7 @@ class ReplydeskApp(App):
         in the editor, and the operator is told where writing failed. Quitting
         again exits anyway.
         """
-        failures = self.emergency_save()
+        failures = self.journal_unsaved()
         if failures and not self._quit_despite_failure:
             self._quit_despite_failure = True
             self.notify(
@@ -397,11 +396,18 @@ class ReplydeskApp(App):
                 timeout=30,
                 markup=False,
             )
-            return
+            return  # the locks stay ours: the desk goes on editing
+        self.release_all_locks()
         self.exit(return_code=return_code)
 
     def emergency_save(self) -> list[str]:
         """Journal every open case's unsaved text and release our locks; returns what failed (never raises)."""
+        failures = self.journal_unsaved()
+        self.release_all_locks()
+        return failures
+
+    def journal_unsaved(self) -> list[str]:
+        """Journal every open case's unsaved text; returns what could be written nowhere (never raises)."""
         failures: list[str] = []
         for screen in self.open_case_screens():
             try:
@@ -410,12 +416,14 @@ class ReplydeskApp(App):
                 problem = f"{screen.case.id}: {describe_os_error(exc)}"
             if problem:
                 failures.append(problem)
+        return failures
+
+    def release_all_locks(self) -> None:
         for case_id in list(self._held_locks):
             try:
                 self.release_case(case_id)
             except Exception:
                 pass  # the queue may be gone; a lock we cannot remove is stale once we exit
-        return failures
 
     # --- the end of the process: signals, a lost terminal ------------------------------------
 
@@ -455,7 +463,6 @@ class ReplydeskApp(App):
         if self._ending.is_set():
             return
         self._ending.set()
-        self._exit_code = code
         threading.Thread(target=self._deadline, args=(code,), name="replydesk-exit", daemon=True).start()
         try:
             loop = self._loop

@@ -226,6 +226,7 @@ async def test_quitting_while_no_journal_can_be_written_does_not_lose_the_text(m
         await settle(pilot)
         assert app.is_running and screen.editor.text == "Nowhere to go"
         assert any("could not be kept anywhere" in m for m in messages(app))
+        assert (queue_dir / ".locks" / f"{EMPTY_CANCEL}.lock").exists()  # still this desk's case
 
 
 # --- disk full, for real (root: a 64 KB tmpfs) ------------------------------------------------------
