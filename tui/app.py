@@ -114,6 +114,9 @@ class ReplydeskApp(App):
         self._held_locks: set[str] = set()
         self._ending = threading.Event()  # set once: a signal or a lost terminal asked the desk to end
         self._journaled_for_exit = threading.Event()
+        self._end_code = 0
+        self._deadline_lock = threading.Lock()
+        self._deadline_started = False
         self.terminal_gone = False
         self._quit_despite_failure = False
 
@@ -437,6 +440,7 @@ class ReplydeskApp(App):
         """
         if self.is_headless or threading.current_thread() is not threading.main_thread():
             return  # Pilot tests: the test process's own signals stay its own
+        self._start_deadline_thread()  # now, not in the handler: starting a thread there could deadlock
         try:
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 signal.signal(sig, self._on_signal)
@@ -462,8 +466,9 @@ class ReplydeskApp(App):
         """
         if self._ending.is_set():
             return
+        self._end_code = code
         self._ending.set()
-        threading.Thread(target=self._deadline, args=(code,), name="replydesk-exit", daemon=True).start()
+        self._start_deadline_thread()
         try:
             loop = self._loop
             if loop is not None and not loop.is_closed():
@@ -478,8 +483,17 @@ class ReplydeskApp(App):
             self._journaled_for_exit.set()
         self.exit(return_code=code)
 
-    def _deadline(self, code: int) -> None:
-        """Runs in its own thread: if the orderly exit has not finished in time, finish it here."""
+    def _start_deadline_thread(self) -> None:
+        with self._deadline_lock:
+            if self._deadline_started:
+                return
+            self._deadline_started = True
+        threading.Thread(target=self._deadline, name="replydesk-exit", daemon=True).start()
+
+    def _deadline(self) -> None:
+        """Its own thread, waiting for `request_end`; if the orderly exit then stalls, it finishes it here."""
+        self._ending.wait()
+        code = self._end_code
         if self._journaled_for_exit.wait(EXIT_GRACE_SECONDS):
             # Journal written; give the exit itself (restoring the terminal) the same time again.
             threading.Event().wait(EXIT_GRACE_SECONDS)
