@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from replydesk.tui.queue.locks import Locks, Operator
 
 from .conftest import settle, wait_for
 
