@@ -11,6 +11,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 # mkstemp creates files 0600; a new file should get the mode any other new file
 # gets (0666 less the umask) so that operators in one group can read each
@@ -20,7 +21,14 @@ os.umask(_UMASK)
 NEW_FILE_MODE = 0o666 & ~_UMASK
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, parents: bool = True) -> None:
+def atomic_write_bytes(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    parents: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Replace `path` with `data`, or leave it exactly as it was and raise.
 
     On any failure (ENOSPC, EDQUOT, EROFS, EIO, a signal) the temp file is
@@ -31,6 +39,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, pare
     symlink's target is never looked at, and the rename replaces the link
     itself, never the file it points to. `parents=False` creates only the
     last directory: a queue someone removed is not silently re-created.
+    `before_replace` runs when the new text is durable and just before the
+    rename; if it raises, nothing is replaced (a writer re-checks there
+    that nobody changed the file meanwhile, narrowing that race to
+    microseconds).
     """
     path = Path(path)
     path.parent.mkdir(parents=parents, exist_ok=True)
@@ -47,6 +59,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, pare
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -57,9 +71,16 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, pare
     _fsync_directory(path.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, mode: int | None = None, parents: bool = True) -> None:
+def atomic_write_text(
+    path: Path,
+    text: str,
+    *,
+    mode: int | None = None,
+    parents: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Write UTF-8 text exactly as given (no newline translation)."""
-    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents)
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents, before_replace=before_replace)
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -120,3 +120,27 @@ async def test_a_lock_taken_by_someone_else_stops_the_save(make_app, queue_dir, 
         await pilot.press("escape")
         await settle(pilot)
         assert screen.is_dirty()
+
+
+def test_a_save_that_lands_while_ours_is_being_written_is_not_overwritten(queue_dir, monkeypatch):
+    """The race read → write → rename: their save arrives after our check, before our rename."""
+    import pytest
+
+    import replydesk.linting.atomicfile as atomicfile
+    from replydesk.tui.queue.store import DraftConflict, QueueStore
+
+    store = QueueStore(queue_dir, index_path=False)
+    _text, loaded = store.read_draft_stamped(CASE)
+    real_fsync = atomicfile.os.fsync
+
+    def their_save_lands(fd):
+        real_fsync(fd)
+        if not draft_path(queue_dir).read_text(encoding="utf-8") == THEIRS:
+            draft_path(queue_dir).write_text(THEIRS, encoding="utf-8")
+
+    monkeypatch.setattr(atomicfile.os, "fsync", their_save_lands)
+    with pytest.raises(DraftConflict) as info:
+        store.save_draft(CASE, "mine", expected=loaded)
+    assert info.value.theirs == THEIRS
+    assert draft_path(queue_dir).read_text(encoding="utf-8") == THEIRS
+    assert not list((queue_dir / "drafts").glob(".*.tmp"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from stat import S_ISREG
+from typing import Callable
 
 from replydesk.linting.config import Config, load_config
 from replydesk.linting.loading import load_packs
@@ -225,17 +226,24 @@ class QueueStore:
         A symlink or special file in the draft's place raises CaseFileError.
         """
         path = self.draft_path(case_id)
+        check: Callable[[], None] | None = None
         if expected is not UNCHECKED:
-            theirs, now = self.read_draft_stamped(case_id)
-            if now != expected and (now is None or expected is None or now.sha256 != expected.sha256):
-                raise DraftConflict(path, theirs, now)
+
+            def unchanged_since_loaded() -> None:
+                theirs, now = self.read_draft_stamped(case_id)
+                if now != expected and (now is None or expected is None or now.sha256 != expected.sha256):
+                    raise DraftConflict(path, theirs, now)
+
+            check = unchanged_since_loaded
+            check()  # before writing anything: the usual case costs no temp file
         else:
             try:
                 refuse_unless_regular(path)
             except UnsafeFileError as exc:
                 raise CaseFileError(path, None, exc.reason) from None
         data = text.encode("utf-8")
-        atomic_write_text(path, text, parents=False)
+        # Checked again just before the rename: a save that lands while ours is written is not lost.
+        atomic_write_text(path, text, parents=False, before_replace=check)
         try:
             return DraftStamp.of(data, os.lstat(path))
         except OSError:
