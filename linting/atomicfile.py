@@ -13,6 +13,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 # mkstemp creates files 0600; a new file should get the mode any other new file
 # gets (0666 less the umask) so that operators in one group can read each
@@ -50,6 +51,12 @@ class FileSnapshot:
         st = st if st is not None else os.stat(path)
         return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).digest())
 
+    def check(self, path: Path | str) -> None:
+        """Raise FileChangedError unless `path` is unchanged: pass as
+        `atomic_write_*(..., before_replace=lambda: snapshot.check(path))`."""
+        if not self.unchanged(path):
+            raise FileChangedError(Path(path))
+
     def unchanged(self, path: Path | str) -> bool:
         """True when `path` is still a regular file with this size, mtime and content."""
         try:
@@ -71,7 +78,12 @@ class FileSnapshot:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, mode: int | None = None, parents: bool = True, expect: FileSnapshot | None = None
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    parents: bool = True,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Replace `path` with `data`, or leave it exactly as it was and raise.
 
@@ -83,12 +95,10 @@ def atomic_write_bytes(
     symlink's target is never looked at, and the rename replaces the link
     itself, never the file it points to. `parents=False` creates only the
     last directory: a queue someone removed is not silently re-created.
-
-    With `expect`, the target is compared with that snapshot once the new
-    file is durable, right before the rename, and left alone (raising
-    FileChangedError) if it differs: the window in which another writer's
-    change can still be lost shrinks from the whole read → fix → write to
-    the instant between that check and the rename.
+    `before_replace` runs when the new text is durable and just before the
+    rename; if it raises, nothing is replaced (a writer re-checks there
+    that nobody changed the file meanwhile, narrowing that race to
+    microseconds).
     """
     path = Path(path)
     path.parent.mkdir(parents=parents, exist_ok=True)
@@ -105,8 +115,8 @@ def atomic_write_bytes(
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        if expect is not None and not expect.unchanged(path):
-            raise FileChangedError(path)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -118,10 +128,15 @@ def atomic_write_bytes(
 
 
 def atomic_write_text(
-    path: Path, text: str, *, mode: int | None = None, parents: bool = True, expect: FileSnapshot | None = None
+    path: Path,
+    text: str,
+    *,
+    mode: int | None = None,
+    parents: bool = True,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
-    """Write UTF-8 text exactly as given (no newline translation); options as for atomic_write_bytes."""
-    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents, expect=expect)
+    """Write UTF-8 text exactly as given (no newline translation)."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents, before_replace=before_replace)
 
 
 def _fsync_directory(folder: Path) -> None:

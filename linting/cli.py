@@ -308,7 +308,7 @@ class _LintJob:
             if fixed:
                 try:
                     # Only if nobody wrote the file since we read it: their text is newer than our fix.
-                    atomic_write_text(Path(path), new_text, expect=snapshot)
+                    atomic_write_text(Path(path), new_text, before_replace=lambda: snapshot.check(path))
                 except FileChangedError:
                     return FileReport(name, error="changed while fixing; not written")
                 except OSError as exc:

@@ -8,7 +8,9 @@ widgets, they hand results back with `call_from_thread`.
 """
 from __future__ import annotations
 
+import os
 import signal
+import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -23,11 +25,14 @@ from replydesk.tui.clock import Clock, system_clock
 from replydesk.tui.plain import as_markup, shown
 from replydesk.tui.queue.cases import Case, CaseFileError
 from replydesk.tui.queue.locks import Locks, Operator
-from replydesk.tui.queue.recovery import Journal
+from replydesk.tui.queue.recovery import Journal, describe_os_error, fallback_folder
 from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
 
 LinterFactory = Callable[[QueueStore], object]
+
+# Seconds a signal or a lost terminal gives the orderly exit before the process ends regardless.
+EXIT_GRACE_SECONDS = 2.5
 
 
 WARM_UP_TEXT = (
@@ -98,7 +103,9 @@ class ReplydeskApp(App):
         self.glossary_dirs = tuple(glossary_dirs) if glossary_dirs else None
         self.term_source = term_source
         self.locks = Locks(store.locks_dir, self.operator, clock)
-        self.journal = Journal(store.recovery_dir, self.operator, clock)
+        self.journal = Journal(
+            store.recovery_dir, self.operator, clock, fallback=fallback_folder(store.root), queue=store.root
+        )
         report = store.load()
         self.load_errors: list[CaseFileError] = report.errors
         self.view = QueueView(report.cases)
@@ -106,6 +113,26 @@ class ReplydeskApp(App):
         self.linter_status = "Loading the linter…"
         self.draft_counts: dict[str, tuple[int, int]] = {}
         self._held_locks: set[str] = set()
+        self._ending = threading.Event()  # set once: a signal or a lost terminal asked the desk to end
+        self._journaled_for_exit = threading.Event()
+        self._end_code = 0
+        self._deadline_lock = threading.Lock()
+        self._deadline_started = False
+        self.terminal_gone = False
+        self._quit_despite_failure = False
+
+    def get_driver_class(self):
+        """Textual's driver, except on Linux/macOS terminals: ours, which notices a hung-up terminal."""
+        driver_class = super().get_driver_class()
+        try:
+            from textual.drivers.linux_driver import LinuxDriver
+        except ImportError:  # Windows
+            return driver_class
+        if driver_class is LinuxDriver:
+            from replydesk.tui.terminal import DeskDriver
+
+            return DeskDriver
+        return driver_class
 
     # --- notices -------------------------------------------------------------------------
 
@@ -245,11 +272,15 @@ class ReplydeskApp(App):
             return
         self.case_changed(case)
         try:
-            saved = self.store.read_draft(case_id)
+            saved, stamp = self.store.read_draft_stamped(case_id)
         except CaseFileError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        outcome = self.locks.acquire(case_id)
+        try:
+            outcome = self.locks.acquire(case_id)
+        except (CaseFileError, OSError) as exc:  # a planted lock file, a queue that went read-only
+            self.notify(f"Cannot open {case_id}: {exc}", severity="error", timeout=8, markup=False)
+            return
         if outcome.acquired:
             self._held_locks.add(case_id)
         screen = CaseScreen(
@@ -257,13 +288,21 @@ class ReplydeskApp(App):
             saved_text=saved,
             lock_holder=None if outcome.acquired else outcome.holder,
             took_over=outcome.took_over,
+            saved_stamp=stamp,
         )
         self.push_screen(screen)
         if outcome.acquired:
-            recovered = self.journal.read(case_id)
+            try:
+                recovered = self.journal.read(case_id)
+            except (CaseFileError, OSError) as exc:
+                self.notify(str(exc), severity="warning", timeout=8, markup=False)
+                return
             if recovered is not None:
                 if recovered.text == saved:
-                    self.journal.clear(case_id)
+                    try:
+                        self.journal.clear(case_id)
+                    except OSError:
+                        pass  # offered again next time; harmless
                 else:
                     screen.offer_recovery(recovered)
 
@@ -274,8 +313,8 @@ class ReplydeskApp(App):
 
     def release_case(self, case_id: str) -> None:
         if case_id in self._held_locks:
-            self.locks.release(case_id)
             self._held_locks.discard(case_id)
+            self.locks.release(case_id)
 
     def case_changed(self, case: Case) -> None:
         from replydesk.tui.screens.queue import QueueScreen
@@ -362,36 +401,129 @@ class ReplydeskApp(App):
         self.action_quit_desk()
 
     def shutdown(self, return_code: int = 0) -> None:
-        """Journal whatever is unsaved, release our locks, exit."""
-        self.emergency_save()
+        """Journal whatever is unsaved, release our locks, exit.
+
+        If some unsaved text could be journaled nowhere (queue and private
+        folder both failing), the first quit does not exit: the text is still
+        in the editor, and the operator is told where writing failed. Quitting
+        again exits anyway.
+        """
+        failures = self.journal_unsaved()
+        if failures and not self._quit_despite_failure:
+            self._quit_despite_failure = True
+            self.notify(
+                "Unsaved text could not be kept anywhere: " + "; ".join(failures)
+                + ". It is still in the editor: free some space and save (ctrl+s), copy it (y), or quit again to lose it.",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return  # the locks stay ours: the desk goes on editing
+        self.release_all_locks()
         self.exit(return_code=return_code)
 
-    def emergency_save(self) -> None:
+    def emergency_save(self) -> list[str]:
+        """Journal every open case's unsaved text and release our locks; returns what failed (never raises)."""
+        failures = self.journal_unsaved()
+        self.release_all_locks()
+        return failures
+
+    def journal_unsaved(self) -> list[str]:
+        """Journal every open case's unsaved text; returns what could be written nowhere (never raises)."""
+        failures: list[str] = []
         for screen in self.open_case_screens():
             try:
-                screen.emergency_save()
-            except Exception:
-                pass
+                problem = screen.emergency_save()
+            except Exception as exc:  # a journal that cannot be written must not stop the others
+                problem = f"{screen.case.id}: {describe_os_error(exc)}"
+            if problem:
+                failures.append(problem)
+        return failures
+
+    def release_all_locks(self) -> None:
         for case_id in list(self._held_locks):
             try:
                 self.release_case(case_id)
-            except OSError:
-                pass
+            except Exception:
+                pass  # the queue may be gone; a lock we cannot remove is stale once we exit
+
+    # --- the end of the process: signals, a lost terminal ------------------------------------
 
     def install_signal_handlers(self) -> None:
-        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) journals unsaved text first."""
-        import asyncio
+        """SIGHUP (dropped SSH) and SIGTERM (kill) journal unsaved text, release locks and end the process.
 
+        Plain `signal.signal` handlers, not the event loop's: they run in the
+        main thread even while the loop is stuck, and they start a deadline
+        (`EXIT_GRACE_SECONDS`) after which the process ends whatever the
+        orderly exit is waiting for (a terminal that is gone, a removed queue).
+        """
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return  # Pilot tests: the test process's own signals stay its own
+        self._start_deadline_thread()  # now, not in the handler: starting a thread there could deadlock
         try:
-            loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.on_terminate_signal, sig)
-        except (RuntimeError, NotImplementedError, ValueError, AttributeError):
-            pass  # not the main thread, or no signals on this platform
+                signal.signal(sig, self._on_signal)
+        except (ValueError, OSError, AttributeError):
+            pass  # no such signals on this platform
+
+    def _on_signal(self, signum, frame) -> None:
+        self.request_end(128 + int(signum))
 
     def on_terminate_signal(self, sig) -> None:
-        self.emergency_save()
-        self.exit(return_code=128 + int(sig))
+        """Kept for callers and tests that deliver a signal by hand."""
+        self.request_end(128 + int(sig))
+
+    def terminal_lost(self, why: str) -> None:
+        """Called by the driver (from its thread) when the terminal hung up: end as on SIGHUP."""
+        self.terminal_gone = True
+        self.request_end(128 + int(signal.SIGHUP))
+
+    def request_end(self, code: int) -> None:
+        """End the desk: orderly on the event loop, and in any case within EXIT_GRACE_SECONDS.
+
+        Safe from a signal handler or any thread. The second request is ignored.
+        """
+        if self._ending.is_set():
+            return
+        self._end_code = code
+        self._ending.set()
+        self._start_deadline_thread()
+        try:
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._end_in_order, code)
+        except (AttributeError, RuntimeError):
+            pass  # no loop: the deadline ends the process
+
+    def _end_in_order(self, code: int) -> None:
+        try:
+            self.emergency_save()
+        finally:
+            self._journaled_for_exit.set()
+        self.exit(return_code=code)
+
+    def _start_deadline_thread(self) -> None:
+        with self._deadline_lock:
+            if self._deadline_started:
+                return
+            self._deadline_started = True
+        threading.Thread(target=self._deadline, name="replydesk-exit", daemon=True).start()
+
+    def _deadline(self) -> None:
+        """Its own thread, waiting for `request_end`; if the orderly exit then stalls, it finishes it here."""
+        self._ending.wait()
+        code = self._end_code
+        if self._journaled_for_exit.wait(EXIT_GRACE_SECONDS):
+            # Journal written; give the exit itself (restoring the terminal) the same time again.
+            threading.Event().wait(EXIT_GRACE_SECONDS)
+        else:
+            try:
+                self.emergency_save()  # best effort from this thread: the loop is stuck
+            except BaseException:
+                pass
+        if self.is_headless:
+            return  # in-process tests: never end the test runner
+        os._exit(code)
 
     def on_unmount(self) -> None:
         self.emergency_save()

@@ -247,10 +247,16 @@ def search_text(case: Case) -> str:
 
 
 def load_case(path: Path, packs: Mapping, *, thorough: bool = True) -> Case:
-    """Read and validate `cases/<id>.json`. Raises CaseFileError naming file and line."""
+    """Read and validate `cases/<id>.json`. Raises CaseFileError naming file and line.
+
+    A symlink, FIFO or device in a case's place is refused unread (safeio.py).
+    """
+    from .safeio import UnsafeFileError, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw_bytes = handle.read()
+        raw_bytes, _st = read_regular(path)
+    except UnsafeFileError as exc:
+        raise CaseFileError(path, None, exc.reason) from None
     except OSError as exc:
         raise CaseFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
     try:

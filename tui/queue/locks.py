@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cases import CaseFileError, checked_id, parse_time
+from .safeio import UnsafeFileError, read_regular
 
 SUFFIX = ".lock"
 UNREADABLE_GRACE_SECONDS = 10.0  # a lock file being written right now may be briefly empty
@@ -124,7 +125,7 @@ class Locks:
 
     def _write_temp(self, case_id: str) -> str:
         checked_id(case_id)  # the temp name carries the id too
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(exist_ok=True)  # not parents: a queue someone removed is not re-created
         fd, tmp = tempfile.mkstemp(prefix=f".{case_id}.", suffix=".tmp", dir=self.folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(self._payload(case_id))
@@ -136,12 +137,18 @@ class Locks:
         return tmp
 
     def read(self, case_id: str) -> LockInfo | None:
-        """The lock on a case, or None. A half-written or corrupt file reads as an unknown holder."""
+        """The lock on a case, or None. A half-written or corrupt file reads as an unknown holder.
+
+        A symlink, FIFO or device in the lock's place is not a lock any desk
+        wrote: CaseFileError naming it, never followed or read (safeio.py).
+        """
         path = self.path(case_id)
         try:
-            raw = path.read_bytes()
+            raw, _st = read_regular(path, limit=64 * 1024)
         except FileNotFoundError:
             return None
+        except UnsafeFileError as exc:
+            raise CaseFileError(path, None, f"{exc.reason} (not a lock a desk wrote; remove it to use the case)") from None
         except OSError:
             raw = b""
         try:
@@ -204,8 +211,11 @@ class Locks:
                     pass
 
     def release(self, case_id: str) -> bool:
-        """Remove the lock if it is ours (never someone else's)."""
-        info = self.read(case_id)
+        """Remove the lock if it is ours (never someone else's, never a planted file)."""
+        try:
+            info = self.read(case_id)
+        except CaseFileError:
+            return False
         if not self.is_mine(info):
             return False
         try:

@@ -8,13 +8,20 @@
       .recovery/<id>.json  autosaved text not yet saved (see recovery.py)
 
 Every write is atomic (atomic.py), so plain tools and a second operator
-never see half a file.
+never see half a file. Every read refuses symlinks, FIFOs and devices
+(safeio.py): the queue is shared, and a planted link must not pull another
+user's file into the editor, nor a FIFO freeze the desk.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
+from typing import Callable
 
 from replydesk.linting.config import Config, load_config
 from replydesk.linting.loading import load_packs
@@ -23,6 +30,7 @@ from replydesk.linting.tomldata import DataFileError
 from .atomic import atomic_write_text
 from .cases import Case, CaseFileError, case_from_mapping, checked_id, dump_case, load_case
 from .index import CaseIndex, default_index_path
+from .safeio import UnsafeFileError, read_regular, refuse_unless_regular
 
 CASES = "cases"
 DRAFTS = "drafts"
@@ -32,6 +40,36 @@ RECOVERY = ".recovery"
 
 class QueueError(Exception):
     """The queue as a whole cannot be opened (missing directory, broken config or pack)."""
+
+
+@dataclass(frozen=True)
+class DraftStamp:
+    """Which draft the editor loaded: mtime and size say quickly that it changed, the hash whether really."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes, st: os.stat_result) -> "DraftStamp":
+        return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+class DraftConflict(Exception):
+    """The draft on disk is not the one the editor loaded: someone else saved in between.
+
+    `theirs` is the text now on disk ('' if the draft was removed) and
+    `stamp` its stamp (None if removed); nothing has been written.
+    """
+
+    def __init__(self, path: Path, theirs: str, stamp: DraftStamp | None):
+        super().__init__(f"{path}: changed on disk since it was opened")
+        self.path = path
+        self.theirs = theirs
+        self.stamp = stamp
+
+
+UNCHECKED = object()  # save_draft(expected=UNCHECKED): write whatever is on disk (tools, tests)
 
 
 @dataclass
@@ -89,12 +127,20 @@ class QueueStore:
             self._index_loaded = True
         with os.scandir(self.cases_dir) as entries:
             items = sorted(
-                (e.name, e.stat()) for e in entries if e.name.endswith(".json") and not e.name.startswith(".")
+                (e.name, e.stat(follow_symlinks=False))
+                for e in entries
+                if e.name.endswith(".json") and not e.name.startswith(".")
             )
         folder = self.cases_dir
         packs = self.packs
         for name, stat in items:
             path = folder / name
+            if not S_ISREG(stat.st_mode):  # a planted symlink or FIFO: reported, never opened
+                try:
+                    refuse_unless_regular(path)
+                except UnsafeFileError as exc:
+                    report.errors.append(CaseFileError(path, None, exc.reason))
+                    continue
             raw = index.get(name, stat.st_mtime_ns, stat.st_size)
             if raw is not None:
                 try:
@@ -124,8 +170,11 @@ class QueueStore:
         path = self.case_path(data["id"])
         text = dump_case(data)
         case = case_from_mapping(data, self.packs, path=path, text=text)
-        self.cases_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
+        try:
+            refuse_unless_regular(path)
+        except UnsafeFileError as exc:
+            raise CaseFileError(path, None, exc.reason) from None
+        atomic_write_text(path, text, parents=False)
         return case
 
     def set_status(self, case: Case, status: str) -> Case:
@@ -140,19 +189,84 @@ class QueueStore:
 
     def read_draft(self, case_id: str) -> str:
         """The saved draft ('' when none yet). Newlines are kept as they are on disk."""
+        return self.read_draft_stamped(case_id)[0]
+
+    def read_draft_stamped(self, case_id: str) -> tuple[str, DraftStamp | None]:
+        """The saved draft and its stamp (None when there is no draft yet).
+
+        A symlink, FIFO, device or directory in its place, an unreadable
+        or oversized file: CaseFileError naming the file, nothing read.
+        """
         path = self.draft_path(case_id)
         try:
-            data = path.read_bytes()
+            data, st = read_regular(path)
         except FileNotFoundError:
-            return ""
+            return "", None
+        except UnsafeFileError as exc:
+            raise CaseFileError(path, None, exc.reason) from None
+        except OSError as exc:
+            raise CaseFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise CaseFileError(path, line, "draft is not UTF-8 text") from None
+        return text, DraftStamp.of(data, st)
 
-    def save_draft(self, case_id: str, text: str) -> None:
-        atomic_write_text(self.draft_path(case_id), text)
+    def draft_stamp(self, case_id: str) -> DraftStamp | None:
+        return self.read_draft_stamped(case_id)[1]
+
+    def save_draft(self, case_id: str, text: str, *, expected=UNCHECKED) -> DraftStamp:
+        """Atomically replace the draft; returns the new stamp.
+
+        With `expected` (the stamp the editor loaded, None for "there was no
+        draft"), a draft that changed on disk since raises DraftConflict and
+        nothing is written: another operator's or tool's newer text is never
+        overwritten unseen. A touched but identical file is not a conflict.
+        A symlink or special file in the draft's place raises CaseFileError.
+        """
+        path = self.draft_path(case_id)
+        check: Callable[[], None] | None = None
+        if expected is not UNCHECKED:
+
+            def unchanged_since_loaded() -> None:
+                theirs, now = self.read_draft_stamped(case_id)
+                if now != expected and (now is None or expected is None or now.sha256 != expected.sha256):
+                    raise DraftConflict(path, theirs, now)
+
+            check = unchanged_since_loaded
+            check()  # before writing anything: the usual case costs no temp file
+        else:
+            try:
+                refuse_unless_regular(path)
+            except UnsafeFileError as exc:
+                raise CaseFileError(path, None, exc.reason) from None
+        data = text.encode("utf-8")
+        # Checked again just before the rename: a save that lands while ours is written is not lost.
+        atomic_write_text(path, text, parents=False, before_replace=check)
+        try:
+            return DraftStamp.of(data, os.lstat(path))
+        except OSError:
+            return DraftStamp(0, len(data), hashlib.sha256(data).hexdigest())
+
+    def save_draft_copy(self, case_id: str, text: str, who: str, when: datetime) -> Path:
+        """Keep the operator's text beside the draft: `drafts/<id>.<who>.<YYYYmmddTHHMMSS>.txt`.
+
+        Used when a save would have overwritten someone else's newer draft.
+        The copy is a new file (never replaces one), named so that its owner
+        and time are plain; `who` is reduced to file-name-safe characters.
+        """
+        checked_id(case_id)
+        safe_who = re.sub(r"[^A-Za-z0-9_-]+", "_", who).strip("_")[:32] or "operator"
+        stamp = when.strftime("%Y%m%dT%H%M%S")
+        base = f"{case_id}.{safe_who}.{stamp}"
+        n = 1
+        path = self.drafts_dir / f"{base}.txt"
+        while os.path.lexists(path):
+            n += 1
+            path = self.drafts_dir / f"{base}.{n}.txt"
+        atomic_write_text(path, text, parents=False)
+        return path
 
     def draft_exists(self, case_id: str) -> bool:
         return self.draft_path(case_id).exists()

@@ -5,6 +5,14 @@ dropped if the text changed meanwhile (the `version` check), so keystrokes
 never wait for the linter. The case lock is taken on open and released on
 close; without it the draft is read-only. An autosave journal keeps
 unsaved text (see queue/recovery.py).
+
+Saving never loses text and never overwrites someone else's: a save
+checks that the draft on disk is still the one the editor loaded (stamp:
+mtime, size, SHA-256) and that the lock is still this desk's, else asks
+(conflict.py). A save or autosave that fails (disk full, quota, read-only
+mount) keeps the text in the editor, journals it where it can (the
+queue's journal, else the operator's own recovery folder) and says what
+failed and where; the autosave timer never raises.
 """
 from __future__ import annotations
 
@@ -25,6 +33,8 @@ from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
 from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
 from replydesk.tui.queue.locks import LockInfo
 from replydesk.tui.plain import plain, shown
+from replydesk.tui.queue.recovery import describe_os_error
+from replydesk.tui.queue.store import UNCHECKED, DraftConflict
 from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
 from replydesk.tui.widgets.draft_editor import DraftEditor, line_starts_of, offset_to_location
 from replydesk.tui.widgets.findings import FindingsList
@@ -121,10 +131,21 @@ class CaseScreen(Screen):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, case: Case, *, saved_text: str, lock_holder: LockInfo | None, took_over: LockInfo | None):
+    def __init__(
+        self,
+        case: Case,
+        *,
+        saved_text: str,
+        lock_holder: LockInfo | None,
+        took_over: LockInfo | None,
+        saved_stamp=UNCHECKED,
+    ):
+        """`saved_stamp`: the DraftStamp of `saved_text` as read (None: no draft file yet)."""
         super().__init__(id="case-screen")
         self.case = case
         self.saved_text = saved_text
+        self.saved_stamp = saved_stamp
+        self._journal_notice: str | None = None  # the last journal problem told, so a 5 s timer does not repeat it
         self.read_only = lock_holder is not None
         self.lock_holder = lock_holder
         self.took_over = took_over
@@ -388,19 +409,31 @@ class CaseScreen(Screen):
     # --- save, ready, copy ------------------------------------------------------------------
 
     def action_save(self) -> bool:
+        """Save the draft; False when it was not written (failure told, or a conflict being asked)."""
         if self.read_only:
             return False
         text = self.editor.text
         desk = self.desk
+        lock_problem = self.lock_problem()
+        if lock_problem is not None:
+            self.ask_conflict(text, lock_problem)
+            return False
         try:
-            desk.store.save_draft(self.case.id, text)
-        except OSError as exc:
-            self.notify(f"Save failed: {exc}. Your text is kept in the recovery journal.", severity="error")
-            self.autosave(force=True)
+            stamp = desk.store.save_draft(self.case.id, text, expected=self.saved_stamp)
+        except DraftConflict:
+            self.ask_conflict(text, "the draft on disk changed since you opened it")
+            return False
+        except (OSError, CaseFileError) as exc:
+            self.save_failed(exc, text)
             return False
         self.saved_text = text
-        desk.journal.clear(self.case.id)
+        self.saved_stamp = stamp
+        try:
+            desk.journal.clear(self.case.id)
+        except OSError:
+            pass  # the draft is saved; a leftover journal equal to it is cleared on the next open
         self._journaled_text = None
+        self._journal_notice = None
         if self.case.status == "new" and text.strip():
             self.set_status("drafting", quiet=True)
         if self.result is not None and self.result_version == self.version:
@@ -410,6 +443,106 @@ class CaseScreen(Screen):
         self.query_one("#case-title", Static).update(self.title_line())
         self.notify(f"Saved drafts/{self.case.id}.txt", timeout=2)
         return True
+
+    def save_failed(self, exc: BaseException, text: str) -> None:
+        """Say what failed and where, and where the text is now (the editor, and a journal if one took it)."""
+        path = self.desk.store.draft_path(self.case.id)
+        why = str(exc) if isinstance(exc, CaseFileError) else f"{path}: {describe_os_error(exc)}"
+        where, problem = self._journal_text(text)
+        if where is not None:
+            kept = f"Your text is still in the editor, and journaled in {where}."
+        else:
+            kept = f"Your text is still in the editor only: the journal failed too ({problem})."
+        self.notify(f"Save failed: {why}. {kept}", severity="error", timeout=15, markup=False)
+
+    def lock_problem(self) -> str | None:
+        """None while the lock is this desk's (re-taken if it was removed); else who or what holds it."""
+        desk = self.desk
+        try:
+            info = desk.locks.read(self.case.id)
+            if desk.locks.is_mine(info):
+                return None
+            if info is None:  # removed behind our back: take it again if nobody else has
+                outcome = desk.locks.acquire(self.case.id)
+                if outcome.acquired:
+                    desk._held_locks.add(self.case.id)
+                    return None
+                info = outcome.holder
+        except (CaseFileError, OSError) as exc:
+            return f"the case's lock is not this desk's any more ({exc})"
+        holder = info.describe() if info is not None else "someone else"
+        return f"{holder} holds this case's lock now"
+
+    def ask_conflict(self, mine: str, reason: str) -> None:
+        """Ask before anything overwrites the draft on disk; meanwhile the text is journaled."""
+        from replydesk.tui.screens.conflict import ConflictDialog
+
+        store = self.desk.store
+        self._journal_text(mine)  # if the desk dies while the question is open, nothing is lost
+        try:
+            theirs, _stamp = store.read_draft_stamped(self.case.id)
+        except CaseFileError as exc:
+            self.save_failed(exc, mine)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "mine":
+                self.keep_mine_as_copy(mine)
+            elif answer == "theirs":
+                self.load_theirs(mine)
+            # None: nothing written; the editor keeps this text, the journal has it.
+
+        self.app.push_screen(
+            ConflictDialog(
+                f"Not saved: {reason}",
+                f"drafts/{self.case.id}.txt on disk is not the text this desk opened. Nothing has been written.\n"
+                "Keep yours as a separate copy beside it, load theirs into the editor (yours is set aside in the "
+                "journal), or compare the two first.",
+                theirs,
+                mine,
+            ),
+            answered,
+        )
+
+    def keep_mine_as_copy(self, mine: str) -> None:
+        desk = self.desk
+        try:
+            copy = desk.store.save_draft_copy(self.case.id, mine, desk.operator.who, desk.clock())
+            theirs, stamp = desk.store.read_draft_stamped(self.case.id)
+        except (OSError, CaseFileError) as exc:
+            self.save_failed(exc, mine)
+            return
+        self._show_disk_text(theirs, stamp)
+        try:
+            desk.journal.clear(self.case.id)  # the copy holds it now
+        except OSError:
+            pass
+        self.notify(f"Your text is in {copy}; the editor now shows the draft on disk.", timeout=8, markup=False)
+
+    def load_theirs(self, mine: str) -> None:
+        desk = self.desk
+        try:
+            theirs, stamp = desk.store.read_draft_stamped(self.case.id)
+            desk.journal.write(self.case.id, mine, self.saved_text)
+            kept = desk.journal.discard(self.case.id)
+        except (OSError, CaseFileError) as exc:
+            self.notify(
+                f"Did not load theirs: your text could not be set aside first ({describe_os_error(exc)}). "
+                "It is still in the editor.",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
+        self._show_disk_text(theirs, stamp)
+        self.notify(f"Loaded the draft on disk; your text was set aside in {kept}.", timeout=8, markup=False)
+
+    def _show_disk_text(self, text: str, stamp) -> None:
+        self.saved_text = text
+        self.saved_stamp = stamp
+        self._journaled_text = None
+        self.editor.load_text(text)
+        self.query_one("#case-title", Static).update(self.title_line())
 
     def set_status(self, status: str, quiet: bool = False) -> None:
         try:
@@ -472,23 +605,61 @@ class CaseScreen(Screen):
     # --- journal (autosave) -------------------------------------------------------------------
 
     def autosave(self, force: bool = False) -> None:
-        """Write the journal when the text differs from the saved draft and from the last journal."""
+        """The 5 s timer: journal the text when it differs from the saved draft and the last journal.
+
+        Never raises (a timer that raises ends the desk and the text with it).
+        """
+        self._autosave_now(force)
+
+    def _autosave_now(self, force: bool) -> str | None:
+        """Journal if needed; returns what failed (None when the text is safe somewhere)."""
         if self.read_only:
-            return
+            return None
         try:
             text = self.editor.text
         except Exception:
-            return
-        journal = self.desk.journal
+            return None
         if text == self.saved_text:
             if self._journaled_text is not None:
-                journal.clear(self.case.id)
-                self._journaled_text = None
-            return
+                try:
+                    self.desk.journal.clear(self.case.id)
+                    self._journaled_text = None
+                except OSError:
+                    pass
+            return None
         if text == self._journaled_text and not force:
-            return
-        journal.write(self.case.id, text, self.saved_text)
+            return None
+        return self._journal_text(text)[1]
+
+    def _journal_text(self, text: str):
+        """(where it was journaled, None) or (None, what failed); tells the operator once per new problem."""
+        journal = self.desk.journal
+        try:
+            where = journal.write(self.case.id, text, self.saved_text)
+        except Exception as exc:
+            problem = f"{self.case.id}: {describe_os_error(exc)}"
+            self._tell_journal_problem(
+                f"Autosave failed ({describe_os_error(exc)}): the unsaved text of {self.case.id} is only in the editor."
+            )
+            return None, problem
         self._journaled_text = text
+        if journal.last_error is not None:
+            self._tell_journal_problem(
+                f"The queue's journal could not be written ({describe_os_error(journal.last_error)}); "
+                f"unsaved text of {self.case.id} is journaled in {where} instead."
+            )
+        else:
+            self._journal_notice = None
+        return where, None
+
+    def _tell_journal_problem(self, message: str) -> None:
+        if message == self._journal_notice:
+            return
+        self._journal_notice = message
+        try:
+            self.notify(message, severity="warning", timeout=12, markup=False)
+        except Exception:
+            pass  # called from the exit deadline's thread: the file system state is what matters
 
     def offer_recovery(self, recovered) -> None:
         def answered(answer: str | None) -> None:
@@ -498,7 +669,15 @@ class CaseScreen(Screen):
                 self._journaled_text = recovered.text
                 self.notify("Recovered text restored; ctrl+s saves it as the draft.", timeout=4)
             elif answer == "discard":
-                kept = self.desk.journal.discard(self.case.id)
+                try:
+                    kept = self.desk.journal.discard(self.case.id)
+                except OSError as exc:
+                    self.notify(
+                        f"Could not set the recovered text aside ({describe_os_error(exc)}); it is offered again next time.",
+                        severity="warning",
+                        markup=False,
+                    )
+                    return
                 self.notify(f"Kept the saved draft; the recovered text was set aside in {kept}.", timeout=5)
             # None (escape): decide later; the journal stays and is offered again next time.
 
@@ -527,8 +706,9 @@ class CaseScreen(Screen):
                 if self.action_save():
                     self.desk.close_case(self)
             elif answer == "keep":
-                self.autosave(force=True)
-                self.desk.close_case(self)
+                if self._autosave_now(force=True) is None:
+                    self.desk.close_case(self)
+                # else: the journal failed (told); the text stays open in the editor rather than be lost
 
         self.app.push_screen(
             ChoiceDialog(
@@ -543,7 +723,8 @@ class CaseScreen(Screen):
             answered,
         )
 
-    def emergency_save(self) -> None:
-        """SIGHUP/SIGTERM or quit without saving: whatever was typed goes to the journal."""
+    def emergency_save(self) -> str | None:
+        """SIGHUP/SIGTERM or quit without saving: whatever was typed goes to the journal; returns what failed."""
         if not self.read_only and self.is_dirty():
-            self.autosave(force=True)
+            return self._autosave_now(force=True)
+        return None

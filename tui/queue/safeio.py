@@ -1,0 +1,105 @@
+"""Reading queue files that anyone with write access to the queue could have planted.
+
+A queue is shared: `drafts/<id>.txt` can be a symbolic link to another
+user's `~/.ssh/id_rsa` (read into the editor, then autosaved into a
+journal the whole group can read), and a FIFO or a device in its place
+blocks `open()` or `read()` forever, freezing the desk. So drafts, cases,
+locks and journals are opened with O_NOFOLLOW (a symlink is refused, never
+followed), O_NONBLOCK (opening a FIFO does not wait for a writer) and
+O_NOCTTY, checked with fstat to be a regular file before a byte is read,
+and read up to a size limit only.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+# A draft or case file is a few KB; the linter refuses drafts far smaller than this.
+DEFAULT_LIMIT = 16 * 1024 * 1024
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_FLAGS |= getattr(os, "O_CLOEXEC", 0)
+
+
+class UnsafeFileError(OSError):
+    """A queue file that is not read: a symlink, a FIFO, a device, a directory, or too big.
+
+    An OSError so that every caller that already copes with an unreadable
+    file copes with this one; `reason` says in words what was found.
+    """
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(errno.EPERM, reason, str(path))
+        self.path = str(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def refuse_unless_regular(path: Path | str, *, missing_ok: bool = True) -> os.stat_result | None:
+    """lstat the path: None when missing (if allowed), its stat when a regular file, else UnsafeFileError.
+
+    Writers call this before replacing a file: an atomic rename over a
+    symlink would not write through it, but silently swapping a planted
+    link for a file hides the plant; the operator is told instead.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError(path, f"is {_kind(st.st_mode)}, not a regular file; refusing to use it")
+    return st
+
+
+def read_regular(path: Path | str, *, limit: int = DEFAULT_LIMIT) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file (at most `limit`) and its fstat; never follows a symlink, never blocks.
+
+    FileNotFoundError passes through unchanged (a missing draft is normal).
+    """
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW on a symlink
+            raise UnsafeFileError(path, "is a symbolic link; refusing to follow it") from None
+        if exc.errno in (errno.ENXIO, errno.EWOULDBLOCK):  # a socket, a FIFO without a reader, ...
+            raise UnsafeFileError(path, "is not a regular file; refusing to read it") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFileError(path, f"is {_kind(st.st_mode)}, not a regular file; refusing to read it")
+        if st.st_size > limit:
+            raise UnsafeFileError(path, f"is {st.st_size} bytes, more than the {limit} a queue file may have")
+        chunks = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # grew while being read
+            raise UnsafeFileError(path, f"is more than the {limit} bytes a queue file may have")
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
