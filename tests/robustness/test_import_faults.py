@@ -185,7 +185,7 @@ def test_peak_memory_does_not_grow_with_input_size(tmp_path, fmt):
         assert run.code == 0 and f"imported {count} case(s)" in run.out, run.err[-2000:]
         peaks[megabytes] = run.peak_mb
         src.unlink()
-    assert peaks[50] - peaks[5] < 12, peaks
+    assert peaks[50] - peaks[5] < 8, peaks
 
 
 # --- 4. distinct IDs never share a file -------------------------------------------------------

@@ -12,8 +12,12 @@ A record is either a case in the queue's own schema (it has `kind` and
   {"object": "claim", "claim_type": "atoz" | "chargeback", ...}
   {"object": "notice", "category": "account_review" | "order_dispute" | "policy" | ...}
 Each record is validated like a case file; an invalid one is reported as
-`file:line: message` and skipped. Every case is written atomically, so a
-record is imported whole or not at all.
+`file:line: message` and skipped, and nothing in one record (a date past
+9999, 5,000 nested arrays, bytes that are not UTF-8, a 100 MB line) stops
+the others. Files are streamed one record at a time, so memory does not
+grow with the file. Every case is written atomically, so a record is
+imported whole or not at all, and never over the case of a different ID
+(see safe_id and _same_case).
 """
 from __future__ import annotations
 
@@ -724,6 +728,8 @@ def import_files(
         except OSError as exc:
             at = f":{line}" if line else ""
             problem(f"{path}{at}: cannot read: {exc.strerror or exc}" + (" (the rest of the file is not read)" if line else ""))
+        except Exception as exc:  # a reader bug must not cost the other files either
+            problem(f"{path}:{line}: cannot read the rest of the file ({type(exc).__name__}: {exc})")
     return report
 
 
@@ -746,7 +752,7 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     source = mapping.get("source_id")
     if isinstance(source, str) and source and case_id == safe_id(case_name_text(mapping["platform"], mapping["kind"], source)):
         legacy = legacy_safe_id(case_name_text(mapping["platform"], mapping["kind"], source))
-        if legacy != case_id:
+        if legacy != case_id and ID_PATTERN.fullmatch(legacy):
             old = _read_existing(store.case_path(legacy))
             if isinstance(old, dict) and _same_case({**mapping, "id": legacy}, old):
                 case_id = mapping["id"] = legacy  # a queue from before: keep its file, do not add a twin
