@@ -381,3 +381,76 @@ def test_broken_json_array_record_is_reported_and_the_rest_of_the_array_lands(tm
     assert run.code == 1
     assert f"{src}:3: invalid JSON" in run.err and f"{src}:4: " in run.err
     assert set(run.cases()) == {"CP-CANCEL-1", "CP-CANCEL-4"}
+
+
+# --- the streaming readers agree with the whole-file parsers ------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from replydesk.tui.queue import importer  # noqa: E402
+
+_text = st.text(alphabet=st.sampled_from(list('ab"\\[]{},: \u2028\x85한\U0001F600/') + ["\x1b"]), max_size=12)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | _text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(_json, max_size=6), indent=st.sampled_from([None, 1, 2]), chunk=st.integers(1, 40),
+       crlf=st.booleans(), small=st.booleans())
+def test_json_array_scanner_finds_every_record_whatever_the_piece_size(monkeypatch, records, indent, chunk, crlf, small):
+    """Pieces as small as one character split strings, escapes and CRLF; the records and their
+    lines must still come out exactly as json.loads and the text say, and with a small record limit
+    exactly the records over it are reported. (The monkeypatched values are set again for every
+    example, so sharing the fixture across examples is harmless.)"""
+    import io
+    limit = 30 if small else importer.MAX_RECORD_CHARS
+    monkeypatch.setattr(importer, "_CHUNK", chunk)
+    monkeypatch.setattr(importer, "MAX_RECORD_CHARS", limit)
+    newline = "\r\n" if crlf else "\n"
+    dumped = [json.dumps(r, indent=indent, ensure_ascii=False).replace("\n", newline) for r in records]
+    text = "[" + newline + ("," + newline).join(dumped) + newline + "]" + newline
+    expected, line = [], 2
+    for record, d in zip(records, dumped):
+        expected.append((line, "too large" if len(d) > limit else record))
+        line += d.count("\n") + 1
+    got = [(n, "too large" if isinstance(r, importer.RecordError) else r)
+           for n, r in importer.iter_json_records(io.StringIO(text, newline=""))]
+    assert got == expected
+
+
+_cell = st.text(alphabet=st.sampled_from(list('ab", \n\r한\x00\x1b')), max_size=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cell, min_size=3, max_size=3), max_size=6), small=st.booleans(),
+       chunk=st.integers(1, 16))
+def test_csv_reader_agrees_with_dictreader_and_skips_exactly_the_big_records(monkeypatch, rows, small, chunk):
+    """With a small record limit, a record over it is reported at its first line and every other row
+    comes out as csv.DictReader reads it, at the same line: skipping finds the record's real end."""
+    import csv
+    import io
+    limit = 24 if small else importer.MAX_RECORD_CHARS
+    monkeypatch.setattr(importer, "MAX_RECORD_CHARS", limit)
+    monkeypatch.setattr(importer, "_CHUNK", chunk)
+
+    def written(row) -> str:
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer).writerow(row)
+        return buffer.getvalue()
+
+    header = written(["a", "b", "c"])
+    expected, line = [], 1
+    for row in rows:
+        text = written(row)
+        first = line + 1
+        line += len(io.StringIO(text, newline="").readlines())
+        if len(text) > limit:
+            expected.append((first, "too large"))
+        else:
+            expected.append((line, {k: v.strip() for k, v in zip("abc", row) if v != ""}))
+    got = [(n, "too large" if isinstance(r, importer.RecordError) else r)
+           for n, r in importer.iter_csv_records(io.StringIO(header + "".join(map(written, rows)), newline=""))]
+    assert got == expected

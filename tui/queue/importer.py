@@ -177,6 +177,7 @@ def _skip_line(handle) -> str:
 def iter_json_lines(handle) -> Iterator[tuple[int, object]]:
     """(line, record) per non-blank line. Lines end only at CR/LF: U+2028 or U+0085 inside a string
     are text, not line breaks (str.splitlines would cut the record there)."""
+    handle = _LineReader(handle)
     number = 0
     while True:
         line = handle.readline(MAX_RECORD_CHARS + 1)
@@ -198,6 +199,36 @@ _BETWEEN = re.compile(r"[^ \t\r\n]")  # between records: the next non-space char
 _SCALAR_END = re.compile(r"[ \t\r\n,\]]")
 
 
+class _LineReader:
+    """readline(size) that never splits a CRLF in two.
+
+    TextIOWrapper(newline="") and StringIO end a size-limited piece at a
+    CR and hand out its LF alone next, which every reader here would count
+    as one more line (and csv as an empty row). Only a piece that filled
+    its size and ends in CR needs the look-ahead.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._pending = ""
+
+    def readline(self, size: int) -> str:
+        if self._pending:
+            piece, self._pending = self._pending, ""
+        else:
+            piece = self._handle.readline(size)
+        if len(piece) >= size and piece.endswith("\r"):
+            following = self._handle.readline(size)
+            if following == "\n":
+                return piece + following
+            self._pending = following
+        return piece
+
+    def read(self, size: int) -> str:
+        head, self._pending = self._pending, ""
+        return head + self._handle.read(max(0, size - len(head)))
+
+
 class _SyntaxStop(Exception):
     """The array itself is broken (not one record): the rest of the file cannot be split into records."""
 
@@ -214,6 +245,7 @@ def iter_json_records(handle) -> Iterator[tuple[int, object]]:
     reported at its own line and skipped; only a break in the array's own
     punctuation (a missing comma, an unclosed array) stops the file.
     """
+    handle = _LineReader(handle)
     line = 1
     piece = ""
     while True:
@@ -402,7 +434,7 @@ class _CsvLines:
     """
 
     def __init__(self, handle):
-        self.handle = handle
+        self.handle = _LineReader(handle)
         self.number = 0       # line number of the last line handed out
         self.start = 1        # first line of the current record
         self.chars = 0
