@@ -776,9 +776,10 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     except CaseFileError as exc:
         raise RecordError(exc.message) from None
     except OverflowError as exc:
+        # datetime stops at 9999-12-31: received_at near it plus the kind's window overflows.
         raise RecordError(
-            f"date out of range ({exc}): received_at {mapping.get('received_at')!r} plus the "
-            f"{mapping.get('kind')} window is past 9999-12-31"
+            f"date out of range: received_at {mapping.get('received_at')!r} plus the {mapping.get('kind')} "
+            f"window is after 9999-12-31 ({exc})"
         ) from None
     case_id = mapping["id"]
     source = mapping.get("source_id")
