@@ -147,8 +147,9 @@ def test_deeply_nested_record_in_a_json_array_is_skipped_and_its_neighbours_land
 # --- 3. memory stays flat with input size ----------------------------------------------------
 
 def _write_big(path: Path, megabytes: float, fmt: str) -> int:
-    """Distinct valid records of ~32 KB each (a long buyer message), so few files are written."""
-    message = ("배송이 늦어요. Where is my parcel? 주문 취소 부탁드립니다. " * 800)[:16000]
+    """Distinct valid records of ~100 KB each (a long buyer message), so that few files are written:
+    fsyncing thousands of case files would measure the disk, not the importer."""
+    message = ("배송이 늦어요. Where is my parcel? 주문 취소 부탁드립니다. " * 3000)[:60000]
     target = int(megabytes * 1024 * 1024)
     written = count = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
