@@ -455,3 +455,36 @@ def test_csv_reader_agrees_with_dictreader_and_skips_exactly_the_big_records(mon
     got = [(n, "too large" if isinstance(r, importer.RecordError) else r)
            for n, r in importer.iter_csv_records(io.StringIO(header + "".join(map(written, rows)), newline=""))]
     assert got == expected
+
+
+_FUZZ_DIR: dict = {}
+
+
+def _fuzz_store():
+    """One queue (and one load of the packs) for every fuzz example."""
+    if "store" not in _FUZZ_DIR:
+        import tempfile
+        root = Path(tempfile.mkdtemp(prefix="import-fuzz-"))
+        _FUZZ_DIR["root"] = root
+        _FUZZ_DIR["store"] = QueueStore(root, index_path=False)
+    return _FUZZ_DIR["root"], _FUZZ_DIR["store"]
+
+
+_valid = (json.dumps(event("1")) + "\n").encode()
+_fuzz_bytes = st.lists(
+    st.sampled_from([b"[", b"]", b"{", b"}", b",", b'"', b"\\", b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf",
+                     b"\xe2\x80\xa8", b"1e999", b"9" * 30, b'"type"', b":", b" ", _valid, _valid.rstrip(b"\n")]),
+    max_size=30,
+).map(b"".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=_fuzz_bytes, suffix=st.sampled_from([".json", ".jsonl", ".csv"]), replace=st.booleans())
+def test_no_input_makes_the_importer_raise(data, suffix, replace):
+    """Whatever the bytes, import_files reports and returns: it never raises (the CLI never shows a traceback)."""
+    root, store = _fuzz_store()
+    path = root / f"input{suffix}"
+    path.write_bytes(data)
+    report = importer.import_files([path], store, replace=replace)
+    assert report.skipped == len(report.invalid)
+    assert all(line.startswith(f"{path}:") for line in report.invalid), report.invalid
