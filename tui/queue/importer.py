@@ -240,7 +240,7 @@ class _SyntaxStop(Exception):
 def iter_json_records(handle) -> Iterator[tuple[int, object]]:
     """(line, record) for a JSON file holding one record or an array of records.
 
-    An array is split into records as it is read (see _ArrayScanner); a
+    An array is split into records as it is read (see _array_records); a
     single value is read whole, up to MAX_RECORD_CHARS. A broken record is
     reported at its own line and skipped; only a break in the array's own
     punctuation (a missing comma, an unclosed array) stops the file.
