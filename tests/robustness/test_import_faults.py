@@ -457,17 +457,11 @@ def test_csv_reader_agrees_with_dictreader_and_skips_exactly_the_big_records(mon
     assert got == expected
 
 
-_FUZZ_DIR: dict = {}
-
-
-def _fuzz_store():
-    """One queue (and one load of the packs) for every fuzz example."""
-    if "store" not in _FUZZ_DIR:
-        import tempfile
-        root = Path(tempfile.mkdtemp(prefix="import-fuzz-"))
-        _FUZZ_DIR["root"] = root
-        _FUZZ_DIR["store"] = QueueStore(root, index_path=False)
-    return _FUZZ_DIR["root"], _FUZZ_DIR["store"]
+@pytest.fixture(scope="module")
+def fuzz_queue(tmp_path_factory):
+    """One queue (and one load of the packs) for every fuzz example; pytest removes it like any tmp_path."""
+    root = tmp_path_factory.mktemp("import-fuzz")
+    return root, QueueStore(root, index_path=False)
 
 
 _valid = (json.dumps(event("1")) + "\n").encode()
@@ -480,9 +474,9 @@ _fuzz_bytes = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(data=_fuzz_bytes, suffix=st.sampled_from([".json", ".jsonl", ".csv"]), replace=st.booleans())
-def test_no_input_makes_the_importer_raise(data, suffix, replace):
+def test_no_input_makes_the_importer_raise(fuzz_queue, data, suffix, replace):
     """Whatever the bytes, import_files reports and returns: it never raises (the CLI never shows a traceback)."""
-    root, store = _fuzz_store()
+    root, store = fuzz_queue
     path = root / f"input{suffix}"
     path.write_bytes(data)
     report = importer.import_files([path], store, replace=replace)
