@@ -12,23 +12,29 @@ A record is either a case in the queue's own schema (it has `kind` and
   {"object": "claim", "claim_type": "atoz" | "chargeback", ...}
   {"object": "notice", "category": "account_review" | "order_dispute" | "policy" | ...}
 Each record is validated like a case file; an invalid one is reported as
-`file:line: message` and skipped. Every case is written atomically, so a
-record is imported whole or not at all.
+`file:line: message` and skipped, and nothing in one record (a date past
+9999, 5,000 nested arrays, bytes that are not UTF-8, a 100 MB line) stops
+the others. Files are streamed one record at a time, so memory does not
+grow with the file. Every case is written atomically, so a record is
+imported whole or not at all, and never over the case of a different ID
+(see safe_id and _same_case).
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from .cases import CaseFileError, case_from_mapping, dump_case
+from .cases import ID_PATTERN, CaseFileError, case_from_mapping, dump_case
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 
@@ -65,6 +71,7 @@ NOTICE_KINDS = {
 TIME_KEYS = ("received_at", "occurred_at", "created_at", "issued_at", "decided_at", "payout_at", "timestamp", "time")
 LIST_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins", "required_keywords")
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_HASHED = re.compile(r"--[0-9a-f]{12}\Z")
 
 
 class RecordError(ValueError):
@@ -73,110 +80,463 @@ class RecordError(ValueError):
 
 @dataclass
 class ImportReport:
-    imported: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)  # "file:line: message"
-    existing: list[str] = field(default_factory=list)
+    """Counts, not lists of IDs, so that a million records cost no more memory than ten.
+
+    Problems ("file:line: message") go to `on_problem` as they happen when
+    import_files is given one (the CLI prints them at once); otherwise they
+    are collected in `invalid`.
+    """
+
+    imported: int = 0
+    existing: int = 0
+    skipped: int = 0
+    invalid: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        return EXIT_SKIPPED if self.invalid else EXIT_OK
+        return EXIT_SKIPPED if self.skipped else EXIT_OK
 
 
 # --- reading records with their line numbers ---------------------------------------------
+#
+# Files are read as a stream, one record at a time, so memory is bounded by
+# the largest record (MAX_RECORD_CHARS), never by the file: a 200 MB export
+# costs what a 2 MB one costs. Bytes are decoded with surrogateescape, so an
+# invalid UTF-8 sequence spoils only the record it is in (reported by line)
+# instead of the rest of the file.
 
-def iter_json_records(text: str) -> Iterator[tuple[int, object]]:
-    """(line, record) for a JSON object or array; a syntax error yields (line, RecordError) and stops."""
-    decoder = json.JSONDecoder()
-    pos = _skip_ws(text, 0)
-    if pos >= len(text):
-        return
-    if text[pos] != "[":
-        try:
-            record, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield exc.lineno, RecordError(f"invalid JSON: {exc.msg}")
-            return
-        yield _line(text, pos), record
-        if _skip_ws(text, end) < len(text):
-            yield _line(text, end), RecordError("unexpected text after the JSON value")
-        return
-    pos = _skip_ws(text, pos + 1)
-    if pos < len(text) and text[pos] == "]":
-        return
-    while pos < len(text):
-        try:
-            record, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield exc.lineno, RecordError(f"invalid JSON: {exc.msg} (the rest of the file is not read)")
-            return
-        yield _line(text, pos), record
-        pos = _skip_ws(text, end)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-            continue
-        if pos < len(text) and text[pos] == "]":
-            return
-        yield _line(text, min(pos, len(text) - 1)), RecordError("expected ',' or ']' between records")
-        return
+MAX_RECORD_CHARS = 1 << 20
+"""No notice is anywhere near 1 Mi characters; a bigger record is reported and skipped unread, so a
+hostile 100 MB line or CSV field costs 1 MiB of memory, not 100 MB (and never reaches the desk)."""
+MAX_DEPTH = 64
+"""Cases are 3 levels deep. Deeper records are refused before anything walks them recursively
+(json.loads itself fails at ~1000 with RecursionError, json.dumps and the linter a little later)."""
+_CHUNK = 1 << 16
+_NEWLINES = ("\n", "\r")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of bytes that are not UTF-8
+_JSON_SPACE = " \t\r\n"
 
 
-def iter_json_lines(text: str) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, RecordError(f"invalid JSON: {exc.msg}")
+def _too_large() -> RecordError:
+    return RecordError(f"record is larger than {MAX_RECORD_CHARS:,} characters: skipped unread")
 
 
-def iter_csv_records(text: str) -> Iterator[tuple[int, object]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None:
-        return
-    fields = [f.strip() for f in reader.fieldnames]
-    reader.fieldnames = fields
+def _too_deep() -> RecordError:
+    return RecordError(f"record is nested more than {MAX_DEPTH} levels deep")
+
+
+def _not_utf8(text: str) -> RecordError:
+    match = _UNDECODABLE.search(text)
+    byte = ord(match.group()) - 0xDC00 if match else 0
+    return RecordError(f"not UTF-8 text (byte 0x{byte:02x})")
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Iterative, so that checking a deep value cannot itself overflow the stack."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def _parse(text: str, first_line: int = 1) -> tuple[int, object]:
+    """One record's JSON text -> (line, value or RecordError); never raises."""
+    if _UNDECODABLE.search(text):
+        return first_line, _not_utf8(text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return first_line + exc.lineno - 1, RecordError(f"invalid JSON: {exc.msg}")
+    except RecursionError:
+        return first_line, _too_deep()
+    except ValueError as exc:  # an integer of more than 4300 digits
+        return first_line, RecordError(f"invalid JSON: {_value_error(exc)}")
+    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+        return first_line, _too_deep()
+    return first_line, value
+
+
+def _value_error(exc: ValueError) -> str:
+    text = str(exc)
+    return "a number has more than 4300 digits" if "4300 digits" in text else text.split(";")[0]
+
+
+def _skip_line(handle) -> str:
+    """Read past the rest of an over-long physical line in chunks; returns its last chunk."""
+    piece = ""
     while True:
-        try:
-            row = next(reader)
-        except StopIteration:
+        piece = handle.readline(_CHUNK)
+        if not piece or piece.endswith(_NEWLINES):
+            return piece
+
+
+def iter_json_lines(handle) -> Iterator[tuple[int, object]]:
+    """(line, record) per non-blank line. Lines end only at CR/LF: U+2028 or U+0085 inside a string
+    are text, not line breaks (str.splitlines would cut the record there)."""
+    handle = _LineReader(handle)
+    number = 0
+    while True:
+        line = handle.readline(MAX_RECORD_CHARS + 1)
+        if not line:
             return
-        except csv.Error as exc:
-            yield reader.line_num, RecordError(f"CSV: {exc}")
-            return
-        line = reader.line_num
-        if None in row:
-            yield line, RecordError(f"{len(row[None])} more value(s) than header columns")
+        number += 1
+        if len(line) > MAX_RECORD_CHARS and not line.endswith(_NEWLINES):
+            _skip_line(handle)
+            yield number, _too_large()
             continue
-        yield line, {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if v not in (None, "")}
+        text = line.lstrip("\ufeff").strip(_JSON_SPACE)
+        if text:
+            yield number, _parse(text, number)[1]
 
 
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
+_STRING_BODY = re.compile(r'[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*')
+_INSIDE = re.compile(r'["\[\]{}]')  # within a record only strings and brackets matter
+_BETWEEN = re.compile(r"[^ \t\r\n]")  # between records: the next non-space character
+_SCALAR_END = re.compile(r"[ \t\r\n,\]]")
 
 
-def _line(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
+class _LineReader:
+    """readline(size) that never splits a CRLF in two.
+
+    TextIOWrapper(newline="") and StringIO end a size-limited piece at a
+    CR and hand out its LF alone next, which every reader here would count
+    as one more line (and csv as an empty row). Only a piece that filled
+    its size and ends in CR needs the look-ahead.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._pending = ""
+
+    def readline(self, size: int) -> str:
+        if self._pending:
+            piece, self._pending = self._pending, ""
+        else:
+            piece = self._handle.readline(size)
+        if len(piece) >= size and piece.endswith("\r"):
+            following = self._handle.readline(size)
+            if following == "\n":
+                return piece + following
+            self._pending = following
+        return piece
+
+    def read(self, size: int) -> str:
+        head, self._pending = self._pending, ""
+        return head + self._handle.read(max(0, size - len(head)))
+
+
+class _SyntaxStop(Exception):
+    """The array itself is broken (not one record): the rest of the file cannot be split into records."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def iter_json_records(handle) -> Iterator[tuple[int, object]]:
+    """(line, record) for a JSON file holding one record or an array of records.
+
+    An array is split into records as it is read (see _array_records); a
+    single value is read whole, up to MAX_RECORD_CHARS. A broken record is
+    reported at its own line and skipped; only a break in the array's own
+    punctuation (a missing comma, an unclosed array) stops the file.
+    """
+    handle = _LineReader(handle)
+    line = 1
+    piece = ""
+    while True:
+        piece = handle.readline(_CHUNK)
+        if not piece:
+            return
+        piece = piece.lstrip("\ufeff")
+        stripped = piece.lstrip(_JSON_SPACE)
+        if stripped:
+            break
+        if piece.endswith(_NEWLINES):
+            line += 1
+    if not stripped.startswith("["):
+        rest = handle.read(MAX_RECORD_CHARS + 1 - len(stripped))
+        text = stripped + rest
+        if len(text) > MAX_RECORD_CHARS:
+            yield line, _too_large()
+            return
+        yield _single_value(text, line)
+        return
+    try:
+        yield from _array_records(handle, stripped[1:], line)
+    except _SyntaxStop as stop:
+        yield stop.line, RecordError(f"invalid JSON: {stop} (the rest of the file is not read)")
+
+
+def _single_value(text: str, line: int) -> tuple[int, object]:
+    if _UNDECODABLE.search(text):
+        return line + text.count("\n", 0, _UNDECODABLE.search(text).start()), _not_utf8(text)
+    body = text.rstrip(_JSON_SPACE)
+    try:
+        value, end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError as exc:
+        return line + exc.lineno - 1, RecordError(f"invalid JSON: {exc.msg}")
+    except RecursionError:
+        return line, _too_deep()
+    except ValueError as exc:
+        return line, RecordError(f"invalid JSON: {_value_error(exc)}")
+    if end < len(body):
+        return line + body.count("\n", 0, end), RecordError("unexpected text after the JSON value")
+    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+        return line, _too_deep()
+    return line, value
+
+
+def _array_records(handle, piece: str, line: int) -> Iterator[tuple[int, object]]:
+    """The records of an array whose '[' has just been read (`piece` is the rest of that piece).
+
+    Record boundaries are found without parsing: between records only
+    ',' ']' and the first character of a value matter; within a record only
+    strings and brackets do. A JSON string cannot hold a raw line break, so
+    a string still open at a line's end is a syntax error, while one open
+    at the end of a piece (a long line is read in chunks) goes on in the
+    next piece. Each record's text is then parsed on its own (_parse), so
+    a broken or hostile record is reported at its line and its neighbours
+    still land, and memory holds one record, never the file.
+    """
+    expect_value, after_comma, closed = True, False, False
+    parts: list[str] | None = None  # the current record's text so far; None between records
+    size = seg = 0
+    start_line = line
+    stack: list[str] = []  # closing brackets the current record still needs (at most MAX_DEPTH + 1)
+    extra = 0  # brackets deeper than that, only counted
+    deep = big = scalar = in_string = escape = False
+    while True:
+        n, pos, seg = len(piece), 0, 0
+        if closed:
+            if piece.strip(_JSON_SPACE):
+                raise _SyntaxStop(line, "unexpected text after the array")
+            pos = n
+        if in_string and escape and pos < n:
+            if piece[0] in _NEWLINES:
+                raise _SyntaxStop(line, "unterminated string")
+            pos, escape = 1, False
+        if in_string and pos < n:
+            pos, in_string, escape = _string_end(piece, pos, line)
+            if not in_string and not stack and not extra:  # a record that is a bare string
+                yield _finish(parts, piece[:pos], size, start_line, deep, big)
+                parts, expect_value = None, False
+        while pos < n and not in_string:
+            if parts is None:
+                m = _BETWEEN.search(piece, pos)
+                if m is None:
+                    break
+                pos = m.start()
+                ch = piece[pos]
+                if ch == "]":
+                    if after_comma:
+                        raise _SyntaxStop(line, "a record is missing after ','")
+                    closed = True
+                    if piece[pos + 1 :].strip(_JSON_SPACE):
+                        raise _SyntaxStop(line, "unexpected text after the array")
+                    break
+                if ch == ",":
+                    if expect_value:
+                        raise _SyntaxStop(line, "a record is missing before ','")
+                    expect_value, after_comma = True, True
+                    pos += 1
+                    continue
+                if not expect_value:
+                    raise _SyntaxStop(line, "expected ',' or ']' between records")
+                parts, size, seg, start_line = [], 0, pos, line
+                stack, extra, deep, big = [], 0, False, False
+                scalar, after_comma = ch not in '[{"', False
+            if scalar:
+                m = _SCALAR_END.search(piece, pos)
+                if m is None:
+                    pos = n
+                    break
+                yield _finish(parts, piece[seg : m.start()], size, start_line, deep, big)
+                parts, expect_value, scalar, pos = None, False, False, m.start()
+                continue
+            m = _INSIDE.search(piece, pos)
+            if m is None:
+                pos = n
+                break
+            ch, pos = m.group(), m.end()
+            if ch == '"':
+                pos, in_string, escape = _string_end(piece, pos, line)
+                if in_string or stack or extra:
+                    continue
+            elif ch in "[{":
+                if len(stack) > MAX_DEPTH:
+                    extra, deep = extra + 1, True
+                else:
+                    stack.append("]" if ch == "[" else "}")
+                continue
+            elif extra:
+                extra -= 1
+                continue
+            elif not stack or stack.pop() != ch:
+                raise _SyntaxStop(line, f"unexpected {ch!r}")
+            elif stack:
+                continue
+            yield _finish(parts, piece[seg:pos], size, start_line, deep, big)
+            parts, expect_value = None, False
+        if parts is not None:
+            size += n - seg
+            if size > MAX_RECORD_CHARS:
+                big = True
+                parts.clear()
+            elif not big:
+                parts.append(piece[seg:])
+        if piece.endswith(_NEWLINES):
+            line += 1
+        piece = handle.readline(_CHUNK)
+        if not piece:
+            if parts is not None and scalar:
+                yield _finish(parts, "", size, start_line, deep, big)
+                parts = None
+            if not closed:
+                raise _SyntaxStop(line, "the array is not closed (unexpected end of file)")
+            return
+
+
+def _string_end(piece: str, pos: int, line: int) -> tuple[int, bool, bool]:
+    """Scan a string's content from `pos` (after its opening quote or an escape split off by a piece
+    boundary): (position after it, still open at the end of the piece, an escape pending there)."""
+    end = _STRING_BODY.match(piece, pos).end()
+    if end < len(piece) and piece[end] == '"':
+        return end + 1, False, False
+    if end == len(piece):
+        return end, True, False
+    if end == len(piece) - 1 and piece[end] == "\\":
+        return len(piece), True, True
+    raise _SyntaxStop(line, "unterminated string")
+
+
+def _finish(parts: list[str], tail: str, size: int, line: int, deep: bool, big: bool) -> tuple[int, object]:
+    if big or size + len(tail) > MAX_RECORD_CHARS:
+        return line, _too_large()
+    if deep:
+        return line, _too_deep()
+    parts.append(tail)
+    return _parse("".join(parts), line)
+
+
+class _CsvLines:
+    """Physical lines for csv.reader, refusing to hold a record of more than MAX_RECORD_CHARS.
+
+    When a record grows too large, the rest of it is skipped without
+    keeping it: a CSV record ends at a line break outside quotes, and
+    since '""' inside a quoted field adds two quotes, that is where the
+    record's count of '"' is even. `_Oversize` then tells the caller to
+    report it and start a fresh csv.reader after it.
+    """
+
+    def __init__(self, handle):
+        self.handle = _LineReader(handle)
+        self.number = 0       # line number of the last line handed out
+        self.start = 1        # first line of the current record
+        self.chars = 0
+        self.quotes = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(MAX_RECORD_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if not self.chars:
+            self.start = self.number
+        self.chars += len(line)
+        self.quotes += line.count('"')
+        if self.chars > MAX_RECORD_CHARS:
+            self._skip_record(line)
+            raise _Oversize(self.start)
+        return line
+
+    def row_done(self) -> None:
+        self.chars = self.quotes = 0
+
+    def _skip_record(self, piece: str) -> None:
+        quotes = self.quotes
+        while not (piece.endswith(_NEWLINES) and quotes % 2 == 0):
+            was_line_end = piece.endswith(_NEWLINES)
+            piece = self.handle.readline(_CHUNK)
+            if not piece:
+                break
+            if was_line_end:
+                self.number += 1
+            quotes += piece.count('"')
+        self.row_done()
+
+
+class _Oversize(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def iter_csv_records(handle) -> Iterator[tuple[int, object]]:
+    """(line, record) per CSV row after the header; a row is reported at its last line, like csv.reader."""
+    lines = _CsvLines(handle)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_RECORD_CHARS + 1))
+    try:
+        reader = csv.reader(lines)
+        fields: list[str] | None = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except _Oversize as exc:
+                yield exc.line, _too_large()
+                reader = csv.reader(lines)
+                if fields is None:
+                    return
+                continue
+            except csv.Error as exc:
+                yield lines.number, RecordError(f"CSV: {exc}")
+                lines.row_done()
+                reader = csv.reader(lines)
+                continue
+            line = lines.number
+            lines.row_done()
+            if fields is None:
+                if any(_UNDECODABLE.search(cell) for cell in row):
+                    yield line, RecordError("header: " + str(_not_utf8(" ".join(row))))
+                    return
+                fields = [f.strip() for f in row]
+                if fields:
+                    fields[0] = fields[0].lstrip("\ufeff").strip()
+                continue
+            if not row:
+                continue
+            if len(row) > len(fields):
+                yield line, RecordError(f"{len(row) - len(fields)} more value(s) than header columns")
+                continue
+            if any(_UNDECODABLE.search(cell) for cell in row):
+                yield line, _not_utf8(" ".join(row))
+                continue
+            yield line, {k: v.strip() for k, v in zip(fields, row) if v != ""}
+    finally:
+        csv.field_size_limit(limit)
 
 
 def read_records(path: Path) -> Iterator[tuple[int, object]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield data.count(b"\n", 0, exc.start) + 1, RecordError("not UTF-8 text (the rest of the file is not read)")
-        return
+    """(line, record or RecordError) from one file, streamed; OSError only when the file cannot be read."""
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        yield from iter_json_lines(text)
-    elif suffix == ".csv":
-        yield from iter_csv_records(text)
-    elif suffix == ".json":
-        yield from iter_json_records(text)
-    else:
+    readers = {".jsonl": iter_json_lines, ".ndjson": iter_json_lines, ".csv": iter_csv_records, ".json": iter_json_records}
+    if suffix not in readers:
         yield 1, RecordError(f"unknown format {suffix or '(no extension)'}: use .json, .jsonl, .ndjson or .csv")
+        return
+    with open(path, "rb") as raw:
+        # newline="": lines end at CR, LF or CRLF and keep their ending (csv needs it, JSON ignores it).
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        yield from readers[suffix](handle)
 
 
 # --- mapping records to cases ------------------------------------------------------------------
@@ -198,6 +558,29 @@ def _as_list(value) -> list[str]:
 
 
 def safe_id(text: str) -> str:
+    """The case id (and so the file name) for `text`, one-to-one.
+
+    `text` itself when it is already a safe name; otherwise a readable
+    ASCII form (NFKC, so full-width digits read as digits; unsafe runs
+    become '-'; cut to fit 80 characters) plus `--` and a hash of the exact
+    text. The old rule (unsafe runs -> '-', cut at 80) sent `A/B`, `A B`
+    and `A-B`, every all-full-width ID, and IDs equal in their first 80
+    characters to one file, and `--replace` then overwrote another order's
+    case. A safe name that itself ends like a hash (`--` + 12 hex digits)
+    is hashed too, so no name is ever both the plain form of one ID and the
+    hashed form of another. (Hash collisions are not relied on either:
+    import_files refuses to write over a case whose exact ID differs.)
+    """
+    if ID_PATTERN.fullmatch(text) and not _HASHED.search(text):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    readable = UNSAFE_ID.sub("-", unicodedata.normalize("NFKC", text))
+    readable = readable.lstrip("-._")[: 80 - 2 - len(digest)].rstrip("-.")
+    return f"{readable or 'case'}--{digest}"
+
+
+def legacy_safe_id(text: str) -> str:
+    """The name the importer gave `text` before safe_id became one-to-one; queues hold such files."""
     cleaned = UNSAFE_ID.sub("-", text).strip("-.")
     return cleaned[:80] or "case"
 
@@ -263,6 +646,7 @@ def record_to_case(record, default_platform: str | None = None) -> dict:
     main_id = _first(record, "id") or (claim_ids or case_ids or order_ids or [None])[0]
     if main_id is None:
         raise RecordError("no identifier (order_id, claim_id, case_id, notice_id or id)")
+    main_id = str(main_id)
     case_id = safe_id(f"{PLATFORM_PREFIX.get(platform, platform.upper()[:3])}-{KIND_TAG.get(kind, 'CASE')}-{main_id}")
     reason = _first(record, "reason", "message", "body", "description", "text")
     title = _first(record, "title", "subject")
@@ -275,6 +659,9 @@ def record_to_case(record, default_platform: str | None = None) -> dict:
         "subject": subject,
         "received_at": received,
         "status": "new",
+        # The platform's own ID exactly as exported: the id above may be its hashed file-name form,
+        # and --replace compares this, so it only ever replaces the case of the same ID.
+        "source_id": main_id,
     }
     deadline = _first(record, "deadline", "respond_by", "due_at")
     if deadline is not None:
@@ -310,47 +697,178 @@ def _subject(kind: str, order_ids, claim_ids, case_ids, reason) -> str:
 
 # --- writing --------------------------------------------------------------------------------------
 
-def import_files(paths: list[Path], store, *, replace: bool = False, default_platform: str | None = None) -> ImportReport:
-    from .atomic import atomic_write_text
+def case_name_text(platform: str, kind: str, main_id: str) -> str:
+    """What an event's case id is made from (safe_id makes it a file name)."""
+    return f"{PLATFORM_PREFIX.get(platform, platform.upper()[:3])}-{KIND_TAG.get(kind, 'CASE')}-{main_id}"
 
+
+def import_files(
+    paths: list[Path],
+    store,
+    *,
+    replace: bool = False,
+    default_platform: str | None = None,
+    on_problem: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import every record of every file; a bad record is reported `file:line: reason` and skipped.
+
+    Nothing one record holds can stop the others: each is read, checked
+    and written on its own, and any failure of that one record (including
+    ones nobody foresaw) becomes its report line. Records are streamed, and
+    per record only its case id and place are remembered (to report
+    duplicates), so memory does not grow with the size of the records.
+    """
     report = ImportReport()
-    seen: dict[str, str] = {}
-    store.cases_dir.mkdir(parents=True, exist_ok=True)
-    store.drafts_dir.mkdir(parents=True, exist_ok=True)
-    for path in paths:
+    seen: dict[str, int] = {}  # case id -> file index << 32 | line of its first record
+
+    def problem(message: str) -> None:
+        report.skipped += 1
+        if on_problem is not None:
+            on_problem(message)
+        else:
+            report.invalid.append(message)
+
+    try:
+        store.cases_dir.mkdir(parents=True, exist_ok=True)
+        store.drafts_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem(f"{store.cases_dir}: cannot create: {exc.strerror or exc}")
+        return report
+    for index, path in enumerate(paths):
+        line = 0
         try:
-            records = list(read_records(path))
+            for line, record in read_records(path):
+                where = f"{path}:{line}"
+                if isinstance(record, RecordError):
+                    problem(f"{where}: {record}")
+                    continue
+                try:
+                    outcome = _import_record(record, store, replace, default_platform, seen, paths, index << 32 | line)
+                except RecordError as exc:
+                    problem(f"{where}: {exc}")
+                    continue
+                except RecursionError:
+                    problem(f"{where}: {_too_deep()}")
+                    continue
+                except Exception as exc:  # one record must never stop the rest (nor print a traceback)
+                    problem(f"{where}: cannot import this record ({type(exc).__name__}: {exc})")
+                    continue
+                if outcome == "existing":
+                    report.existing += 1
+                else:
+                    report.imported += 1
         except OSError as exc:
-            report.invalid.append(f"{path}: cannot read: {exc.strerror or exc}")
-            continue
-        for line, record in records:
-            where = f"{path}:{line}"
-            if isinstance(record, RecordError):
-                report.invalid.append(f"{where}: {record}")
-                continue
-            try:
-                mapping = record_to_case(record, default_platform)
-                text = dump_case(mapping)
-                # Validate before any path is built from the id (a record may lack one or hold "../x").
-                case_from_mapping(mapping, store.packs, text=None)
-            except RecordError as exc:
-                report.invalid.append(f"{where}: {exc}")
-                continue
-            except CaseFileError as exc:
-                report.invalid.append(f"{where}: {exc.message}")
-                continue
-            case_id = mapping["id"]
-            if case_id in seen:
-                report.invalid.append(f"{where}: duplicate case {case_id} (first at {seen[case_id]})")
-                continue
-            seen[case_id] = where
-            target = store.case_path(case_id)
-            if target.exists() and not replace:
-                report.existing.append(case_id)
-                continue
-            atomic_write_text(target, text)
-            report.imported.append(case_id)
+            at = f":{line}" if line else ""
+            problem(f"{path}{at}: cannot read: {exc.strerror or exc}" + (" (the rest of the file is not read)" if line else ""))
+        except Exception as exc:  # a reader bug must not cost the other files either
+            problem(f"{path}:{line}: cannot read the rest of the file ({type(exc).__name__}: {exc})")
     return report
+
+
+def _import_record(record, store, replace: bool, default_platform, seen: dict, paths, place: int) -> str:
+    """Validate and write one record: "imported" or "existing"; RecordError says why not."""
+    from .atomic import atomic_write_bytes
+
+    mapping = record_to_case(record, default_platform)
+    try:
+        # Validate before any path is built from the id (a record may lack one or hold "../x").
+        case_from_mapping(mapping, store.packs, text=None)
+    except CaseFileError as exc:
+        raise RecordError(exc.message) from None
+    except OverflowError as exc:
+        # datetime stops at 9999-12-31: received_at near it plus the kind's window overflows.
+        raise RecordError(
+            f"date out of range: received_at {mapping.get('received_at')!r} plus the {mapping.get('kind')} "
+            f"window is after 9999-12-31 ({exc})"
+        ) from None
+    case_id = mapping["id"]
+    source = mapping.get("source_id")
+    if isinstance(source, str) and source and case_id == safe_id(case_name_text(mapping["platform"], mapping["kind"], source)):
+        legacy = legacy_safe_id(case_name_text(mapping["platform"], mapping["kind"], source))
+        if legacy != case_id and ID_PATTERN.fullmatch(legacy):
+            old = _read_existing(store.case_path(legacy))
+            if isinstance(old, dict) and _same_case({**mapping, "id": legacy}, old):
+                case_id = mapping["id"] = legacy  # a queue from before: keep its file, do not add a twin
+    text = dump_case(mapping)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        raise RecordError(f"contains an unpaired surrogate {bad.encode('unicode_escape').decode()} (not Unicode text)") from None
+    target = store.case_path(case_id)
+    if case_id in seen:
+        first = seen[case_id]
+        at = f"{paths[first >> 32]}:{first & 0xFFFFFFFF}"
+        old = _read_existing(target)
+        if isinstance(old, dict) and _same_case(mapping, old):
+            raise RecordError(f"duplicate case {case_id} (first at {at})")
+        raise RecordError(f"id {case_id} collides with the case of {_describe(old)} (first at {at}); not written")
+    old = _read_existing(target)
+    if old is not None:
+        if isinstance(old, str):
+            raise RecordError(f"{target} exists but cannot be read ({old}); not replaced")
+        if not _same_case(mapping, old):
+            raise RecordError(
+                f"id {case_id} collides with {target.name}, the case of {_describe(old)}; not written "
+                "(rename or remove that file to import this record)"
+            )
+        seen[case_id] = place
+        if not replace:
+            return "existing"
+    seen[case_id] = place
+    try:
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        raise RecordError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return "imported"
+
+
+def _read_existing(path: Path):
+    """The mapping in an existing case file, None when there is none, or a str saying why it is unreadable.
+
+    Opened by its exact name; on a case-insensitive file system `cp-1.json`
+    opens `CP-1.json`, whose id then differs, and _same_case says so.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(4 * MAX_RECORD_CHARS + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as exc:
+        return f"not a JSON case file: {exc}"
+    return value if isinstance(value, dict) else "not a JSON object"
+
+
+def _same_case(new: dict, old: dict) -> bool:
+    """Whether `old` (a case file's mapping) is the case `new` would replace: the same exact id and,
+    when both say so, the same exact platform ID.
+
+    Files written before `source_id` existed are matched by their ID lists:
+    a legacy `CP-CANCEL-A-B` that lists order `A/B` is that order's case,
+    not `A-B`'s. One with no ID lists at all cannot be told apart and is
+    taken to be the same (there is nothing to say otherwise).
+    """
+    if old.get("id") != new["id"]:
+        return False
+    source, old_source = new.get("source_id"), old.get("source_id")
+    if source is None or old_source is not None:
+        return source is None or old_source == source
+    if str(old.get("platform", "")).strip().lower() != new["platform"] or str(old.get("kind", "")).strip().lower() != new["kind"]:
+        return False
+    ids = [v for key in ("order_ids", "claim_ids", "case_ids") for v in _as_list(old.get(key))]
+    return not ids or source in ids
+
+
+def _describe(old) -> str:
+    if not isinstance(old, dict):
+        return "another record"
+    ids = [v for key in ("order_ids", "claim_ids", "case_ids") for v in _as_list(old.get(key))]
+    source = old.get("source_id") or (ids[0] if ids else old.get("id"))
+    return f"{source!r}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -371,9 +889,14 @@ def main(argv: list[str] | None = None) -> int:
     from .store import QueueError, QueueStore
 
     queue = args.queue or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else user_queue_dir())
-    missing = [str(p) for p in args.files if not p.is_file()]
+    missing = [str(p) for p in args.files if not p.exists()]
     if missing:
         print(f"replydesk import: error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    # A FIFO or a device (/dev/zero) would hang or never end: only regular files are read.
+    special = [str(p) for p in args.files if not p.is_file()]
+    if special:
+        print(f"replydesk import: error: not a regular file: {', '.join(special)}", file=sys.stderr)
         return EXIT_ERROR
     try:
         queue.mkdir(parents=True, exist_ok=True)
@@ -385,13 +908,15 @@ def main(argv: list[str] | None = None) -> int:
     if platform and platform not in store.packs:
         print(f"replydesk import: error: unknown platform {platform!r} (known: {', '.join(sorted(store.packs))})", file=sys.stderr)
         return EXIT_ERROR
-    report = import_files(args.files, store, replace=args.replace, default_platform=platform)
-    for problem in report.invalid:
-        print(problem, file=sys.stderr)
-    summary = f"imported {len(report.imported)} case(s) into {store.root}"
+
+    def show(problem: str) -> None:
+        print(problem, file=sys.stderr, flush=True)
+
+    report = import_files(args.files, store, replace=args.replace, default_platform=platform, on_problem=show)
+    summary = f"imported {report.imported} case(s) into {store.root}"
     if report.existing:
-        summary += f"; {len(report.existing)} already in the queue (use --replace to overwrite)"
-    if report.invalid:
-        summary += f"; skipped {len(report.invalid)} invalid record(s)"
+        summary += f"; {report.existing} already in the queue (use --replace to overwrite)"
+    if report.skipped:
+        summary += f"; skipped {report.skipped} invalid record(s)"
     print(summary)
     return report.exit_code
