@@ -170,3 +170,24 @@ def test_a_device_in_place_of_a_draft_is_refused(queue):
     store = QueueStore(queue, packs=PACKS, index_path=False)
     with pytest.raises(CaseFileError, match="device"):
         within(5, lambda: store.read_draft("CP-1"))
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("CP-3", '{"id": "CP-3", "x": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
+        ("CP-4", '{"id": "CP-4", "x": ' + "9" * 5000 + "}", "invalid JSON"),
+        ("CP-5", json.dumps(dict(case_file("CP-5"), kind="cancellation-appeal", received_at="9999-12-31T23:00:00+09:00")),
+         "past the year 9999"),
+    ],
+    ids=["nested-5000", "5000-digit-number", "year-9999-window"],
+)
+def test_a_case_file_that_breaks_the_parser_is_one_error_and_the_queue_loads(queue, name, content, message):
+    """Deep nesting (RecursionError), a 5,000-digit number (ValueError) and a window past 9999
+    (OverflowError) used to end the whole queue load with a traceback."""
+    path = queue / "cases" / f"{name}.json"
+    path.write_text(content, encoding="utf-8")
+    report = QueueStore(queue, packs=PACKS, index_path=False).load()
+    assert sorted(c.id for c in report.cases) == ["CP-1", "CP-2"]
+    assert [Path(e.path) for e in report.errors] == [path]
+    assert message in report.errors[0].message

@@ -195,7 +195,10 @@ def case_from_mapping(
             raise fail("deadline", str(exc)) from None
     else:
         window = pack.kind(kind).window
-        deadline = window.deadline(received_at, pack.tz) if window is not None else None
+        try:
+            deadline = window.deadline(received_at, pack.tz) if window is not None else None
+        except (OverflowError, ValueError):  # received_at near 9999-12-31: its window ends past the calendar
+            raise fail("received_at", f"received_at {data['received_at']!r}: its reply window ends past the year 9999") from None
         deadline_computed = deadline is not None
     status = data.get("status", "new")
     if status not in STATUSES:
@@ -268,6 +271,10 @@ def load_case(path: Path, packs: Mapping, *, thorough: bool = True) -> Case:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise CaseFileError(path, None, "invalid JSON: values nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise CaseFileError(path, None, f"invalid JSON: {exc}") from None
     return case_from_mapping(data, packs, path=path, text=text, thorough=thorough)
 
 
