@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from replydesk.linting.display import visible_controls
+
 LINTER_COMMANDS = frozenset({"lint", "rules", "explain", "glossary"})
 
 USAGE = """\
@@ -52,12 +54,12 @@ def run_desk(args: list[str]) -> int:
         elif arg == "--no-mouse":
             mouse = False
         elif arg.startswith("-"):
-            sys.stderr.write(f"replydesk: error: unknown option {arg}\n{USAGE}")
+            sys.stderr.write(f"replydesk: error: unknown option {visible_controls(arg)}\n{USAGE}")
             return 2
         elif queue_arg is None:
             queue_arg = arg
         else:
-            sys.stderr.write(f"replydesk: error: unexpected argument {arg!r} (one queue directory at most)\n")
+            sys.stderr.write(f"replydesk: error: unexpected argument {visible_controls(repr(arg))} (one queue directory at most)\n")
             return 2
 
     from replydesk.tui.queue.location import resolve_queue
@@ -67,10 +69,10 @@ def run_desk(args: list[str]) -> int:
         location = resolve_queue(queue_arg)
         store = QueueStore(location.path)
     except (QueueError, OSError) as exc:
-        sys.stderr.write(f"replydesk: error: {exc}\n")
+        sys.stderr.write(f"replydesk: error: {visible_controls(str(exc))}\n")
         return 2
     if location.installed_demo:
-        sys.stderr.write(f"replydesk: installed the demo queue in {location.path}\n")
+        sys.stderr.write(f"replydesk: installed the demo queue in {visible_controls(str(location.path))}\n")
 
     from replydesk.tui.app import ReplydeskApp
 

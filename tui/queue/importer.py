@@ -883,6 +883,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str, **kwargs) -> None:
+    """Print a message that may carry file names, IDs or record text: control characters made
+    visible (a newline in a file name must not start a line; ESC must not reach the terminal)."""
+    from replydesk.linting.display import visible_controls
+
+    print(visible_controls(message), **kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .location import ENV_VAR, user_queue_dir
@@ -891,26 +899,26 @@ def main(argv: list[str] | None = None) -> int:
     queue = args.queue or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else user_queue_dir())
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:
-        print(f"replydesk import: error: no such file: {', '.join(missing)}", file=sys.stderr)
+        _say(f"replydesk import: error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
     # A FIFO or a device (/dev/zero) would hang or never end: only regular files are read.
     special = [str(p) for p in args.files if not p.is_file()]
     if special:
-        print(f"replydesk import: error: not a regular file: {', '.join(special)}", file=sys.stderr)
+        _say(f"replydesk import: error: not a regular file: {', '.join(special)}", file=sys.stderr)
         return EXIT_ERROR
     try:
         queue.mkdir(parents=True, exist_ok=True)
         store = QueueStore(queue)
     except (QueueError, OSError) as exc:
-        print(f"replydesk import: error: {exc}", file=sys.stderr)
+        _say(f"replydesk import: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     platform = args.platform.strip().lower() if args.platform else None
     if platform and platform not in store.packs:
-        print(f"replydesk import: error: unknown platform {platform!r} (known: {', '.join(sorted(store.packs))})", file=sys.stderr)
+        _say(f"replydesk import: error: unknown platform {platform!r} (known: {', '.join(sorted(store.packs))})", file=sys.stderr)
         return EXIT_ERROR
 
     def show(problem: str) -> None:
-        print(problem, file=sys.stderr, flush=True)
+        _say(problem, file=sys.stderr, flush=True)
 
     report = import_files(args.files, store, replace=args.replace, default_platform=platform, on_problem=show)
     summary = f"imported {report.imported} case(s) into {store.root}"
@@ -918,5 +926,5 @@ def main(argv: list[str] | None = None) -> int:
         summary += f"; {report.existing} already in the queue (use --replace to overwrite)"
     if report.skipped:
         summary += f"; skipped {report.skipped} invalid record(s)"
-    print(summary)
+    _say(summary)
     return report.exit_code
