@@ -344,18 +344,36 @@ def _policy(language: LanguagePolicy) -> _Policy:
 
 # --- the check ----------------------------------------------------------------------
 
-def check_as_written(inp: RuleInput) -> list[Finding]:
-    """LANG005 on the text as written (the other checks see it without invisible characters)."""
-    out = []
+def check_as_written(inp: RuleInput) -> Iterator[Finding]:
+    """LANG005 on the text as written (the other checks see it without invisible characters).
+
+    One finding per run of adjacent invisible characters: a pasted block of a
+    thousand zero-width spaces is one problem with one fix, not a thousand.
+    """
+    start = end = -1
+    chars: list[str] = []
     for p, char in invisible_spans(inp.body):
-        name = INVISIBLE[char][0]
-        out.append(inp.finding(
-            "LANG005", p, p + 1,
-            f"invisible U+{ord(char):04X} ({name}) in the reply; it reaches the platform as typed",
-            "remove it",
-            replacement="",
-        ))
-    return out
+        if p == end:
+            end += 1
+            chars.append(char)
+            continue
+        if chars:
+            yield _invisible_finding(inp, start, end, chars)
+        start, end, chars = p, p + 1, [char]
+    if chars:
+        yield _invisible_finding(inp, start, end, chars)
+
+
+def _invisible_finding(inp: RuleInput, start: int, end: int, chars: list[str]) -> Finding:
+    kinds = sorted(set(chars), key=chars.index)
+    named = ", ".join(f"U+{ord(c):04X} ({INVISIBLE[c][0]})" for c in kinds[:3]) + (", …" if len(kinds) > 3 else "")
+    count = "invisible" if len(chars) == 1 else f"{len(chars):,} invisible characters:"
+    return inp.finding(
+        "LANG005", start, end,
+        f"{count} {named} in the reply; it reaches the platform as typed",
+        "remove it" if len(chars) == 1 else "remove them",
+        replacement="",
+    )
 
 
 def check(inp: RuleInput) -> Iterable[Finding]:
