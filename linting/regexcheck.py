@@ -293,6 +293,16 @@ def _probe_inputs(pattern: str, flags: int = 0) -> list[tuple[str, str]]:
         cycle = _path(nfa, state, {state}, at_least_one=True)
         if cycle is not None and cycle[1]:
             out.append((text, cycle[1]))
+        # and a turn through every state of the repeat: in (?:a?b?)+ the hard text is 'abab…', not 'aaaa…'
+        tour, at = "", state
+        for target in sorted(comp - {state})[:8] + [state]:
+            step = _path(nfa, at, {target}, at_least_one=True)
+            if step is None:
+                break
+            at, tour = step[0], tour + step[1]
+        else:
+            if tour and (cycle is None or tour != cycle[1]):
+                out.append((text, tour))
     pumps = sorted(_chars_of_pattern(pattern)) or ["a"]
     out += [("", ch) for ch in pumps[:12]]
     return list(dict.fromkeys(out))
@@ -551,7 +561,7 @@ def _sample(chars: frozenset[str]) -> str:
     for c in "a1 x,.-_@":
         if c in chars:
             return c
-    return min(chars)
+    return min(chars, key=lambda c: (not c.islower(), c))  # 'order', not 'ORDER', under IGNORECASE
 
 
 def _unbounded_bodies(items, out: list) -> list:
