@@ -1,6 +1,12 @@
-"""Glossary speed: compile time and per-draft scan cost with 100 and 10,000 entries.
+"""Glossary speed: compile time and per-draft scan cost with 100 and 10,000 entries; `glossary check` time.
 
     .venv/bin/python -m benchmarks.glossary_bench [--drafts 500] [--runs 7]
+    .venv/bin/python -m benchmarks.glossary_bench --check [5000,10000,20000,100000]
+
+`glossary check` runs on generated glossaries of 10,000 and 100,000 entries
+(`write_check_glossary`: distinct pseudo-words, a self-test per entry, a
+planted duplicate and conflict every 500 entries), each in a fresh process
+so that its peak memory is its own. Linear: 10x the entries, ~10x the time.
 
 Both generated glossaries share 10 entries whose forms occur in the
 benchmark drafts (benchmarks/corpus.py: "delivery delay", 풀필먼트 센터,
@@ -230,6 +236,7 @@ def run(drafts_count: int = 500, runs: int = 7) -> list[tuple[str, str, str]]:
     rows.append(("per-draft cost, 10,000 vs 100 entries", f"{large_cost / small_cost:.2f}×", "≤ 1.5×"))
     mean_len = sum(map(len, drafts)) / len(drafts)
     rows.append(("drafts (benchmarks/corpus.py)", f"{len(drafts)} × {mean_len:.0f} chars", ""))
+    rows += check_rows(BENCH_CHECK_SIZES)
     return rows
 
 
@@ -254,7 +261,8 @@ def cached_load(folder: Path, cache: Path) -> float:
 
 # -- `glossary check` on 5,000 to 100,000 entries ------------------------------------------------
 
-CHECK_SIZES = (5_000, 10_000, 20_000, 100_000)
+CHECK_SIZES = (5_000, 10_000, 20_000, 100_000)  # `--check` with no sizes given
+BENCH_CHECK_SIZES = (10_000, 100_000)  # in `make bench`: linear means ~10x the time for 10x the entries
 _CONSONANTS, _VOWELS = "bcdfghjklmnprstvz", "aeiou"
 _KO_SYLLABLES = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후"
 
@@ -348,7 +356,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drafts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--check", default=None, help="only `glossary check`, on these comma-separated sizes")
+    parser.add_argument("--check", nargs="?", const=",".join(map(str, CHECK_SIZES)), default=None,
+                        help="only `glossary check`, on these comma-separated sizes (default: 5k, 10k, 20k, 100k)")
     parser.add_argument("--check-one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.check_one:
