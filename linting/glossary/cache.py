@@ -47,6 +47,7 @@ _PREFIX = "glossary-"
 _TAG_BYTES = 32  # HMAC-SHA256
 _KEY_BYTES = 32
 _UNSAFE_BITS = stat.S_IWGRP | stat.S_IWOTH
+_CHECKABLE = hasattr(os, "O_NOFOLLOW") and hasattr(os, "geteuid") and hasattr(os, "O_DIRECTORY")
 
 
 def cache_dir() -> Path | None:
@@ -183,6 +184,8 @@ class CompileCache:
             total += len(data)
         if total < MIN_BYTES:
             return None
+        if not _CHECKABLE:
+            return None  # no O_NOFOLLOW or no user ids (Windows): ownership cannot be checked, so no pickle
         key = user_key()
         if key is None:
             return None  # no key to be had safely: run without the cache
