@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import regexcheck
 from .glossary_set import GlossarySet
+from .matcher import collector_paused
 from .loader import read_files
 from .model import NEAR_MISS_RULE, TERM_RULE, Entry, Problem
 from .scripts import normalize_form
@@ -64,7 +65,17 @@ def check_files(
     rule_codes: set[str] | None = None,
     probe_regexes: bool = True,
 ) -> CheckReport:
-    """Check glossary files together (duplicates and conflicts are looked for across all of them)."""
+    """Check glossary files together (duplicates and conflicts are looked for across all of them).
+
+    The cyclic collector is paused meanwhile: a large check keeps hundreds of thousands of
+    objects alive (entries, positions, the compiled set) and creates no cyclic garbage, so
+    each automatic collection only re-scanned them (a third of a 100,000-entry check).
+    """
+    with collector_paused():
+        return _check_files(paths, kinds_by_platform, rule_codes, probe_regexes)
+
+
+def _check_files(paths, kinds_by_platform, rule_codes, probe_regexes) -> CheckReport:
     platforms = tuple(sorted(kinds_by_platform)) if kinds_by_platform else ()
     files, morph, problems = read_files(paths, platforms)
     report = CheckReport(list(problems), files=len(paths))
