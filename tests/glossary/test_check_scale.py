@@ -76,7 +76,7 @@ def cpu_seconds(folder, runs: int = 2) -> float:
     return best
 
 
-def test_check_time_grows_linearly_with_entries(tmp_path, glossary_dir):
+def test_check_time_grows_linearly_with_entries(tmp_path):
     small, large = tmp_path / "small", tmp_path / "large"
     for folder, size in ((small, 600), (large, 4_800)):
         folder.mkdir()
