@@ -1,6 +1,12 @@
-"""Glossary speed: compile time and per-draft scan cost with 100 and 10,000 entries.
+"""Glossary speed: compile time and per-draft scan cost with 100 and 10,000 entries; `glossary check` time.
 
     .venv/bin/python -m benchmarks.glossary_bench [--drafts 500] [--runs 7]
+    .venv/bin/python -m benchmarks.glossary_bench --check [5000,10000,20000,100000]
+
+`glossary check` runs on generated glossaries of 10,000 and 100,000 entries
+(`write_check_glossary`: distinct pseudo-words, a self-test per entry, a
+planted duplicate and conflict every 500 entries), each in a fresh process
+so that its peak memory is its own. Linear: 10x the entries, ~10x the time.
 
 Both generated glossaries share 10 entries whose forms occur in the
 benchmark drafts (benchmarks/corpus.py: "delivery delay", 풀필먼트 센터,
@@ -34,7 +40,16 @@ from replydesk.linting.loading import builtin_glossary_dir
 
 from .corpus import EN, KO, MIXED, ZH, make_draft
 
-LEIPZIG = Path(__file__).resolve().parents[2] / "shared" / "data" / "leipzig"
+def _leipzig() -> Path:
+    """../shared/data/leipzig beside the checkout (also from a git worktree one level deeper)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents[1:4]:
+        if (parent / "shared" / "data" / "leipzig").is_dir():
+            return parent / "shared" / "data" / "leipzig"
+    return here.parents[2] / "shared" / "data" / "leipzig"
+
+
+LEIPZIG = _leipzig()
 PLATFORM, KIND = "coupang", "return-dispute"
 
 # Entries whose avoided forms occur in the corpus drafts: (en, ko, zh preferred; avoided forms).
@@ -221,6 +236,7 @@ def run(drafts_count: int = 500, runs: int = 7) -> list[tuple[str, str, str]]:
     rows.append(("per-draft cost, 10,000 vs 100 entries", f"{large_cost / small_cost:.2f}×", "≤ 1.5×"))
     mean_len = sum(map(len, drafts)) / len(drafts)
     rows.append(("drafts (benchmarks/corpus.py)", f"{len(drafts)} × {mean_len:.0f} chars", ""))
+    rows += check_rows(BENCH_CHECK_SIZES)
     return rows
 
 
@@ -243,11 +259,115 @@ def cached_load(folder: Path, cache: Path) -> float:
             os.environ["REPLYDESK_CACHE_DIR"] = old
 
 
+# -- `glossary check` on 5,000 to 100,000 entries ------------------------------------------------
+
+CHECK_SIZES = (5_000, 10_000, 20_000, 100_000)  # `--check` with no sizes given
+BENCH_CHECK_SIZES = (10_000, 100_000)  # in `make bench`: linear means ~10x the time for 10x the entries
+_CONSONANTS, _VOWELS = "bcdfghjklmnprstvz", "aeiou"
+_KO_SYLLABLES = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후"
+
+
+def _pseudo_word(n: int) -> str:
+    """A distinct Latin pseudo-word for every n (three or four consonant-vowel syllables)."""
+    n = (n * 2_654_435_761) % 4_294_967_296  # spread neighbours apart
+    out = []
+    for _ in range(4 if n >= 85 ** 3 else 3):
+        n, r = divmod(n, 85)
+        out.append(_CONSONANTS[r % 17] + _VOWELS[r // 17])
+    return "".join(out)
+
+
+def _pseudo_korean(n: int) -> str:
+    n = (n * 2_654_435_761) % 4_294_967_296
+    out = []
+    for _ in range(4):
+        n, r = divmod(n, len(_KO_SYLLABLES))
+        out.append(_KO_SYLLABLES[r])
+    return "".join(out)
+
+
+def write_check_glossary(folder: Path, size: int, planted_every: int = 500) -> Path:
+    """A clean `size`-entry glossary with self-tests (as a maintained one has), plus one planted
+    duplicate and one planted conflict every `planted_every` entries, so that `glossary check` does
+    all its work and reports a number of findings that grows with the size, not with its square."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ko-particles.toml").write_text(
+        (builtin_glossary_dir() / "ko-particles.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    lines = ["[glossary]", f'name = "check benchmark {size}"', 'languages = ["ko", "en"]',
+             'platforms = ["coupang"]', "near_miss = false", ""]
+    for i in range(size):
+        pen = f"{_pseudo_word(4 * i)} {_pseudo_word(4 * i + 1)}"
+        avoid = f"{_pseudo_word(4 * i + 2)} {_pseudo_word(4 * i + 3)}"
+        pko, ako = _pseudo_korean(2 * i), _pseudo_korean(2 * i + 1)
+        if i and i % planted_every == 0:
+            avoid = f"{_pseudo_word(4 * (i - 1) + 2)} {_pseudo_word(4 * (i - 1) + 3)}"  # duplicate of the previous entry's
+        elif i > 1 and i % planted_every == 1:
+            pen = f"{_pseudo_word(4 * (i - 3) + 2)} {_pseudo_word(4 * (i - 3) + 3)}"  # preferred here, flagged there
+        lines += [
+            "[[entry]]", f'id = "c{i}"', f"en = {_q(pen)}", f"ko = {_q(pko)}", 'reason = "benchmark"',
+            f"avoid = [{_q(avoid)}, {_q(ako)}]",
+            f"must_flag = [{{ text = {_q(f'We saw the [{avoid}] again.')}, suggestion = {_q(pen)} }}]",
+            f"must_pass = [{_q(f'We saw the {pen} again.')}]",
+            "",
+        ]
+    (folder / "check.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def check_once(folder: Path) -> tuple[float, int, str]:
+    """(seconds, peak RSS in MiB, summary) of one `glossary check` run, in this process."""
+    import resource
+
+    from replydesk.linting.glossary.check import check_files
+
+    os.environ["REPLYDESK_CACHE_DIR"] = "off"
+    start = time.perf_counter()
+    report = check_files(glossary_paths((folder,)), kinds_by_platform={PLATFORM: {"general", KIND}}, rule_codes=set())
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return elapsed, peak, report.summary()
+
+
+def check_rows(sizes=CHECK_SIZES, timeout: float = 900) -> list[tuple[str, str, str]]:
+    """`glossary check` time and peak memory per size, each in a fresh process (a clean peak)."""
+    import subprocess
+    import sys
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            folder = write_check_glossary(Path(tmp) / f"c{size}", size)
+            try:
+                out = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.glossary_bench", "--check-one", str(folder)],
+                    capture_output=True, text=True, timeout=timeout, check=True,
+                    cwd=Path(__file__).resolve().parents[1],
+                ).stdout.strip().splitlines()[-1]
+                seconds, peak, summary = out.split("\t")
+                rows.append((f"glossary check, {size:,} entries", f"{float(seconds):.2f} s, {peak} MiB",
+                             summary.split(" in ")[0]))
+            except subprocess.TimeoutExpired:
+                rows.append((f"glossary check, {size:,} entries", f"> {timeout:.0f} s", "timed out"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drafts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--check", nargs="?", const=",".join(map(str, CHECK_SIZES)), default=None,
+                        help="only `glossary check`, on these comma-separated sizes (default: 5k, 10k, 20k, 100k)")
+    parser.add_argument("--check-one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.check_one:
+        seconds, peak, summary = check_once(Path(args.check_one))
+        print(f"{seconds:.3f}\t{peak}\t{summary}")
+        return
+    if args.check:
+        for name, value, note in check_rows(tuple(int(s) for s in args.check.split(","))):
+            print(f"{name:<40} {value:>22}  {note}")
+        return
     rows = run(args.drafts, args.runs)
     width = max(len(r[0]) for r in rows)
     for name, value, goal in rows:

@@ -8,11 +8,13 @@ check; warnings fail it only with --strict.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import regexcheck
 from .glossary_set import GlossarySet
+from .matcher import collector_paused
 from .loader import read_files
 from .model import NEAR_MISS_RULE, TERM_RULE, Entry, Problem
 from .scripts import normalize_form
@@ -63,7 +65,17 @@ def check_files(
     rule_codes: set[str] | None = None,
     probe_regexes: bool = True,
 ) -> CheckReport:
-    """Check glossary files together (duplicates and conflicts are looked for across all of them)."""
+    """Check glossary files together (duplicates and conflicts are looked for across all of them).
+
+    The cyclic collector is paused meanwhile: a large check keeps hundreds of thousands of
+    objects alive (entries, positions, the compiled set) and creates no cyclic garbage, so
+    each automatic collection only re-scanned them (a third of a 100,000-entry check).
+    """
+    with collector_paused():
+        return _check_files(paths, kinds_by_platform, rule_codes, probe_regexes)
+
+
+def _check_files(paths, kinds_by_platform, rule_codes, probe_regexes) -> CheckReport:
     platforms = tuple(sorted(kinds_by_platform)) if kinds_by_platform else ()
     files, morph, problems = read_files(paths, platforms)
     report = CheckReport(list(problems), files=len(paths))
@@ -162,11 +174,13 @@ def _conflicts(gs: GlossarySet, platforms: tuple[str, ...]) -> list[Problem]:
 
 
 def _slow_regexes(gs: GlossarySet) -> list[Problem]:
+    """Each regex form run on adversarial inputs, with the flags the matcher uses (a second opinion
+    after the static check the loader applies)."""
     out = []
     for entry in gs.entries:
         for avoid in entry.avoid:
             if avoid.pattern:
-                slow = regexcheck.probe(avoid.form)
+                slow = regexcheck.probe(avoid.form, flags=0 if entry.case_sensitive else re.IGNORECASE)
                 if slow:
                     out.append(_problem(entry, avoid.keys, f"regex '{avoid.form}' {slow}", "regex"))
     return out

@@ -696,7 +696,10 @@ class _GateLiterals:
         if tokens is None:
             tokens = set(TOKEN_SPLIT.split(low)[1::2])
         memo = self._by_token
-        missing = tokens - memo.keys()
+        # set.difference(dict) walks the draft's tokens; `tokens - memo.keys()` walked the whole memo
+        # (a dict view on the right of `-` copies the set and removes every key), which made every
+        # scan cost as much as the number of distinct tokens seen before: quadratic over a batch.
+        missing = tokens.difference(memo)
         if missing:
             if len(memo) + len(missing) > self._MEMO_LIMIT:
                 memo.clear()

@@ -40,6 +40,12 @@ class TextPositions:
                 if len(names) > 1 and names[:1] in counters:
                     path = (names[0], counters[names[:1]]) + names[1:]
             self._tables.append((m.start(), m.end(), path))
+        # Indexes, so that one look-up costs the same in a 100,000-entry file as in a small one
+        # (`glossary check` locates every finding; a scan of all tables each time made it quadratic).
+        self._by_path: dict[tuple, tuple[int, int, tuple]] = {}
+        for table in self._tables:
+            self._by_path[table[2]] = table  # the last header of a path wins, as before
+        self._starts = [start for start, _, _ in self._tables]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._line_starts, offset) - 1
@@ -55,10 +61,13 @@ class TextPositions:
         """Offset of the deepest part of `keys` that can be found (its key, or its array item)."""
         keys = tuple(keys)
         best_table = None
-        for start, end, path in self._tables:
-            n = len(path)
-            if keys[:n] == path and (best_table is None or n >= len(best_table[2])):
-                best_table = (start, end, path)
+        for n in range(len(keys), 0, -1):  # the longest table path that `keys` starts with
+            try:
+                best_table = self._by_path.get(keys[:n])
+            except TypeError:  # an unhashable key part: no table has it
+                continue
+            if best_table is not None:
+                break
         if best_table is None:
             region_start, region_end, rest = 0, self._next_table_start(0), keys
             found = None
@@ -195,10 +204,8 @@ class TextPositions:
         return j
 
     def _next_table_start(self, offset: int) -> int:
-        for start, _, _ in self._tables:
-            if start >= offset:
-                return start
-        return len(self.text)
+        i = bisect.bisect_left(self._starts, offset)
+        return self._starts[i] if i < len(self._starts) else len(self.text)
 
     def _in_string_or_comment(self, offset: int) -> bool:
         # Headers are only recognised at line starts; a line inside a

@@ -14,9 +14,10 @@ PLATFORMS = ("general", "coupang", "amazon", "tiktok", "shopee")
 
 
 @pytest.fixture(autouse=True)
-def no_user_cache(monkeypatch):
-    """Tests never read or write the user's compile cache."""
+def no_user_cache(monkeypatch, tmp_path_factory):
+    """Tests never read or write the user's compile cache, nor its key."""
     monkeypatch.setenv("REPLYDESK_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="session")
