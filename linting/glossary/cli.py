@@ -7,14 +7,23 @@ and dispatches to `run_glossary`. Exit codes follow the linter's: 0 fine,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from ..display import visible_controls
+from ..reporters import dumps
 from ..tomldata import DataFileError
 
 FORMATS = ("text", "json")
 
+
+
+def _say(*parts, file=None, multiline: bool = False) -> None:
+    """print() for text that carries glossary strings, queries and file names: control
+    characters made visible (a term file is data someone else wrote; see display.py).
+    One-line messages keep no newline either: a line of its own starting with `::`
+    would be a GitHub Actions command when `glossary check` runs in CI."""
+    print(*(visible_controls(str(p), keep_newlines=multiline) for p in parts), file=file)
 
 def add_glossary_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -80,9 +89,9 @@ def run_glossary(args: argparse.Namespace) -> int:
         if command == "add":
             return _add(args)
     except DataFileError as exc:
-        print(f"replydesk: {exc}", file=sys.stderr)
+        _say(f"replydesk: {exc}", file=sys.stderr)
         return 2
-    print(f"replydesk: unknown glossary command {command!r}", file=sys.stderr)
+    _say(f"replydesk: unknown glossary command {command!r}", file=sys.stderr)
     return 2
 
 
@@ -157,11 +166,11 @@ def _check(args) -> int:
         _paths(args), kinds_by_platform=_known(args), rule_codes=_rule_codes(), probe_regexes=not args.no_probe
     )
     if args.format == "json":
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(dumps(report.as_dict(), indent=2))
     else:
         for problem in report.problems:
-            print(problem)
-        print(report.summary())
+            _say(problem)
+        _say(report.summary(), multiline=True)
     return 1 if report.failed(args.strict) else 0
 
 
@@ -170,12 +179,12 @@ def _find(args) -> int:
 
     found = find(_set(args), args.query, limit=max(1, args.limit))
     if args.format == "json":
-        print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2))
+        print(dumps([f.as_dict() for f in found], indent=2))
     elif not found:
-        print(f"no entry resembles {args.query!r}")
+        _say(f"no entry resembles {args.query!r}")
     else:
         for f in found:
-            print(format_found(f))
+            _say(format_found(f))
     return 0
 
 
@@ -184,9 +193,9 @@ def _stats(args) -> int:
 
     rows = stats(_set(args))
     if args.format == "json":
-        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        print(dumps([r.as_dict() for r in rows], indent=2))
     else:
-        print(format_stats(rows, verbose=args.verbose))
+        _say(format_stats(rows, verbose=args.verbose), multiline=True)
     return 0
 
 
@@ -213,16 +222,16 @@ def _add(args) -> int:
     try:
         result = add_entry(args.file, new, platforms=tuple(_known(args)), dry_run=args.dry_run)
     except AddError as exc:
-        print(f"replydesk: {args.file}: {exc}", file=sys.stderr)
+        _say(f"replydesk: {args.file}: {exc}", file=sys.stderr)
         return 2
     for note in result.notes:
-        print(note)
+        _say(note)
     for problem in result.problems:
-        print(problem, file=sys.stderr)
+        _say(problem, file=sys.stderr)
     if not result.ok:
-        print(f"not added: {args.file} is unchanged", file=sys.stderr)
+        _say(f"not added: {args.file} is unchanged", file=sys.stderr)
         return 1
-    print(f"{'would add' if args.dry_run else 'added'} {args.file.stem}:{args.entry_id} to {args.file}")
+    _say(f"{'would add' if args.dry_run else 'added'} {args.file.stem}:{args.entry_id} to {args.file}")
     return 0
 
 

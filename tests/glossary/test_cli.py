@@ -192,3 +192,35 @@ def test_add_korean_entry_in_a_directory_without_a_particle_list(capsys, tmp_pat
         "--flag", "[풀필먼트 센터]에서 출고", "--expect", "물류센터", "--pass", "물류센터에서 출고",
     )
     assert code == 0, err  # 에서 is known from the built-in particle list
+
+
+HOSTILE_TERM = '''
+[glossary]
+name = "planted"
+platforms = ["coupang"]
+languages = ["en"]
+use = "terms"
+rule = "TERM001"
+
+[[entry]]
+id = "evil"
+en = "parcel\\u001b]52;c;aGk=\\u0007"
+avoid = [{ form = "pkg\\n::error file=x::pwned", reason = "r\\u001b]0;title\\u0007" }]
+must_flag = [{ text = "a [pkg] b" }]
+'''
+
+
+def test_glossary_output_shows_control_characters_from_term_files_visibly(capsys, tmp_path, monkeypatch):
+    """A term file is data someone else wrote: ESC never reaches the terminal and a newline in
+    a form never starts a `::error` line in CI (text and JSON, check and find)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "planted.toml"
+    path.write_text(HOSTILE_TERM, encoding="utf-8")
+    outputs = [run(capsys, "check", str(path)), run(capsys, "check", str(path), "--format", "json")]
+    outputs += [run(capsys, "find", "parcel", str(path)), run(capsys, "find", "pkg", str(path), "--format", "json")]
+    assert "␛]52" in outputs[2][1]  # found, and shown visibly
+    for code, out, err in outputs:
+        text = out + err
+        assert "\x1b" not in text and "\x07" not in text, text
+        assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text
+    assert outputs[0][0] != 0  # the self-test fails: the check says so, visibly
