@@ -308,7 +308,10 @@ class _LintJob:
             if fixed:
                 try:
                     # Only if nobody wrote the file since we read it: their text is newer than our fix.
-                    atomic_write_text(Path(path), new_text, before_replace=lambda: snapshot.check(path))
+                    # A draft that is a symlink is fixed where it points (the link stays a link),
+                    # as an editor would save it; the rename itself never follows a link.
+                    target = os.path.realpath(path)
+                    atomic_write_text(Path(target), new_text, before_replace=lambda: snapshot.check(target))
                 except FileChangedError:
                     return FileReport(name, error="changed while fixing; not written")
                 except OSError as exc:

@@ -14,6 +14,7 @@ import os
 import re
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
@@ -438,3 +439,20 @@ def test_fix_does_not_overwrite_a_change_that_lands_while_fixing(tmp_path):
     assert f"{draft}: error: changed while fixing; not written" in proc.stdout
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert "，" not in other.read_text(encoding="utf-8") and "Fixed 1 problem" in proc.stdout
+
+
+def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    """`lint --fix` on a symlinked draft used to replace the link with a new file, leaving the
+    real draft unfixed and the link gone."""
+    real = tmp_path / "real" / "reply.txt"
+    real.parent.mkdir()
+    real.write_text("The parcel was delivered，see the attached proof。\n", encoding="utf-8")
+    os.chmod(real, 0o640)
+    link = tmp_path / "reply.txt"
+    link.symlink_to(real)
+    from replydesk.linting.cli import main
+
+    main(["lint", "--fix", "--platform", "coupang", str(link)])
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8") == "The parcel was delivered, see the attached proof.\n"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
