@@ -564,22 +564,28 @@ def _sample(chars: frozenset[str]) -> str:
     return min(chars, key=lambda c: (not c.islower(), c))  # 'order', not 'ORDER', under IGNORECASE
 
 
+def _children(op, av) -> list:
+    """The item lists nested directly in one parse-tree item (repeats, groups, branches,
+    conditionals; not look-arounds, which `_collect_looks` treats on their own)."""
+    if op in _REPEATS or op is _POSSESSIVE:
+        return [av[2]]
+    if op is C.SUBPATTERN:
+        return [av[-1]]
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return [av]
+    if op is C.BRANCH:
+        return list(av[1])
+    if op is C.GROUPREF_EXISTS:
+        return [av[1] or [], av[2] or []]
+    return []
+
+
 def _unbounded_bodies(items, out: list) -> list:
     for op, av in items:
-        if op in _REPEATS or op is _POSSESSIVE:
-            if av[1] == C.MAXREPEAT or av[1] > UNBOUNDED:
-                out.append(list(av[2]))
-            _unbounded_bodies(av[2], out)
-        elif op is C.SUBPATTERN:
-            _unbounded_bodies(av[-1], out)
-        elif op is getattr(C, "ATOMIC_GROUP", None):
-            _unbounded_bodies(av, out)
-        elif op is C.BRANCH:
-            for b in av[1]:
-                _unbounded_bodies(b, out)
-        elif op is C.GROUPREF_EXISTS:
-            _unbounded_bodies(av[1] or [], out)
-            _unbounded_bodies(av[2] or [], out)
+        if (op in _REPEATS or op is _POSSESSIVE) and (av[1] == C.MAXREPEAT or av[1] > UNBOUNDED):
+            out.append(list(av[2]))
+        for child in _children(op, av):
+            _unbounded_bodies(child, out)
     return out
 
 
@@ -606,18 +612,8 @@ def _collect_looks(items, out: list) -> None:
         if op in (C.ASSERT, C.ASSERT_NOT):
             out.append(list(av[1]))
             _collect_looks(av[1], out)
-        elif op in _REPEATS or op is _POSSESSIVE:
-            _collect_looks(av[2], out)
-        elif op is C.SUBPATTERN:
-            _collect_looks(av[-1], out)
-        elif op is getattr(C, "ATOMIC_GROUP", None):
-            _collect_looks(av, out)
-        elif op is C.BRANCH:
-            for b in av[1]:
-                _collect_looks(b, out)
-        elif op is C.GROUPREF_EXISTS:
-            _collect_looks(av[1] or [], out)
-            _collect_looks(av[2] or [], out)
+        for child in _children(op, av):
+            _collect_looks(child, out)
 
 
 def _ambiguity(tree, alphabet: str, ignorecase: bool) -> list[str]:
