@@ -63,6 +63,21 @@ def _wait_exit(proc, seconds: float) -> int | None:
         return None
 
 
+DEMO_DRAFTS = Path(__file__).resolve().parents[2] / "tui" / "demo_queue" / "drafts"
+
+
+def _typed(entries: list[dict], word: str) -> list[str]:
+    """What each journal holds beyond its case's demo draft: the typed word at the start.
+
+    The case is the fifth row, and rows sorted by deadline change order with the time of
+    day (end-of-day windows in KST), so the draft it opens with is not always empty."""
+    out = []
+    for e in entries:
+        draft = (DEMO_DRAFTS / f"{e['case']}.txt").read_text(encoding="utf-8")
+        out.append(e["text"][: -len(draft)] if draft and e["text"].endswith(draft) else e["text"])
+    return out
+
+
 def _journals(*folders: Path) -> list[dict]:
     out = []
     for folder in folders:
@@ -89,7 +104,8 @@ def test_closing_the_terminal_ends_the_desk_journals_and_releases_the_lock(tmp_p
     assert returncode is not None, "the desk kept running without its terminal"
     assert elapsed < 5, f"took {elapsed:.1f} s to notice the terminal was gone"
     assert returncode == 128 + signal.SIGHUP  # treated as a hang-up, not a crash
-    assert [(e["who"], e["text"]) for e in _journals(queue / ".recovery")] == [("lifer", "Lostterminal")]
+    entries = _journals(queue / ".recovery")
+    assert [e["who"] for e in entries] == ["lifer"] and _typed(entries, "Lostterminal") == ["Lostterminal"]
     assert not list((queue / ".locks").glob("*.lock"))
 
 
@@ -113,7 +129,7 @@ def test_sigterm_ends_the_desk_even_when_its_queue_directory_is_gone(tmp_path):
     assert returncode == 128 + signal.SIGTERM
     assert not queue.exists(), "ending the desk must not re-create a queue someone removed"
     # The typed text went to the operator's own recovery folder instead.
-    assert [e["text"] for e in _journals(tmp_path / "data" / "replydesk" / "recovery")] == ["Queuegone"]
+    assert _typed(_journals(tmp_path / "data" / "replydesk" / "recovery"), "Queuegone") == ["Queuegone"]
 
 
 def test_sigterm_ends_the_desk_after_its_terminal_and_its_queue_are_gone(tmp_path):
@@ -139,4 +155,4 @@ def test_sigterm_ends_the_desk_after_its_terminal_and_its_queue_are_gone(tmp_pat
     assert returncode is not None, "SIGTERM was ignored"
     assert elapsed < 5, f"took {elapsed:.1f} s to end on SIGTERM"
     assert not queue.exists()
-    assert [e["text"] for e in _journals(tmp_path / "data" / "replydesk" / "recovery")] == ["Bothgone"]
+    assert _typed(_journals(tmp_path / "data" / "replydesk" / "recovery"), "Bothgone") == ["Bothgone"]
