@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from replydesk.linting.normalise import meant
 from replydesk.linting.context import ContextError, context_from_mapping
 from replydesk.linting.document import MAX_DRAFT_CHARS, DraftError
 from replydesk.linting.fixer import apply_fixes
+from replydesk.linting.normalise import meant
 
 PLATFORMS = ["general", "coupang", "amazon", "tiktok", "shopee"]
 KINDS = ["general", "return-dispute", "atoz-review", "notice-of-action", "cancellation-appeal"]
