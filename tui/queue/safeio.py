@@ -16,11 +16,11 @@ import os
 import stat
 from pathlib import Path
 
+from replydesk.linting.tomldata import NotRegularFile, file_kind, read_regular_bytes
+
 # A draft or case file is a few KB; the linter refuses drafts far smaller than this.
 DEFAULT_LIMIT = 16 * 1024 * 1024
 
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 
 class UnsafeFileError(OSError):
@@ -39,20 +39,6 @@ class UnsafeFileError(OSError):
         return f"{self.path}: {self.reason}"
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    return "not a regular file"
-
-
 def refuse_unless_regular(path: Path | str, *, missing_ok: bool = True) -> os.stat_result | None:
     """lstat the path: None when missing (if allowed), its stat when a regular file, else UnsafeFileError.
 
@@ -67,7 +53,7 @@ def refuse_unless_regular(path: Path | str, *, missing_ok: bool = True) -> os.st
             return None
         raise
     if not stat.S_ISREG(st.st_mode):
-        raise UnsafeFileError(path, f"is {_kind(st.st_mode)}, not a regular file; refusing to use it")
+        raise UnsafeFileError(path, f"is {file_kind(st.st_mode)}, not a regular file; refusing to use it")
     return st
 
 
@@ -77,29 +63,15 @@ def read_regular(path: Path | str, *, limit: int = DEFAULT_LIMIT) -> tuple[bytes
     FileNotFoundError passes through unchanged (a missing draft is normal).
     """
     try:
-        fd = os.open(path, _FLAGS)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # O_NOFOLLOW on a symlink
+        data, st = read_regular_bytes(path, limit, follow_symlinks=False)
+    except NotRegularFile as exc:
+        if exc.kind == "a symbolic link":
             raise UnsafeFileError(path, "is a symbolic link; refusing to follow it") from None
-        if exc.errno in (errno.ENXIO, errno.EWOULDBLOCK):  # a socket, a FIFO without a reader, ...
+        if exc.kind == "not a regular file":
             raise UnsafeFileError(path, "is not a regular file; refusing to read it") from None
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFileError(path, f"is {_kind(st.st_mode)}, not a regular file; refusing to read it")
-        if st.st_size > limit:
-            raise UnsafeFileError(path, f"is {st.st_size} bytes, more than the {limit} a queue file may have")
-        chunks = []
-        total = 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > limit:  # grew while being read
-            raise UnsafeFileError(path, f"is more than the {limit} bytes a queue file may have")
-        return b"".join(chunks), st
-    finally:
-        os.close(fd)
+        raise UnsafeFileError(path, f"is {exc.kind}, not a regular file; refusing to read it") from None
+    if st.st_size > limit:
+        raise UnsafeFileError(path, f"is {st.st_size} bytes, more than the {limit} a queue file may have")
+    if len(data) > limit:  # grew while being read
+        raise UnsafeFileError(path, f"is more than the {limit} bytes a queue file may have")
+    return data, st
