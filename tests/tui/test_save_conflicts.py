@@ -144,3 +144,11 @@ def test_a_save_that_lands_while_ours_is_being_written_is_not_overwritten(queue_
     assert info.value.theirs == THEIRS
     assert draft_path(queue_dir).read_text(encoding="utf-8") == THEIRS
     assert not list((queue_dir / "drafts").glob(".*.tmp"))
+
+
+def test_the_conflict_diff_shows_control_characters_visibly():
+    """Both drafts are data others may have written: no ESC reaches the dialog's diff."""
+    from replydesk.tui.screens.conflict import diff_text
+
+    diff = diff_text("theirs \x1b]52;c;aGk=\x07\n", "mine \x1b]0;title\x07\n")
+    assert "\x1b" not in diff.plain and "\x07" not in diff.plain and "␛]52" in diff.plain

@@ -22,6 +22,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from replydesk.tui.plain import plain, shown
+
 CHOICES = (
     ("m", "Keep mine as a copy", "mine", "primary"),
     ("t", "Load theirs", "theirs", "default"),
@@ -42,7 +44,7 @@ def diff_text(theirs: str, mine: str, *, max_lines: int = 2000) -> Text:
         out.append("The two texts differ only in line endings or trailing newlines.\n")
     for line in lines[:max_lines]:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "bold" if line.startswith("@@") else ""
-        out.append(line + "\n", style)
+        out.append(shown(line) + "\n", style)  # either draft may hold ESC sequences
     if len(lines) > max_lines:
         out.append(f"… {len(lines) - max_lines} more diff lines not shown\n", "italic")
     return out
@@ -62,8 +64,8 @@ class ConflictDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(self.message), classes="dialog-message")
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message, multiline=True), classes="dialog-message")
             diff = VerticalScroll(Static(diff_text(self.theirs, self.mine), id="conflict-diff-text"), id="conflict-diff")
             diff.display = False
             diff.styles.max_height = 16
