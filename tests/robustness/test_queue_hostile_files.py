@@ -191,3 +191,14 @@ def test_a_case_file_that_breaks_the_parser_is_one_error_and_the_queue_loads(que
     assert sorted(c.id for c in report.cases) == ["CP-1", "CP-2"]
     assert [Path(e.path) for e in report.errors] == [path]
     assert message in report.errors[0].message
+
+
+@pytest.mark.parametrize("content", ["[" * 5000 + "]" * 5000, "[]", '"text"'], ids=["nested-5000", "a-list", "a-string"])
+def test_a_lock_or_journal_that_is_not_a_desk_s_json_object_is_handled_not_raised(queue, content):
+    """A planted `.locks/<id>.lock` or `.recovery/<id>.json` holding deep nesting or a JSON list used
+    to raise RecursionError / AttributeError out of the desk's open-case path."""
+    (queue / ".locks" / "CP-1.lock").write_text(content, encoding="utf-8")
+    (queue / ".recovery" / "CP-1.json").write_text(content, encoding="utf-8")
+    op = Operator("me", "host", os.getpid(), "t")
+    Locks(queue / ".locks", op).read("CP-1")  # read as unreadable: no exception
+    assert Journal(queue / ".recovery", op).read("CP-1") is None  # set aside as corrupt

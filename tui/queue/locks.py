@@ -162,7 +162,7 @@ class Locks:
                 since=since,
                 token=str(data.get("token", "")),
             )
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, UnicodeDecodeError):  # not a lock a desk wrote
             try:
                 age = time.time() - path.stat().st_mtime
             except OSError:

@@ -212,7 +212,7 @@ class Journal:
             if not isinstance(text, str):
                 raise TypeError("text")
             saved_at = parse_time(data["saved_at"], "saved_at") if data.get("saved_at") else None
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):  # not a journal a desk wrote
             self._set_aside(path, case_id, "corrupt")
             return None
         return Recovered(
