@@ -138,10 +138,11 @@ def check(inp: RuleInput):
     if not body.strip():
         return
     start, end = _span(body)
-    if templates.vocabulary and len(body) <= 3 * templates.longest + 200 and not _says_something(inp, _without_case_ids(inp, body)):
+    # Greeting and signature lines are left out before asking whether the reply states a fact:
+    # a phone number in the signature ("Tel 1588-1234") is not a fact about the case.
+    content = ""
+    if templates.vocabulary and len(body) <= 3 * templates.longest + 200:
         content = _without_case_ids(inp, _content(body))
-    else:
-        content = ""
     if content and len(content) <= 2 * templates.longest + 120 and not _says_something(inp, content):
         sentences = [u for u in (_units(content[a:b]) for a, b in sentence_spans(content)) if u]
         overall = templates.coverage([u for units in sentences for u in units])
