@@ -59,22 +59,13 @@ class FileSnapshot:
 
     def unchanged(self, path: Path | str) -> bool:
         """True when `path` is still a regular file with this size, mtime and content."""
+        from .tomldata import read_regular_bytes
+
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            data, st = read_regular_bytes(path)
         except OSError:
             return False
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size != self.size or st.st_mtime_ns != self.mtime_ns:
-                return False
-            digest = hashlib.sha256()
-            while chunk := os.read(fd, 1 << 20):
-                digest.update(chunk)
-            return digest.digest() == self.digest
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
+        return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns and hashlib.sha256(data).digest() == self.digest
 
 
 def atomic_write_bytes(

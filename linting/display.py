@@ -42,11 +42,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROL_CHARS", "control_pictures", "visible_controls"]
+__all__ = ["CONTROL_CHARS", "DEL_AND_C1", "control_pictures", "visible_controls"]
 
 #: Every character a terminal may act on instead of printing: C0, DEL, C1
 #: (Unicode general category Cc, exactly).
 CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+#: DEL and the C1 controls: the part of CONTROL_CHARS that json.dumps leaves raw.
+DEL_AND_C1 = re.compile("[\x7f-\x9f]")
 
 # The same set without LF and TAB, for multi-line widgets.
 _CONTROL_CHARS_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

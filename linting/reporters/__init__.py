@@ -10,11 +10,11 @@ the exit code need.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from ..display import DEL_AND_C1
 from ..document import Draft
 from ..findings import Finding, Position, Severity
 
@@ -123,7 +123,7 @@ def omitted_message(rule: str, n: int) -> str:
 # json.dumps escapes C0 controls (\u001b) but writes DEL and C1 (\x9b is CSI to
 # some terminals) raw; these can only occur inside JSON strings, so escaping
 # them in the dumped text keeps the data exact and the bytes inert.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+_RAW_IN_JSON = DEL_AND_C1
 
 
 def dumps(value, **kwargs) -> str:

@@ -175,7 +175,7 @@ def test_a_device_in_place_of_a_draft_is_refused(queue):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("CP-3", '{"id": "CP-3", "x": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
+        ("CP-3", '{"id": "CP-3", "x": ' + "[" * 5000 + "]" * 5000 + "}", "too deep to read"),
         ("CP-4", '{"id": "CP-4", "x": ' + "9" * 5000 + "}", "invalid JSON"),
         ("CP-5", json.dumps(dict(case_file("CP-5"), kind="cancellation-appeal", received_at="9999-12-31T23:00:00+09:00")),
          "past the year 9999"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping
 
 from replydesk.linting.context import ContextError, context_from_mapping
+from replydesk.linting.tomldata import nesting_too_deep
 
 STATUSES = ("new", "drafting", "ready", "sent")
 PRIORITIES = ("high", "normal", "low")
@@ -272,7 +273,8 @@ def load_case(path: Path, packs: Mapping, *, thorough: bool = True) -> Case:
     except json.JSONDecodeError as exc:
         raise CaseFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise CaseFileError(path, None, "invalid JSON: values nested too deeply to read") from None
+        message, line = nesting_too_deep(text, "json")
+        raise CaseFileError(path, line, f"invalid JSON: {message}") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise CaseFileError(path, None, f"invalid JSON: {exc}") from None
     return case_from_mapping(data, packs, path=path, text=text, thorough=thorough)
