@@ -177,19 +177,8 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_bytes(path: str | Path, max_bytes: int | None = None, *, follow_symlinks: bool = True):
-    """(bytes, fstat) of a regular file, at most `max_bytes` + 1 bytes; the one reader of untrusted files.
-
-    Opened non-blocking (a FIFO does not wait for a writer) and without
-    becoming a controlling terminal, checked through the descriptor to be a
-    regular file before a byte is read, and read only to one byte past
-    `max_bytes`, so a caller can tell "too large" without holding a file of
-    any size in memory. `follow_symlinks=False` adds O_NOFOLLOW (queue
-    files that others could have planted). Raises NotRegularFile, or the
-    OSError of open/read (FileNotFoundError for a missing file). Plain os
-    calls: a third of the cost of Path.read_bytes, which matters when a
-    batch reads thousands of drafts.
-    """
+def _open_checked(path: str | Path, follow_symlinks: bool) -> tuple[int, os.stat_result]:
+    """A descriptor of `path`, opened non-blocking and checked through fstat to be a regular file."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
@@ -206,6 +195,34 @@ def read_regular_bytes(path: str | Path, max_bytes: int | None = None, *, follow
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotRegularFile(path, file_kind(st.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def open_regular(path: str | Path, *, follow_symlinks: bool = True):
+    """A binary file object for streaming a regular file, with the checks of `read_regular_bytes`."""
+    fd, _st = _open_checked(path, follow_symlinks)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_bytes(path: str | Path, max_bytes: int | None = None, *, follow_symlinks: bool = True):
+    """(bytes, fstat) of a regular file, at most `max_bytes` + 1 bytes; the one reader of untrusted files.
+
+    Opened non-blocking (a FIFO does not wait for a writer) and without
+    becoming a controlling terminal, checked through the descriptor to be a
+    regular file before a byte is read, and read only to one byte past
+    `max_bytes`, so a caller can tell "too large" without holding a file of
+    any size in memory. `follow_symlinks=False` adds O_NOFOLLOW (queue
+    files that others could have planted). Raises NotRegularFile, or the
+    OSError of open/read (FileNotFoundError for a missing file). Plain os
+    calls: a third of the cost of Path.read_bytes, which matters when a
+    batch reads thousands of drafts.
+    """
+    fd, st = _open_checked(path, follow_symlinks)
+    try:
         limit = None if max_bytes is None else max_bytes + 1
         step = st.st_size + 1 if st.st_size else 1 << 16
         chunks: list[bytes] = []

@@ -482,3 +482,26 @@ def test_no_input_makes_the_importer_raise(fuzz_queue, data, suffix, replace):
     report = importer.import_files([path], store, replace=replace)
     assert report.skipped == len(report.invalid)
     assert all(line.startswith(f"{path}:") for line in report.invalid), report.invalid
+
+
+def test_import_files_refuses_a_fifo_without_blocking(tmp_path):
+    """`import_files` called directly (not through `main`'s checks) must not block on a FIFO."""
+    import threading
+
+    from replydesk.tui.queue.importer import import_files
+    from replydesk.tui.queue.store import QueueStore
+
+    fifo = tmp_path / "events.jsonl"
+    os.mkfifo(fifo)
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    problems: list[str] = []
+    box = {}
+    thread = threading.Thread(
+        target=lambda: box.setdefault("report", import_files([fifo], QueueStore(queue), on_problem=problems.append)),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "blocked opening a FIFO"
+    assert box["report"].imported == 0 and problems and "FIFO" in problems[0]

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from replydesk.linting.tomldata import open_regular, read_regular_bytes
+
 from .cases import ID_PATTERN, CaseFileError, case_from_mapping, dump_case
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
@@ -533,7 +535,8 @@ def read_records(path: Path) -> Iterator[tuple[int, object]]:
     if suffix not in readers:
         yield 1, RecordError(f"unknown format {suffix or '(no extension)'}: use .json, .jsonl, .ndjson or .csv")
         return
-    with open(path, "rb") as raw:
+    # Not opened blindly: a FIFO or device would block or never end (tomldata.open_regular).
+    with open_regular(path) as raw:
         # newline="": lines end at CR, LF or CRLF and keep their ending (csv needs it, JSON ignores it).
         handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         yield from readers[suffix](handle)
@@ -829,9 +832,8 @@ def _read_existing(path: Path):
     Opened by its exact name; on a case-insensitive file system `cp-1.json`
     opens `CP-1.json`, whose id then differs, and _same_case says so.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(4 * MAX_RECORD_CHARS + 1)
+    try:  # a queue file: never through a symlink, never a FIFO (as the desk reads it)
+        data, _st = read_regular_bytes(path, 4 * MAX_RECORD_CHARS, follow_symlinks=False)
     except FileNotFoundError:
         return None
     except OSError as exc:
