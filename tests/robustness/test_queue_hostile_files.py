@@ -202,3 +202,17 @@ def test_a_lock_or_journal_that_is_not_a_desk_s_json_object_is_handled_not_raise
     op = Operator("me", "host", os.getpid(), "t")
     Locks(queue / ".locks", op).read("CP-1")  # read as unreadable: no exception
     assert Journal(queue / ".recovery", op).read("CP-1") is None  # set aside as corrupt
+
+
+def test_an_unlistable_cases_folder_is_an_error_in_the_report_not_a_traceback(queue):
+    """`os.scandir` on a cases/ folder the operator cannot read used to raise out of the
+    desk's start-up (QueueStore.load runs in ReplydeskApp.__init__)."""
+    import unittest.mock
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    with unittest.mock.patch("replydesk.tui.queue.store.os.scandir", denied):
+        report = QueueStore(queue, packs=PACKS, index_path=False).load()
+    assert report.cases == [] and len(report.errors) == 1
+    assert "cannot list the case files: Permission denied" in report.errors[0].message

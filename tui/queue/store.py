@@ -25,7 +25,7 @@ from typing import Callable
 
 from replydesk.linting.config import Config, load_config
 from replydesk.linting.loading import load_packs
-from replydesk.linting.tomldata import DataFileError
+from replydesk.linting.tomldata import DataFileError, file_kind
 
 from .atomic import atomic_write_text
 from .cases import Case, CaseFileError, case_from_mapping, checked_id, dump_case, load_case
@@ -125,22 +125,27 @@ class QueueStore:
         if not self._index_loaded:
             index.load()
             self._index_loaded = True
-        with os.scandir(self.cases_dir) as entries:
-            items = sorted(
-                (e.name, e.stat(follow_symlinks=False))
-                for e in entries
-                if e.name.endswith(".json") and not e.name.startswith(".")
-            )
         folder = self.cases_dir
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(".json") and not e.name.startswith("."))
+        except OSError as exc:  # shown like any unreadable case file: the desk opens and says why
+            report.errors.append(CaseFileError(folder, None, f"cannot list the case files: {exc.strerror or exc}"))
+            return report
+        items = []
+        for name in names:
+            try:
+                items.append((name, os.lstat(folder / name)))
+            except FileNotFoundError:
+                continue  # removed since it was listed
+            except OSError as exc:
+                report.errors.append(CaseFileError(folder / name, None, f"cannot read: {exc.strerror or exc}"))
         packs = self.packs
         for name, stat in items:
             path = folder / name
             if not S_ISREG(stat.st_mode):  # a planted symlink or FIFO: reported, never opened
-                try:
-                    refuse_unless_regular(path)
-                except UnsafeFileError as exc:
-                    report.errors.append(CaseFileError(path, None, exc.reason))
-                    continue
+                report.errors.append(CaseFileError(path, None, f"is {file_kind(stat.st_mode)}, not a regular file; refusing to use it"))
+                continue
             raw = index.get(name, stat.st_mtime_ns, stat.st_size)
             if raw is not None:
                 try:
