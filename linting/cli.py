@@ -13,7 +13,6 @@ the draft size limit, so no input can hang the linter or fill its memory.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import stat
 import sys
@@ -22,13 +21,14 @@ from collections import Counter
 from pathlib import Path
 
 from .atomicfile import FileChangedError, FileSnapshot, atomic_write_text
+from .casefile import load_case_context
 from .context import ContextError
 from .display import visible_controls
 from .document import MAX_DRAFT_BYTES, DraftError, parse_draft, too_long
 from .findings import Severity
 from .fixer import apply_fixes
 from .reporters import FileReport
-from .tomldata import DataFileError, decode_text, nesting_too_deep, read_regular_file, read_text_file
+from .tomldata import DataFileError, decode_text, read_regular_file, read_text_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DRAFT_SUFFIXES = (".txt", ".md", ".draft")
@@ -177,32 +177,6 @@ def case_file_for(path: Path) -> Path | None:
         return None
     except OSError as exc:  # the cases directory cannot be searched: linting without the case would mislead
         raise DataFileError(candidate, None, f"cannot read directory: {exc.strerror or exc}") from None
-
-
-def load_case_context(path: Path):
-    """Read a case JSON file into a CaseContext; errors name the file (and line for JSON syntax)."""
-    from .context import ContextError, context_from_mapping
-    from .tomldata import DataFileError, read_text_file
-
-    text = read_text_file(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileError(path, exc.lineno, f"not valid JSON: {exc.msg}", exc.colno) from None
-    except RecursionError:
-        message, line = nesting_too_deep(text, "json")
-        raise DataFileError(path, line, message) from None
-    try:
-        return context_from_mapping(data, strict=False)
-    except ContextError as exc:
-        line = _json_key_line(text, exc.key.split("[")[0].split(".")[0])
-        raise DataFileError(path, line, exc.message if exc.key == "(root)" else f"{exc.key}: {exc.message}") from None
-
-
-def _json_key_line(text: str, key: str) -> int | None:
-    needle = f'"{key}"'
-    pos = text.find(needle)
-    return text.count("\n", 0, pos) + 1 if pos != -1 else None
 
 
 def _front_matter_key_line(text: str, key: str) -> int | None:

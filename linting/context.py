@@ -5,11 +5,21 @@ queue's case files, so one validator (`context_from_mapping`) covers all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta, timezone
 
 KINDS_DEFAULT = "general"
 PLATFORM_DEFAULT = "general"
+# Every platform counts its clocks in Korean time for these sellers; a time written without an
+# offset (front matter, case files, imports) is read as KST, wherever it is read.
+KST = timezone(timedelta(hours=9), "KST")
+# The case fields that hold the case's own IDs, with the label the desk shows: listed here only.
+ID_FIELDS: dict[str, str] = {
+    "order_ids": "Order IDs",
+    "claim_ids": "Claim IDs",
+    "case_ids": "Case IDs",
+    "asins": "ASINs",
+}
 
 
 class ContextError(ValueError):
@@ -65,7 +75,6 @@ class CaseContext:
 
 
 SELLER_ROLES = frozenset({"seller", "us", "operator", "me"})
-ID_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins")
 KNOWN_KEYS = frozenset(f.name for f in fields(CaseContext)) | {
     # Case-file fields the linter does not use but must not reject.
     "id", "subject", "priority", "status", "notes", "language", "assignee", "lock",
@@ -86,17 +95,24 @@ def _str_list(key: str, value) -> tuple[str, ...]:
 
 
 def parse_datetime(key: str, value) -> datetime:
+    """An aware date-time from ISO 8601 text (or a TOML date-time); without an offset it is KST.
+
+    The one reading of a time for the linter, the desk, locks, journals and
+    the importer, so the same text never means two moments.
+    """
     if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ContextError(key, f"expected an ISO 8601 date-time, got {type(value).__name__}")
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise ContextError(key, f"not an ISO 8601 date-time: {value!r}") from None
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ContextError(key, f"not an ISO 8601 date-time: {value!r}") from None
+    else:
+        raise ContextError(key, f"expected an ISO 8601 date-time string, got {type(value).__name__}")
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
 
 
 def _int_or_none(key: str, value) -> int | None:

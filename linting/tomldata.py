@@ -161,6 +161,24 @@ class NotRegularFile(OSError):
         super().__init__(errno.EPERM, kind, str(path))
         self.kind = kind
 
+    @property
+    def refusal(self) -> str:
+        """Why a reader of shared files (queue cases, drafts, locks) leaves it unread, in words."""
+        if self.kind == "a symbolic link":
+            return "is a symbolic link; refusing to follow it"
+        if self.kind == "not a regular file":
+            return "is not a regular file; refusing to read it"
+        return f"is {self.kind}, not a regular file; refusing to read it"
+
+
+def over_limit(st: os.stat_result, data: bytes, limit: int) -> str | None:
+    """Why a file read with `read_regular_bytes(path, limit)` is too big to use, or None."""
+    if st.st_size > limit:
+        return f"is {st.st_size} bytes, more than the {limit} a queue file may have"
+    if len(data) > limit:  # grew while being read
+        return f"is more than the {limit} bytes a queue file may have"
+    return None
+
 
 def file_kind(mode: int) -> str:
     """What a stat mode that is not a regular file is, in words."""

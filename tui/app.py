@@ -203,14 +203,11 @@ class ReplydeskApp(App):
 
     def draft_counts_for(self, case: Case, text: str | None = None) -> tuple[int, int]:
         """(errors, warnings) of the saved draft; (-1, 0) when there is no draft text."""
-        from replydesk.linting.context import context_from_mapping
-
         if text is None:
             text = self.store.read_draft(case.id)
         if not text.strip():
             return (-1, 0)
-        context = context_from_mapping(case.lint_mapping(), strict=False)
-        findings = self.linter.lint_text(text, overrides=context).findings
+        findings = self.linter.lint_text(text, overrides=case.context).findings
         return _count(findings)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
+from ..context import ID_FIELDS
+
 LANGUAGE_CODES = ("en", "ko", "zh", "ja", "other")
 
 
@@ -332,7 +334,7 @@ def _check_known_keys(data: dict) -> None:
             unknown(t, KNOWN_KEYS["ids.*"], ("ids", i))
 
 
-KNOWN_ID_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins")
+KNOWN_ID_FIELDS = tuple(ID_FIELDS)
 
 
 def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:

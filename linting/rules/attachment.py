@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..context import ID_FIELDS
 from ..findings import Severity
 from ..phrases import PhraseSet
 from .base import RuleInfo, RuleInput
@@ -158,7 +159,7 @@ def check(inp: RuleInput):
     order_ids = ctx.order_ids
     order_shapes = [re.compile(t.pattern) for t in inp.pack.ids if t.field == "order_ids" and t.pattern] if ctx.attachments else []
     names_carry_ids = rules.order_id_in_name if inp.kind.order_id_in_name is None else inp.kind.order_id_in_name
-    case_ids = [i for f in ("order_ids", "claim_ids", "case_ids", "asins") for i in ctx.ids_of(f)]
+    case_ids = [i for f in ID_FIELDS for i in ctx.ids_of(f)]
     for att in ctx.attachments:
         start, end = _locate(inp, att.name)
         ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""

@@ -12,6 +12,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from ..context import ID_FIELDS
 from ..findings import Severity
 from ..glossary.nearmiss import english_words
 from ..normalise import meant
@@ -106,7 +107,7 @@ def _content(body: str) -> str:
 
 
 def _without_case_ids(inp: RuleInput, content: str) -> str:
-    for field in ("order_ids", "claim_ids", "case_ids", "asins"):
+    for field in ID_FIELDS:
         for ident in inp.context.ids_of(field):
             content = content.replace(ident, " ")
     return content

@@ -276,7 +276,7 @@ def test_broken_case_file_is_reported_with_its_line(run, tmp_path):
     assert code == 2 and f"{case}:3: order_ids: expected a list of strings" in err
     bad_json = write(tmp_path, "bad.json", '{"platform": "coupang",\n "kind": }')
     code, _, err = run("lint", "--case", str(bad_json), str(p))
-    assert code == 2 and f"{bad_json}:2:" in err and "not valid JSON" in err
+    assert code == 2 and f"{bad_json}:2:" in err and "invalid JSON" in err
 
 
 # --- config ------------------------------------------------------------------

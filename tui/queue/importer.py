@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from replydesk.linting.context import ID_FIELDS
 from replydesk.linting.tomldata import open_regular, read_regular_bytes
 
 from .cases import ID_PATTERN, CaseFileError, case_from_mapping, dump_case
@@ -71,7 +72,9 @@ NOTICE_KINDS = {
     "qualification": "policy-notice",
 }
 TIME_KEYS = ("received_at", "occurred_at", "created_at", "issued_at", "decided_at", "payout_at", "timestamp", "time")
-LIST_FIELDS = ("order_ids", "claim_ids", "case_ids", "asins", "required_keywords")
+LIST_FIELDS = (*ID_FIELDS, "required_keywords")
+# The fields whose IDs can be a notice's own source ID (an ASIN names a product, never a notice).
+SOURCE_ID_FIELDS = tuple(f for f in ID_FIELDS if f != "asins")
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _HASHED = re.compile(r"--[0-9a-f]{12}\Z")
 
@@ -861,14 +864,14 @@ def _same_case(new: dict, old: dict) -> bool:
         return source is None or old_source == source
     if str(old.get("platform", "")).strip().lower() != new["platform"] or str(old.get("kind", "")).strip().lower() != new["kind"]:
         return False
-    ids = [v for key in ("order_ids", "claim_ids", "case_ids") for v in _as_list(old.get(key))]
+    ids = [v for key in SOURCE_ID_FIELDS for v in _as_list(old.get(key))]
     return not ids or source in ids
 
 
 def _describe(old) -> str:
     if not isinstance(old, dict):
         return "another record"
-    ids = [v for key in ("order_ids", "claim_ids", "case_ids") for v in _as_list(old.get(key))]
+    ids = [v for key in SOURCE_ID_FIELDS for v in _as_list(old.get(key))]
     source = old.get("source_id") or (ids[0] if ids else old.get("id"))
     return f"{source!r}"
 

@@ -16,10 +16,11 @@ import os
 import stat
 from pathlib import Path
 
-from replydesk.linting.tomldata import NotRegularFile, file_kind, read_regular_bytes
+from replydesk.linting.casefile import QUEUE_FILE_LIMIT
+from replydesk.linting.tomldata import NotRegularFile, file_kind, over_limit, read_regular_bytes
 
 # A draft or case file is a few KB; the linter refuses drafts far smaller than this.
-DEFAULT_LIMIT = 16 * 1024 * 1024
+DEFAULT_LIMIT = QUEUE_FILE_LIMIT
 
 
 
@@ -65,13 +66,8 @@ def read_regular(path: Path | str, *, limit: int = DEFAULT_LIMIT) -> tuple[bytes
     try:
         data, st = read_regular_bytes(path, limit, follow_symlinks=False)
     except NotRegularFile as exc:
-        if exc.kind == "a symbolic link":
-            raise UnsafeFileError(path, "is a symbolic link; refusing to follow it") from None
-        if exc.kind == "not a regular file":
-            raise UnsafeFileError(path, "is not a regular file; refusing to read it") from None
-        raise UnsafeFileError(path, f"is {exc.kind}, not a regular file; refusing to read it") from None
-    if st.st_size > limit:
-        raise UnsafeFileError(path, f"is {st.st_size} bytes, more than the {limit} a queue file may have")
-    if len(data) > limit:  # grew while being read
-        raise UnsafeFileError(path, f"is more than the {limit} bytes a queue file may have")
+        raise UnsafeFileError(path, exc.refusal) from None
+    too_big = over_limit(st, data, limit)
+    if too_big:
+        raise UnsafeFileError(path, too_big)
     return data, st

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 
-from replydesk.linting.context import ContextError, context_from_mapping
+from replydesk.linting.context import ID_FIELDS, ContextError
 from replydesk.linting.document import DraftError
 from replydesk.linting.findings import Finding, Severity
 from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
@@ -71,12 +71,8 @@ def case_details(case: Case, now) -> Text:
         row("Deadline", f"{format_kst(case.deadline)} ({left}){source}", style)
     else:
         row("Deadline", "none given")
-    for label, values in (
-        ("Order IDs", case.order_ids),
-        ("Claim IDs", case.claim_ids),
-        ("Case IDs", case.case_ids),
-        ("ASINs", case.asins),
-    ):
+    for field_name, label in ID_FIELDS.items():
+        values = case.ids(field_name)
         if values:
             row(label, ", ".join(values))
     keywords = case.raw.get("required_keywords")
@@ -249,11 +245,11 @@ class CaseScreen(Screen):
 
     def build_context(self) -> None:
         try:
-            self.context = context_from_mapping(self.case.lint_mapping(), strict=False)
+            self.context = self.case.context
             self.context_error = None
-        except ContextError as exc:
+        except CaseFileError as exc:
             self.context = None
-            self.context_error = f"case file: {exc}"
+            self.context_error = f"case file: {exc.message}"
 
     @on(TextArea.Changed, "#editor")
     def text_changed(self) -> None:

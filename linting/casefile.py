@@ -1,0 +1,295 @@
+"""One case file: the JSON object a queue keeps per case, `lint --case` reads and the importer writes.
+
+There is one reader and one validator for it, so the three users cannot
+disagree: a time without an offset is KST everywhere (`context.parse_datetime`),
+the linter fields become a `CaseContext` once (`Case.context`), and errors
+are `path:line: message` (`CaseFileError`, a `DataFileError`).
+
+Two levels of strictness:
+- `load_case_context` (`lint --case FILE`): only the linter's fields are
+  validated; any other key is left alone, and none is required.
+- `load_case` / `case_from_mapping` (the desk and the importer): a queue
+  case also needs `REQUIRED_KEYS`, a known platform and kind (from the
+  packs), a status and a priority; its deadline comes from the pack's
+  window when the file has none.
+
+Pure apart from `load_case`/`load_case_context`, which read one file.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Mapping
+
+from .context import ID_FIELDS, CaseContext, ContextError, context_from_mapping, parse_datetime
+from .tomldata import (
+    DataFileError,
+    NotRegularFile,
+    location,
+    nesting_too_deep,
+    over_limit,
+    read_regular_bytes,
+    read_regular_file,
+)
+
+STATUSES = ("new", "drafting", "ready", "sent")
+PRIORITIES = ("high", "normal", "low")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+REQUIRED_KEYS = ("id", "platform", "kind", "subject", "received_at")
+# The times a queue case keeps; the desk reads them itself (`Case.received_at`, `Case.deadline`).
+_TIME_KEYS = ("received_at", "deadline")
+
+
+class CaseFileError(DataFileError):
+    """A case that cannot be used; prints as `path:line: message` like every data-file error.
+
+    `path` may be None for a record that has no file yet (an import being
+    validated); it then prints as `<case>`.
+    """
+
+    def __init__(self, path: Path | str | None, line: int | None, message: str):
+        super().__init__("<case>" if path is None else path, line, message)
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{location('<case>' if self.path is None else str(self.path), self.line)}: {self.message}"
+
+
+def json_key_line(text: str | None, key: str) -> int | None:
+    """The line of the first `"key":` in a JSON text (good enough to point an operator at it)."""
+    if not text:
+        return None
+    match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + 1
+
+
+def parse_case_json(path: Path | str | None, raw: bytes) -> tuple[object, str]:
+    """(the parsed JSON, its text) of a case file's bytes, or CaseFileError naming the line."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise CaseFileError(path, line, "not UTF-8 text") from None
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as exc:
+        raise CaseFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        message, line = nesting_too_deep(text, "json")
+        raise CaseFileError(path, line, f"invalid JSON: {message}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise CaseFileError(path, None, f"invalid JSON: {exc}") from None
+
+
+def context_of(data, *, path: Path | str | None = None, text: str | None = None) -> CaseContext:
+    """The linter's view of a case mapping (extra keys allowed), or CaseFileError at the key's line."""
+    try:
+        return context_from_mapping(data, strict=False)
+    except ContextError as exc:
+        line = json_key_line(text, exc.key.split("[")[0].split(".")[0]) if exc.key != "(root)" else None
+        raise CaseFileError(path, line, exc.message if exc.key == "(root)" else str(exc)) from None
+
+
+def load_case_context(path: Path | str) -> CaseContext:
+    """`lint --case FILE`: the linter fields of any case-shaped JSON file (symlinks followed)."""
+    raw, _st = read_regular_file(path)
+    data, text = parse_case_json(path, raw)
+    return context_of(data, path=path, text=text)
+
+
+@dataclass(eq=False)
+class Case:
+    """A queue case. `raw` is the file's own mapping (the source of truth; unknown keys kept)."""
+
+    id: str
+    platform: str
+    kind: str
+    subject: str
+    received_at: datetime
+    deadline: datetime | None
+    deadline_computed: bool
+    priority: str
+    status: str
+    raw: dict
+    path: Path | None = None
+    search_text: str = field(default="", repr=False)
+    _context: CaseContext | None = field(default=None, repr=False)
+
+    @property
+    def context(self) -> CaseContext:
+        """What the linter knows of the case (validated once; the desk's own times, the computed deadline).
+
+        A bulk-loaded case (`thorough=False`) is validated here, the first
+        time it is linted; a broken field then raises CaseFileError.
+        """
+        if self._context is None:
+            data = {k: v for k, v in self.raw.items() if k not in _TIME_KEYS}
+            ctx = context_of(data, path=self.path)
+            self._context = replace(ctx, received_at=self.received_at, deadline=self.deadline)
+        return self._context
+
+    def ids(self, field_name: str) -> tuple[str, ...]:
+        """The IDs the file lists under one of `ID_FIELDS` (strings; odd items dropped)."""
+        return _strings(self.raw.get(field_name))
+
+    @property
+    def order_ids(self) -> tuple[str, ...]:
+        return self.ids("order_ids")
+
+    @property
+    def history(self) -> list[dict]:
+        value = self.raw.get("history") or []
+        return [m for m in value if isinstance(m, dict)]
+
+    @property
+    def attachments(self) -> list[dict]:
+        out = []
+        for item in self.raw.get("attachments") or []:
+            out.append({"name": item} if isinstance(item, str) else item)
+        return [a for a in out if isinstance(a, dict)]
+
+    def with_status(self, status: str) -> dict:
+        """The raw mapping with a new status (the caller writes it atomically)."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+        data = dict(self.raw)
+        data["status"] = status
+        return data
+
+
+def _strings(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return (str(value),)
+    if not isinstance(value, list):
+        return ()  # not IDs at all; `Case.context` says so when the case is linted
+    return tuple(str(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool))
+
+
+def case_from_mapping(
+    data: Mapping,
+    packs: Mapping,
+    *,
+    path: Path | None = None,
+    text: str | None = None,
+    thorough: bool = True,
+) -> Case:
+    """Validate one queue case; the deadline comes from the pack window when the file has none.
+
+    `thorough=False` (the queue's bulk load) leaves the linter fields and
+    history times until the case is linted (`Case.context`), which is most
+    of the cost; they are checked here when a case is opened, imported or
+    rewritten.
+    """
+
+    def fail(key: str | None, message: str) -> CaseFileError:
+        return CaseFileError(path, json_key_line(text, key) if key else None, message)
+
+    def when(key: str, value) -> datetime:
+        try:
+            return parse_datetime(key, value)
+        except ContextError as exc:
+            raise fail(key.split("[")[0], str(exc)) from None
+
+    if not isinstance(data, Mapping):
+        raise fail(None, "a case file must hold one JSON object")
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            raise fail(None, f"missing required key '{key}'")
+    case_id = data["id"]
+    if not isinstance(case_id, str) or not ID_PATTERN.fullmatch(case_id):
+        raise fail("id", f"id must be 1-80 letters, digits, '.', '_' or '-', got {case_id!r}")
+    if path is not None and path.stem != case_id:
+        raise fail("id", f"id {case_id!r} does not match the file name {path.name!r}")
+    for key in ("platform", "kind", "subject"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise fail(key, f"{key} must be a non-empty string")
+    platform = data["platform"].strip().lower()
+    kind = data["kind"].strip().lower()
+    if platform not in packs:
+        raise fail("platform", f"unknown platform {platform!r} (known: {', '.join(sorted(packs))})")
+    pack = packs[platform]
+    if kind not in pack.kinds:
+        raise fail("kind", f"unknown kind {kind!r} for {platform} (known: {', '.join(sorted(pack.kinds))})")
+    received_at = when("received_at", data["received_at"])
+    deadline_computed = False
+    if data.get("deadline") is not None:
+        deadline = when("deadline", data["deadline"])
+    else:
+        window = pack.kind(kind).window
+        try:
+            deadline = window.deadline(received_at, pack.tz) if window is not None else None
+        except (OverflowError, ValueError):  # received_at near 9999-12-31: its window ends past the calendar
+            raise fail("received_at", f"received_at {data['received_at']!r}: date out of range: its reply window ends past the year 9999") from None
+        deadline_computed = deadline is not None
+    status = data.get("status", "new")
+    if status not in STATUSES:
+        raise fail("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    priority = data.get("priority") or pack.kind(kind).priority
+    if priority not in PRIORITIES:
+        raise fail("priority", f"priority must be one of {', '.join(PRIORITIES)}, got {priority!r}")
+    raw = dict(data)
+    raw["platform"], raw["kind"] = platform, kind
+    case = Case(
+        id=case_id,
+        platform=platform,
+        kind=kind,
+        subject=data["subject"].strip(),
+        received_at=received_at,
+        deadline=deadline,
+        deadline_computed=deadline_computed,
+        priority=priority,
+        status=status,
+        raw=raw,
+        path=path,
+    )
+    if thorough:
+        ctx = context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text)
+        case._context = replace(ctx, received_at=received_at, deadline=deadline)
+        for i, message in enumerate(data.get("history") or []):
+            if isinstance(message, dict) and message.get("when") is not None:
+                when(f"history[{i + 1}].when", message["when"])
+    case.search_text = search_text(case)
+    return case
+
+
+def search_text(case: Case) -> str:
+    """What `/` matches against: everything an operator might remember about a case."""
+    parts = [case.id, case.platform, case.kind, case.status, case.subject]
+    for key in ID_FIELDS:
+        parts.extend(case.ids(key))
+    return " ".join(parts).lower()
+
+
+QUEUE_FILE_LIMIT = 16 * 1024 * 1024  # a case file is a few KB; this only stops a planted giant
+
+
+def load_case(path: Path, packs: Mapping, *, thorough: bool = True, limit: int = QUEUE_FILE_LIMIT) -> Case:
+    """Read and validate `cases/<id>.json`. Raises CaseFileError naming file and line.
+
+    A queue is shared: a symlink, FIFO or device in a case's place is
+    refused unread (never followed, never waited on), and a file over
+    `limit` bytes is not read whole.
+    """
+    try:
+        raw, st = read_regular_bytes(path, limit, follow_symlinks=False)
+    except NotRegularFile as exc:
+        raise CaseFileError(path, None, exc.refusal) from None
+    except OSError as exc:
+        raise CaseFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    too_big = over_limit(st, raw, limit)
+    if too_big:
+        raise CaseFileError(path, None, too_big)
+    data, text = parse_case_json(path, raw)
+    return case_from_mapping(data, packs, path=path, text=text, thorough=thorough)
+
+
+def dump_case(data: Mapping) -> str:
+    """The on-disk form: pretty, UTF-8 (Korean and Chinese stay readable), trailing newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
