@@ -195,7 +195,7 @@ def _is_english(words: list[str]) -> bool:
     Of the 935 Leipzig English sentences of 40+ characters, 809 pass as
     they stand and 21 more once IDs and names are dropped; 56 have too
     little prose to judge and 49 go to langdetect, which calls none of
-    them non-English with `DETECT_CONFIDENCE`. A sentence in another
+    them non-English with the pack's `detect_confidence`. A sentence in another
     Latin-script language rarely has two of these words.
     """
     hits = sum(map(_is_function_word, words))
@@ -229,8 +229,6 @@ LATIN_PROFILES = (
     "af", "ca", "cs", "cy", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu", "id", "it", "lt",
     "lv", "nl", "no", "pl", "pt", "ro", "sk", "sl", "so", "sq", "sv", "sw", "tl", "tr", "vi",
 )
-# langdetect must be this sure before a sentence is called non-English.
-DETECT_CONFIDENCE = 0.90
 
 _factory = None
 _factory_lock = threading.Lock()
@@ -278,17 +276,18 @@ _MAX_CACHED_CHARS = 2000  # longer "sentences" (a pasted page without full stops
 _MAX_DETECT_WORDS = 200  # langdetect samples its input anyway; this bounds its cache keys
 
 
-def latin_language(sentence: str, min_detect_chars: int) -> str | None:
+def latin_language(sentence: str, min_detect_chars: int, detect_confidence: float = 0.90) -> str | None:
     """The language of a Latin-script sentence, or None when it cannot be judged.
 
     English function words decide first; the rest goes to langdetect,
     and only on at least `min_detect_chars` letters of running prose (see
-    `prose_words`) and only when it is sure (`DETECT_CONFIDENCE`).
+    `prose_words`) and only when it is at least `detect_confidence` sure
+    (the pack's `[language] detect_confidence`).
     Cached per sentence: the TUI re-lints the same sentences on every edit.
     """
     if len(sentence) > _MAX_CACHED_CHARS:
-        return _latin_language.__wrapped__(sentence, min_detect_chars)
-    return _latin_language(sentence, min_detect_chars)
+        return _latin_language.__wrapped__(sentence, min_detect_chars, detect_confidence)
+    return _latin_language(sentence, min_detect_chars, detect_confidence)
 
 
 def clear_caches() -> None:
@@ -298,7 +297,7 @@ def clear_caches() -> None:
 
 
 @lru_cache(maxsize=4096)
-def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
+def _latin_language(sentence: str, min_detect_chars: int, detect_confidence: float) -> str | None:
     if _is_english(sentence.lower().split()):
         return "en"
     words = prose_words(sentence)[:_MAX_DETECT_WORDS]
@@ -307,7 +306,7 @@ def _latin_language(sentence: str, min_detect_chars: int) -> str | None:
     if _is_english(words):
         return "en"
     lang, prob = detect_language(" ".join(words))
-    if lang == "unknown" or prob < DETECT_CONFIDENCE:
+    if lang == "unknown" or prob < detect_confidence:
         return None
     return lang
 
@@ -319,6 +318,7 @@ class _Policy:
     allowed: frozenset[str]
     allowed_names: str
     min_detect_chars: int
+    detect_confidence: float
     hanja_max_run: int
     check_punctuation: bool
     interest_re: re.Pattern  # letters that need per-sentence script analysis
@@ -336,6 +336,7 @@ def _policy(language: LanguagePolicy) -> _Policy:
         allowed=allowed,
         allowed_names=", ".join(LANGUAGE_NAMES.get(code, code) for code in language.allowed) or "none",
         min_detect_chars=language.min_detect_chars,
+        detect_confidence=language.detect_confidence,
         hanja_max_run=language.hanja_max_run,
         check_punctuation=not language.fullwidth_punctuation,
         interest_re=re.compile(f"[{chars}]"),
@@ -565,7 +566,7 @@ class _Checker:
         policy = self.policy
         if b - a < policy.min_detect_chars:
             return
-        lang = latin_language(self.body[a:b], policy.min_detect_chars)
+        lang = latin_language(self.body[a:b], policy.min_detect_chars, policy.detect_confidence)
         if lang is None or policy.accepts(lang):
             return
         if lang not in _SCRIPT_LANGUAGES and policy.accepts("other"):

@@ -147,7 +147,7 @@ def check(inp: RuleInput):
             yield inp.whole_reply("LEN003", "the reply is empty", suggestion="write the reply")
     limit = kind.max_paragraph_lines
     if limit:
-        width = inp.pack.line_width
+        width = inp.pack.length.line_width
         # "About N lines": half a line of slack before a paragraph counts as too long.
         most = width * (limit + 0.5)
         # When the whole reply fits, no paragraph can be too long (a character is at most two columns).

@@ -56,7 +56,6 @@ _ANY_NUMBER = re.compile(r"\d{2,}")
 _CJK_RUN = re.compile(f"[{HANGUL_CHARS}{HAN_CHARS}]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 _FRAME = 50  # a first or last line shorter than this is a greeting or a signature
-_LEAST = 40  # percent: a sentence worded less like the templates than this says something of its own
 
 
 def normalise(text: str) -> str:
@@ -126,7 +125,7 @@ def _says_something(inp: RuleInput, content: str) -> bool:
         figures = inp.resources.compiled(("figures", inp.pack.name), lambda: _figures(inp.pack.time.duration_words))
         if figures.search(content.lower()):
             return True
-    words = inp.resources.compiled(("evidence-words", inp.pack.name), lambda: PhraseSet(inp.pack.evidence_words))
+    words = inp.resources.compiled(("evidence-words", inp.pack.name), lambda: PhraseSet(inp.pack.similarity.evidence_words))
     return next(words.finditer(content), None) is not None
 
 
@@ -147,7 +146,8 @@ def check(inp: RuleInput):
     if content and len(content) <= 2 * templates.longest + 120 and not _says_something(inp, content):
         sentences = [u for u in (_units(content[a:b]) for a, b in sentence_spans(content)) if u]
         overall = templates.coverage([u for units in sentences for u in units])
-        if sentences and overall >= inp.pack.template_similarity and min(map(templates.coverage, sentences)) >= _LEAST:
+        similarity = inp.pack.similarity
+        if sentences and overall >= similarity.template and min(map(templates.coverage, sentences)) >= similarity.sentence_own_words:
             yield inp.finding(
                 "TPL001",
                 start,
@@ -161,7 +161,7 @@ def check(inp: RuleInput):
     text = normalise(body)  # only to compare with replies already sent: it costs more than the rest
     if not text:
         return
-    threshold = inp.pack.repeat_similarity
+    threshold = inp.pack.similarity.repeat
     for i, sent in enumerate(history, start=1):
         norm = normalise(meant(sent))
         if not norm:

@@ -376,7 +376,9 @@ def test_detection_is_seeded_and_repeatable():
     text = "hemos enviado el pedido y el cliente confirmó la recepción del paquete"
     first = language.detect_language.__wrapped__(text)
     assert [language.detect_language.__wrapped__(text) for _ in range(3)] == [first] * 3
-    assert first[0] == "es" and first[1] > language.DETECT_CONFIDENCE
+    from replydesk.linting.packs import LanguagePolicy
+
+    assert first[0] == "es" and first[1] > LanguagePolicy().detect_confidence
 
 
 TYPICAL_ENGLISH = (

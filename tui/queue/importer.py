@@ -32,7 +32,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from replydesk.linting.context import ID_FIELDS
 from replydesk.linting.tomldata import open_regular, read_regular_bytes
@@ -41,16 +41,6 @@ from .cases import ID_PATTERN, CaseFileError, case_from_mapping, dump_case
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR = 0, 1, 2
 
-PLATFORM_PREFIX = {"coupang": "CP", "amazon": "AMZ", "tiktok": "TT", "shopee": "SP", "general": "GEN"}
-KIND_TAG = {
-    "cancellation-appeal": "CANCEL",
-    "return-dispute": "RETURN",
-    "notice-of-action": "NOA",
-    "chargeback": "CB",
-    "atoz-review": "A2Z",
-    "policy-notice": "POLICY",
-    "general": "MSG",
-}
 EVENT_KINDS = {
     "order.canceled": "cancellation-appeal",
     "order.cancelled": "cancellation-appeal",
@@ -591,8 +581,8 @@ def legacy_safe_id(text: str) -> str:
     return cleaned[:80] or "case"
 
 
-def record_to_case(record, default_platform: str | None = None) -> dict:
-    """A case mapping (not yet validated) from one record."""
+def record_to_case(record, packs: Mapping, default_platform: str | None = None) -> dict:
+    """A case mapping (not yet validated) from one record; `packs` name its id (`case_name_text`)."""
     if not isinstance(record, dict):
         raise RecordError(f"a record must be a JSON object, got {type(record).__name__}")
     record = dict(record)
@@ -653,7 +643,7 @@ def record_to_case(record, default_platform: str | None = None) -> dict:
     if main_id is None:
         raise RecordError("no identifier (order_id, claim_id, case_id, notice_id or id)")
     main_id = str(main_id)
-    case_id = safe_id(f"{PLATFORM_PREFIX.get(platform, platform.upper()[:3])}-{KIND_TAG.get(kind, 'CASE')}-{main_id}")
+    case_id = safe_id(case_name_text(platform, kind, main_id, packs))
     reason = _first(record, "reason", "message", "body", "description", "text")
     title = _first(record, "title", "subject")
     subject = str(title) if title else _subject(kind, order_ids, claim_ids, case_ids, reason)
@@ -703,9 +693,13 @@ def _subject(kind: str, order_ids, claim_ids, case_ids, reason) -> str:
 
 # --- writing --------------------------------------------------------------------------------------
 
-def case_name_text(platform: str, kind: str, main_id: str) -> str:
-    """What an event's case id is made from (safe_id makes it a file name)."""
-    return f"{PLATFORM_PREFIX.get(platform, platform.upper()[:3])}-{KIND_TAG.get(kind, 'CASE')}-{main_id}"
+def case_name_text(platform: str, kind: str, main_id: str, packs: Mapping) -> str:
+    """What an event's case id is made from (safe_id makes it a file name): the pack's
+    `id_prefix`, the kind's `id_tag`, the platform's own ID (CP-CANCEL-22000009551870)."""
+    pack = packs.get(platform)
+    prefix = pack.id_prefix if pack is not None else platform.upper()[:3]
+    tag = pack.kinds[kind].id_tag if pack is not None and kind in pack.kinds else "CASE"
+    return f"{prefix}-{tag}-{main_id}"
 
 
 def import_files(
@@ -775,7 +769,7 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     """Validate and write one record: "imported" or "existing"; RecordError says why not."""
     from .atomic import atomic_write_bytes
 
-    mapping = record_to_case(record, default_platform)
+    mapping = record_to_case(record, store.packs, default_platform)
     try:
         # Validate before any path is built from the id (a record may lack one or hold "../x").
         case_from_mapping(mapping, store.packs, text=None)
@@ -789,8 +783,8 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
         ) from None
     case_id = mapping["id"]
     source = mapping.get("source_id")
-    if isinstance(source, str) and source and case_id == safe_id(case_name_text(mapping["platform"], mapping["kind"], source)):
-        legacy = legacy_safe_id(case_name_text(mapping["platform"], mapping["kind"], source))
+    if isinstance(source, str) and source and case_id == safe_id(case_name_text(mapping["platform"], mapping["kind"], source, store.packs)):
+        legacy = legacy_safe_id(case_name_text(mapping["platform"], mapping["kind"], source, store.packs))
         if legacy != case_id and ID_PATTERN.fullmatch(legacy):
             old = _read_existing(store.case_path(legacy))
             if isinstance(old, dict) and _same_case({**mapping, "id": legacy}, old):

@@ -61,7 +61,7 @@ class QueueScreen(Screen):
         desk = self.desk
         yield DeskHeader(f"replydesk · {desk.store.root.name}", desk.clock, id="header")
         yield FilterInput(placeholder="/ to filter: id, order, subject, platform… (fuzzy)", id="filter")
-        yield QueueTable(desk.clock, id="queue-table")
+        yield QueueTable(desk.clock, desk.store.packs, id="queue-table")
         yield Static(id="queue-status")
         yield Footer(compact=True, show_command_palette=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Mapping
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -21,21 +21,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from replydesk.linting.packs import Pack
 from replydesk.tui.plain import shown
 from replydesk.tui.queue.cases import Case
 from replydesk.tui.queue.deadlines import Urgency, countdown, urgency
 from replydesk.tui.queue.locks import LockInfo
 
-PLATFORM_SHORT = {"coupang": "CPG", "amazon": "AMZ", "tiktok": "TTS", "shopee": "SHP", "general": "GEN"}
-KIND_SHORT = {
-    "cancellation-appeal": "cancel",
-    "return-dispute": "return",
-    "notice-of-action": "NoA",
-    "chargeback": "chargebk",
-    "atoz-review": "A-to-z",
-    "policy-notice": "policy",
-    "general": "general",
-}
 STATUS_SHORT = {"new": "new", "drafting": "draft", "ready": "ready", "sent": "sent"}
 WIDE = 100  # from this width on, columns use full words
 
@@ -128,9 +119,10 @@ class QueueTable(ScrollView, can_focus=True):
             super().__init__()
             self.case_id = case_id
 
-    def __init__(self, now: Callable[[], datetime], *, name=None, id=None, classes=None):
+    def __init__(self, now: Callable[[], datetime], packs: Mapping[str, Pack], *, name=None, id=None, classes=None):
         super().__init__(name=name, id=id, classes=classes)
         self.now = now
+        self.packs = packs  # the platforms' and kinds' short labels (`short` in the packs)
         self.rows: list[Case] = []
         self.counts: dict[str, tuple[int, int]] = {}
         self.locks: dict[str, LockInfo] = {}
@@ -230,6 +222,15 @@ class QueueTable(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------
 
+    def _short_platform(self, platform: str) -> str:
+        pack = self.packs.get(platform)
+        return pack.short if pack is not None else platform[:3].upper()
+
+    def _short_kind(self, platform: str, kind: str) -> str:
+        pack = self.packs.get(platform)
+        rules = pack.kinds.get(kind) if pack is not None else None
+        return (rules.short or kind) if rules is not None else kind
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         columns = layout_columns(width, self._id_width)
@@ -273,9 +274,9 @@ class QueueTable(ScrollView, can_focus=True):
                 if due_style is not None:
                     style = row_style + due_style
             elif col.key == "platform":
-                value = case.platform if wide else PLATFORM_SHORT.get(case.platform, case.platform[:3].upper())
+                value = case.platform if wide else self._short_platform(case.platform)
             elif col.key == "kind":
-                value = case.kind if wide else KIND_SHORT.get(case.kind, case.kind)
+                value = case.kind if wide else self._short_kind(case.platform, case.kind)
             elif col.key == "id":
                 value = case.id
             elif col.key == "status":
