@@ -9,11 +9,62 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Severity
+from .schema import SchemaError, decode, key
 from .settings import DEFAULT_MAX_FINDINGS_PER_RULE, Settings
 from .tomldata import DataFileError, TomlDocument, load_toml_file
 
 CONFIG_NAME = "replydesk.toml"
-KNOWN_KEYS = {"select", "ignore", "severity", "fail_on", "pack_dirs", "glossary_dirs", "extend_select", "max_findings_per_rule"}
+
+
+def _severity(value: str) -> str | None:
+    try:
+        Severity.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _severities(table: dict) -> None:
+    for code, value in table.items():
+        problem = _severity(value)
+        if problem:
+            raise SchemaError((code,), problem)
+
+
+def _cap(value: int) -> str | None:
+    return "must be a whole number, 0 for no cap" if value < 0 else None
+
+
+def _codes(values) -> frozenset[str]:
+    return frozenset(v.strip().upper() for v in values)
+
+
+def _folders(value) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """The keys of `replydesk.toml` (or `[tool.replydesk]`): decoded by `schema.decode`, which
+    derives the allowed keys, types and defaults from these fields."""
+
+    select: frozenset[str] = key(frozenset({"ALL"}), convert=_codes)  # rule codes or prefixes, as ruff's
+    extend_select: frozenset[str] = key(frozenset(), convert=_codes)
+    ignore: frozenset[str] = key(frozenset(), convert=_codes)
+    severity: dict[str, str] = key(default_factory=dict, check=_severities)  # { TONE004 = "info" }
+    fail_on: str = key("error", check=_severity)
+    pack_dirs: str | tuple[str, ...] = key((), convert=_folders)  # relative to the file that names them
+    glossary_dirs: str | tuple[str, ...] = key((), convert=_folders)
+    max_findings_per_rule: int = key(DEFAULT_MAX_FINDINGS_PER_RULE, check=_cap)
+
+    def settings(self) -> Settings:
+        return Settings(
+            select=self.select | self.extend_select,
+            ignore=self.ignore,
+            severity={code.upper(): Severity.parse(value) for code, value in self.severity.items()},
+            fail_on=Severity.parse(self.fail_on),
+            max_findings_per_rule=self.max_findings_per_rule,
+        )
 
 
 @dataclass
@@ -60,61 +111,26 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     return config_from_table(doc, table, prefix)
 
 
-def _codes(doc: TomlDocument, keys: tuple, value) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise doc.error(keys, f"'{keys[-1]}' must be a list of rule codes or prefixes")
-    return frozenset(v.strip().upper() for v in value)
-
-
 def config_from_table(doc: TomlDocument, table: dict, prefix: tuple = ()) -> Config:
-    if not isinstance(table, dict):
-        raise doc.error(prefix, "replydesk configuration must be a table")
-    unknown = set(table) - KNOWN_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise doc.error(prefix + (key,), f"unknown setting '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})")
-    select = _codes(doc, prefix + ("select",), table["select"]) if "select" in table else frozenset({"ALL"})
-    if "extend_select" in table:
-        select = select | _codes(doc, prefix + ("extend_select",), table["extend_select"])
-    ignore = _codes(doc, prefix + ("ignore",), table.get("ignore", []))
-    severity: dict[str, Severity] = {}
-    sev_table = table.get("severity", {})
-    if not isinstance(sev_table, dict):
-        raise doc.error(prefix + ("severity",), "'severity' must be a table such as { TONE004 = \"info\" }")
-    for code, value in sev_table.items():
-        try:
-            severity[code.upper()] = Severity.parse(str(value))
-        except ValueError as exc:
-            raise doc.error(prefix + ("severity", code), str(exc)) from None
-    fail_on = Severity.ERROR
-    if "fail_on" in table:
-        try:
-            fail_on = Severity.parse(str(table["fail_on"]))
-        except ValueError as exc:
-            raise doc.error(prefix + ("fail_on",), str(exc)) from None
-    cap = table.get("max_findings_per_rule", DEFAULT_MAX_FINDINGS_PER_RULE)
-    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-        raise doc.error(prefix + ("max_findings_per_rule",), "'max_findings_per_rule' must be a whole number, 0 for no cap")
+    try:
+        decoded = decode(ConfigFile, table, prefix, label="replydesk configuration")
+    except SchemaError as exc:
+        raise doc.error(exc.keys, exc.message) from None
     base = doc.path.parent
 
-    def dirs(key: str) -> tuple[Path, ...]:
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise doc.error(prefix + (key,), f"'{key}' must be a list of directories")
+    def dirs(key_name: str, values: tuple[str, ...]) -> tuple[Path, ...]:
         out = []
-        for v in value:
+        for v in values:
             p = (base / v).resolve()
             if not p.is_dir():
-                raise doc.error(prefix + (key,), f"'{key}': {v} is not a directory")
+                raise doc.error(prefix + (key_name,), f"'{key_name}': {v} is not a directory")
             out.append(p)
         return tuple(out)
 
     return Config(
-        settings=Settings(select=select, ignore=ignore, severity=severity, fail_on=fail_on, max_findings_per_rule=cap),
-        pack_dirs=dirs("pack_dirs"),
-        glossary_dirs=dirs("glossary_dirs"),
+        settings=decoded.settings(),
+        pack_dirs=dirs("pack_dirs", decoded.pack_dirs),
+        glossary_dirs=dirs("glossary_dirs", decoded.glossary_dirs),
         path=doc.path,
     )
 

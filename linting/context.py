@@ -5,8 +5,12 @@ queue's case files, so one validator (`context_from_mapping`) covers all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .schema import SchemaError, decode, key, not_negative
 
 KINDS_DEFAULT = "general"
 PLATFORM_DEFAULT = "general"
@@ -22,76 +26,27 @@ ID_FIELDS: dict[str, str] = {
 }
 
 
-class ContextError(ValueError):
-    """A context field with the wrong shape; `key` lets callers find its line."""
+class ContextError(SchemaError):
+    """A context field with the wrong shape; `key` ("attachments[2].bytes") lets callers find its line."""
 
-    def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}")
+    def __init__(self, key: str, message: str, keys: tuple = ()):
+        super().__init__(keys or (key,), message)
         self.key = key
-        self.message = message
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    name: str
-    bytes: int | None = None
-    width: int | None = None
-    height: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryMessage:
-    who: str
-    when: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class CaseContext:
-    platform: str = PLATFORM_DEFAULT
-    kind: str = KINDS_DEFAULT
-    order_ids: tuple[str, ...] = ()
-    claim_ids: tuple[str, ...] = ()
-    case_ids: tuple[str, ...] = ()
-    asins: tuple[str, ...] = ()
-    required_keywords: tuple[str, ...] | None = None
-    attachments: tuple[Attachment, ...] = ()
-    received_at: datetime | None = None
-    deadline: datetime | None = None
-    ignore: frozenset[str] = frozenset()
-    history: tuple[HistoryMessage, ...] = ()
-
-    def merged(self, **overrides) -> "CaseContext":
-        changes = {k: v for k, v in overrides.items() if v is not None}
-        return replace(self, **changes) if changes else self
-
-    def ids_of(self, field_name: str) -> tuple[str, ...]:
-        return getattr(self, field_name, ())
-
-    @property
-    def sent_replies(self) -> tuple[str, ...]:
-        """Texts this seller already sent in the case (for the repeat check)."""
-        return tuple(m.text for m in self.history if m.who in SELLER_ROLES)
-
-
-SELLER_ROLES = frozenset({"seller", "us", "operator", "me"})
-KNOWN_KEYS = frozenset(f.name for f in fields(CaseContext)) | {
-    # Case-file fields the linter does not use but must not reject.
-    "id", "subject", "priority", "status", "notes", "language", "assignee", "lock",
-}
-
-
-def _str_list(key: str, value) -> tuple[str, ...]:
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        value = [value]
-    if not isinstance(value, list):
-        raise ContextError(key, f"expected a list of strings, got {type(value).__name__}")
-    out = []
-    for i, item in enumerate(value):
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise ContextError(key, f"item {i + 1} must be a string, got {type(item).__name__}")
-        out.append(str(item).strip())
-    return tuple(out)
+    @classmethod
+    def at(cls, exc: SchemaError) -> "ContextError":
+        """The schema's key path as one key text: ("attachments", 1, "bytes") -> "attachments[2].bytes"."""
+        text = ""
+        for part in exc.keys:
+            text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        message = exc.message
+        last = next((part for part in reversed(exc.keys) if isinstance(part, str)), None)
+        if last is not None:  # the key text already names it: "attachments[1].bytes: must not be negative"
+            message = re.sub(rf"^'{re.escape(last)}'(?: item \d+)? ", "", message)
+        return cls(text or "(root)", message, exc.keys)
 
 
 def parse_datetime(key: str, value) -> datetime:
@@ -115,78 +70,104 @@ def parse_datetime(key: str, value) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
 
 
-def _int_or_none(key: str, value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ContextError(key, f"expected a non-negative integer, got {value!r}")
-    return value
+# --- how the file may write a field, and what the linter gets ------------------------------------
+
+IdList = str | int | tuple[str | int, ...]  # one ID or a list; numbers are kept as the digits written
 
 
-def _attachments(value) -> tuple[Attachment, ...]:
-    if not isinstance(value, list):
-        raise ContextError("attachments", "expected a list of {name, bytes, width, height} tables")
-    out = []
-    for i, item in enumerate(value):
-        key = f"attachments[{i + 1}]"
-        if isinstance(item, str):
-            out.append(Attachment(name=item))
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ContextError(key, "each attachment needs a string 'name'")
-        out.append(
-            Attachment(
-                name=item["name"],
-                bytes=_int_or_none(f"{key}.bytes", item.get("bytes", item.get("size"))),
-                width=_int_or_none(f"{key}.width", item.get("width")),
-                height=_int_or_none(f"{key}.height", item.get("height")),
-            )
-        )
-    return tuple(out)
+def _strings(value) -> tuple[str, ...]:
+    return tuple(str(v).strip() for v in (value if isinstance(value, tuple) else (value,)))
 
 
-def _history(value) -> tuple[HistoryMessage, ...]:
-    if not isinstance(value, list):
-        raise ContextError("history", "expected a list of {who, when, text} tables")
-    out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise ContextError(f"history[{i + 1}]", "each message needs 'who' and a string 'text'")
-        who = str(item.get("who", "")).strip().lower()
-        when = item.get("when")
-        out.append(HistoryMessage(who=who, when=None if when is None else str(when), text=item["text"]))
-    return tuple(out)
+def _codes(value) -> frozenset[str]:
+    return frozenset(code.upper() for code in _strings(value))
+
+
+def _name(value: str) -> str:
+    return value.strip().lower()
+
+
+def _non_empty(value: str) -> str | None:
+    return None if value.strip() else "must be a non-empty string"
+
+
+def _when(value) -> datetime:
+    try:
+        return parse_datetime("", value)
+    except ContextError as exc:
+        raise SchemaError((), exc.message) from None
+
+
+def _is_time(value) -> str | None:
+    return None if isinstance(value, (str, datetime)) else f"must be an ISO 8601 date-time string, got {type(value).__name__}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    bytes: int | None = key(None, check=not_negative, aliases=("size",))
+    width: int | None = key(None, check=not_negative)
+    height: int | None = key(None, check=not_negative)
+
+
+def _attachments(items) -> tuple[Attachment, ...]:
+    return tuple(Attachment(name=item) if isinstance(item, str) else item for item in items)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMessage:
+    """One message of the case (the notice, the buyer's, ours); other keys a tool adds are kept in the file."""
+
+    __schema_open__ = True
+    who: str = key("", convert=_name)
+    when: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v))
+    text: str = key("", required=True)
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """What the linter knows of the case; also the schema of front matter and case files' linter fields."""
+
+    platform: str = key(PLATFORM_DEFAULT, check=_non_empty, convert=_name)
+    kind: str = key(KINDS_DEFAULT, check=_non_empty, convert=_name)
+    order_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
+    claim_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
+    case_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
+    asins: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
+    required_keywords: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings)
+    attachments: tuple[Attachment, ...] = key((), accepts=tuple[str | Attachment, ...], convert=_attachments)
+    received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when)
+    deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when)
+    ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes)
+    history: tuple[HistoryMessage, ...] = ()
+
+    def merged(self, **overrides) -> "CaseContext":
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **changes) if changes else self
+
+    def ids_of(self, field_name: str) -> tuple[str, ...]:
+        return getattr(self, field_name, ())
+
+    @property
+    def sent_replies(self) -> tuple[str, ...]:
+        """Texts this seller already sent in the case (for the repeat check)."""
+        return tuple(m.text for m in self.history if m.who in SELLER_ROLES)
+
+
+SELLER_ROLES = frozenset({"seller", "us", "operator", "me"})
+# Case-file fields the linter does not use but front matter may carry too (a case file pasted as front matter).
+CASE_ONLY_KEYS = frozenset({"id", "subject", "priority", "status", "notes", "language", "assignee", "lock"})
 
 
 def context_from_mapping(data: dict, *, strict: bool = True) -> CaseContext:
-    """Validate a front-matter / case-file mapping into a CaseContext.
+    """Validate a front-matter / case-file mapping into a CaseContext (the schema: CaseContext's fields).
 
     Unknown keys raise when `strict` (front matter: a typo must not be
     silently ignored); case files pass strict=False for their extra fields.
     """
     if not isinstance(data, dict):
         raise ContextError("(root)", "expected a table of case fields")
-    kwargs: dict = {}
-    for key, value in data.items():
-        if key in ("platform", "kind"):
-            if not isinstance(value, str) or not value.strip():
-                raise ContextError(key, "expected a non-empty string")
-            kwargs[key] = value.strip().lower()
-        elif key in ID_FIELDS:
-            kwargs[key] = _str_list(key, value)
-        elif key == "required_keywords":
-            kwargs[key] = _str_list(key, value)
-        elif key == "attachments":
-            kwargs[key] = _attachments(value)
-        elif key in ("received_at", "deadline"):
-            kwargs[key] = parse_datetime(key, value)
-        elif key == "ignore":
-            kwargs[key] = frozenset(code.upper() for code in _str_list(key, value))
-        elif key == "history":
-            kwargs[key] = _history(value)
-        elif key in KNOWN_KEYS:
-            continue
-        elif strict:
-            known = ", ".join(sorted(f.name for f in fields(CaseContext)))
-            raise ContextError(key, f"unknown field (known: {known})")
-    return CaseContext(**kwargs)
+    try:
+        return decode(CaseContext, data, allow_extra=CASE_ONLY_KEYS if strict else True)
+    except SchemaError as exc:
+        raise ContextError.at(exc) from None

@@ -50,16 +50,23 @@ def key(
     required: bool = False,
     doc: str = "",
     derived: bool = False,
+    accepts: Any = None,
+    aliases: tuple[str, ...] = (),
 ):
     """A dataclass field with its data-file rules.
 
     `name`: the key in the file when it differs from the attribute;
-    `check(value)` returns a message when the (typed) value is wrong;
+    `check(value)` returns a message when the (typed) value is wrong (or raises
+SchemaError with the key path of the wrong item inside it);
     `convert(value)` normalises it (after the check); `required`: no default
     applies, the file must say it; `derived`: not a key of the file at all
-    (set by `__post_decode__` or by the dict key that holds the table).
+    (set by `__post_decode__` or by the dict key that holds the table);
+    `accepts`: the type the file may write when it is looser than the
+    attribute's (an ID list may be one string; `convert` makes it a tuple);
+    `aliases`: other names the key may have (`size` for `bytes`).
     """
-    metadata = {"name": name, "check": check, "convert": convert, "required": required, "doc": doc, "derived": derived}
+    metadata = {"name": name, "check": check, "convert": convert, "required": required, "doc": doc,
+                "derived": derived, "accepts": accepts, "aliases": tuple(aliases)}
     if default_factory is not MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -75,6 +82,7 @@ class _Field:
     convert: Callable | None
     required: bool
     derived: bool
+    aliases: tuple[str, ...]
 
 
 @lru_cache(maxsize=None)
@@ -93,12 +101,13 @@ def _fields(cls) -> tuple[_Field, ...]:
             _Field(
                 attr=f.name,
                 name=meta.get("name") or f.name,
-                type=hints[f.name],
+                type=meta.get("accepts") or hints[f.name],
                 default=default,
                 check=meta.get("check"),
                 convert=meta.get("convert"),
                 required=bool(meta.get("required")) or (default is MISSING and not meta.get("derived")),
                 derived=bool(meta.get("derived")),
+                aliases=meta.get("aliases") or (),
             )
         )
     return tuple(out)
@@ -106,7 +115,7 @@ def _fields(cls) -> tuple[_Field, ...]:
 
 def allowed_keys(cls) -> frozenset[str]:
     """The keys a table of this schema may hold."""
-    return frozenset(f.name for f in _fields(cls) if not f.derived)
+    return frozenset(name for f in _fields(cls) if not f.derived for name in (f.name, *f.aliases))
 
 
 def _describe(tp) -> str:
@@ -124,8 +133,22 @@ def _describe(tp) -> str:
     if origin is dict or dataclasses.is_dataclass(tp):
         return "a table"
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(_describe(a) for a in typing.get_args(tp) if a is not type(None))
+        names = list(dict.fromkeys(_describe(a) for a in typing.get_args(tp) if a is not type(None)))
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return getattr(tp, "__name__", str(tp))
+
+
+def _shape(tp) -> str:
+    origin = typing.get_origin(tp)
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return "table"
+    if origin in (tuple, frozenset, list):
+        return "list"
+    return "scalar"
+
+
+def _shape_of(value) -> str:
+    return "table" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
 
 
 def _type_name(value) -> str:
@@ -141,6 +164,10 @@ def _decode_value(tp, value, keys: tuple, label: str):
             return None
         if len(args) == 1:
             return _decode_value(args[0], value, keys, label)
+        # A table or a list goes to the one alternative of that shape, so its own errors are reported.
+        shaped = [a for a in args if _shape(a) == _shape_of(value)]
+        if len(shaped) == 1 and _shape_of(value) != "scalar":
+            return _decode_value(shaped[0], value, keys, label)
         for arg in args:  # int | float and the like: the first that fits
             try:
                 return _decode_value(arg, value, keys, label)
@@ -172,7 +199,7 @@ def _decode_value(tp, value, keys: tuple, label: str):
             if dataclasses.is_dataclass(item_type):
                 items.append(decode(item_type, item, keys + (i,), label=f"{label} item {i + 1}"))
             else:
-                items.append(_decode_value(item_type, item, keys, f"{label} item {i + 1}"))
+                items.append(_decode_value(item_type, item, keys + (i,), f"{label} item {i + 1}"))
         return tuple(items) if origin is tuple else frozenset(items)
     if origin is dict:
         if not isinstance(value, dict):
@@ -190,20 +217,31 @@ def _decode_value(tp, value, keys: tuple, label: str):
     raise TypeError(f"schema: unsupported annotation {tp!r}")  # a programming error, caught by the tests
 
 
-def decode(cls, value, keys: tuple = (), *, label: str | None = None, table_key: str | None = None):
+def decode(
+    cls,
+    value,
+    keys: tuple = (),
+    *,
+    label: str | None = None,
+    table_key: str | None = None,
+    allow_extra: bool | frozenset[str] = False,
+):
     """Build `cls` from a parsed table, checking every key; raises SchemaError(key path, message).
 
     `table_key`: the name under which the table sits in a `dict[str, cls]`
     (a pack's `[kinds.return-dispute]`); a derived field named `name`
-    receives it.
+    receives it. `allow_extra`: True, or the set of other keys this table
+    may carry and the schema ignores (a case file's fields the linter does
+    not read); a class with `__schema_open__ = True` always allows them.
     """
     if not isinstance(value, dict):
         what = label or (f"'{keys[-1]}'" if keys and isinstance(keys[-1], str) else "this")
         raise SchemaError(keys, f"{what} must be a table, got {_type_name(value)}")
     fields = _fields(cls)
-    known = {f.name: f for f in fields if not f.derived}
+    known = {name: f for f in fields if not f.derived for name in (f.name, *f.aliases)}
+    open_table = allow_extra is True or getattr(cls, "__schema_open__", False)
     for name in value:
-        if name not in known:
+        if name not in known and not open_table and not (allow_extra and name in allow_extra):
             near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             raise SchemaError(keys + (name,), f"unknown key '{name}' (allowed here: {', '.join(sorted(known))}){hint}")
@@ -213,17 +251,21 @@ def decode(cls, value, keys: tuple = (), *, label: str | None = None, table_key:
             if table_key is not None and f.attr == "name":
                 kwargs["name"] = table_key
             continue
-        if f.name not in value:
+        name = f.name if f.name in value else next((a for a in f.aliases if a in value), None)
+        if name is None:
             if f.required:
                 raise SchemaError(keys, f"missing required key '{f.name}'")
             continue  # the dataclass default
-        typed = _decode_value(f.type, value[f.name], keys + (f.name,), f"'{f.name}'")
-        if f.check is not None and typed is not None:
-            problem = f.check(typed)
-            if problem:
-                raise SchemaError(keys + (f.name,), problem if problem.startswith("'") else f"'{f.name}' {problem}")
-        if f.convert is not None and typed is not None:
-            typed = f.convert(typed)
+        typed = _decode_value(f.type, value[name], keys + (name,), f"'{name}'")
+        try:
+            if f.check is not None and typed is not None:
+                problem = f.check(typed)
+                if problem:
+                    raise SchemaError((), _placed(name, problem))
+            if f.convert is not None and typed is not None:
+                typed = f.convert(typed)
+        except SchemaError as exc:  # a check or conversion may name an item inside the value (`severity.TONE004`)
+            raise SchemaError(keys + (name,) + exc.keys, exc.message) from None
         kwargs[f.attr] = typed
     obj = cls(**kwargs)
     post = getattr(obj, "__post_decode__", None)
@@ -235,6 +277,14 @@ def decode(cls, value, keys: tuple = (), *, label: str | None = None, table_key:
     return obj
 
 
+def _placed(name: str, problem: str) -> str:
+    """A check's message, with the key it is about when the message does not name what is wrong:
+    "'hours' must be positive", but "unknown language 'fr' (known: …)" as it is."""
+    if problem.split(" ", 1)[0] in ("must", "has", "is"):
+        return f"'{name}' {problem}"
+    return problem
+
+
 # --- checks shared by the schemas ---------------------------------------------
 
 def positive(value) -> str | None:
@@ -242,7 +292,7 @@ def positive(value) -> str | None:
 
 
 def not_negative(value) -> str | None:
-    return "must be a whole number, 0 for none" if value < 0 else None
+    return "must not be negative" if value < 0 else None
 
 
 def one_of(choices) -> Callable[[Any], str | None]:

@@ -162,7 +162,7 @@ class IdType:
 
 
 def _image_size(value) -> str | None:
-    return None if len(value) == 2 else "min_image must be [width, height]"
+    return None if len(value) == 2 else "must be [width, height]"
 
 
 @dataclass(frozen=True, slots=True)

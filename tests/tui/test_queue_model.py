@@ -77,7 +77,7 @@ def test_general_kind_without_window_has_no_deadline():
         ({"status": "done"}, "status must be one of new, drafting, ready, sent"),
         ({"received_at": "yesterday"}, "not an ISO 8601 date-time"),
         ({"id": "../etc/passwd"}, "id must be"),
-        ({"order_ids": {"a": 1}}, "order_ids: expected a list of strings"),
+        ({"order_ids": {"a": 1}}, "order_ids: must be a string, an integer or a list"),
     ],
 )
 def test_invalid_case_fields_are_rejected_with_the_reason(overrides, message):
