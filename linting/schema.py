@@ -155,66 +155,144 @@ def _type_name(value) -> str:
     return {"dict": "table", "list": "list", "str": "string", "bool": "boolean"}.get(type(value).__name__, type(value).__name__)
 
 
-def _decode_value(tp, value, keys: tuple, label: str):
-    """`value` as type `tp`; `label` names it in messages ("'max_chars'", "'labels' item 2")."""
+def _label(keys: tuple) -> str:
+    """How a message names the value at a key path: "'max_chars'", "'labels' item 2".
+
+    Worked out only when there is an error to report: front matter is
+    decoded for every draft, and most drafts have none.
+    """
+    items = []
+    for part in reversed(keys):
+        if isinstance(part, int):
+            items.append(part)
+            continue
+        text = f"'{part}'"
+        for index in reversed(items):
+            text += f" item {index + 1}"
+        return text
+    return "this value"
+
+
+def _fail(keys: tuple, tp, value):
+    raise SchemaError(keys, f"{_label(keys)} must be {_describe(tp)}, got {_type_name(value)}")
+
+
+@lru_cache(maxsize=None)
+def _decoder(tp) -> Callable[[Any, tuple], Any]:
+    """A function decoding values of one annotation, built once per annotation.
+
+    Front matter is decoded for every draft a batch lints, so the type is
+    inspected here once, not per value.
+    """
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
+        args = tuple(a for a in typing.get_args(tp) if a is not type(None))
         if len(args) == 1:
-            return _decode_value(args[0], value, keys, label)
-        # A table or a list goes to the one alternative of that shape, so its own errors are reported.
-        shaped = [a for a in args if _shape(a) == _shape_of(value)]
-        if len(shaped) == 1 and _shape_of(value) != "scalar":
-            return _decode_value(shaped[0], value, keys, label)
-        for arg in args:  # int | float and the like: the first that fits
-            try:
-                return _decode_value(arg, value, keys, label)
-            except SchemaError:
-                continue
-        raise SchemaError(keys, f"{label} must be {_describe(tp)}, got {_type_name(value)}")
+            inner = _decoder(args[0])
+            return lambda value, keys: None if value is None else inner(value, keys)
+        parts = tuple((_shape(a), _decoder(a)) for a in args)
+        by_shape = {}
+        for shape, fn in parts:
+            by_shape.setdefault(shape, []).append(fn)
+
+        def union(value, keys):
+            if value is None:
+                return None
+            shape = _shape_of(value)
+            # A table or a list goes to the one alternative of that shape, so its own errors are reported.
+            same = by_shape.get(shape, ())
+            if shape != "scalar" and len(same) == 1:
+                return same[0](value, keys)
+            for _shape_, fn in parts:  # int | float and the like: the first that fits
+                try:
+                    return fn(value, keys)
+                except SchemaError:
+                    continue
+            _fail(keys, tp, value)
+
+        return union
     if tp is bool:
-        if not isinstance(value, bool):
-            raise SchemaError(keys, f"{label} must be true or false, got {_type_name(value)}")
-        return value
-    if tp in (int, float):
-        if isinstance(value, bool):
-            raise SchemaError(keys, f"{label} must be {_describe(tp)}, not a boolean")
-        if not isinstance(value, int if tp is int else (int, float)):
-            raise SchemaError(keys, f"{label} must be {_describe(tp)}, got {_type_name(value)}")
-        return tp(value)
+        def boolean(value, keys):
+            if value is True or value is False:
+                return value
+            _fail(keys, tp, value)
+        return boolean
+    if tp is int or tp is float:
+        accepted = int if tp is int else (int, float)
+
+        def number(value, keys):
+            if isinstance(value, bool):
+                raise SchemaError(keys, f"{_label(keys)} must be {_describe(tp)}, not a boolean")
+            if not isinstance(value, accepted):
+                _fail(keys, tp, value)
+            return tp(value)
+        return number
     if tp is str:
-        if not isinstance(value, str):
-            raise SchemaError(keys, f"{label} must be a string, got {_type_name(value)}")
-        return value
+        def string(value, keys):
+            if value.__class__ is str or isinstance(value, str):
+                return value
+            _fail(keys, tp, value)
+        return string
     if tp is Any:
-        return value
-    if origin in (tuple, frozenset):
-        if not isinstance(value, list):
-            raise SchemaError(keys, f"{label} must be a list, got {_type_name(value)}")
+        return lambda value, keys: value
+    if origin is tuple or origin is frozenset:
         item_type = typing.get_args(tp)[0]
-        items = []
-        for i, item in enumerate(value):
-            if dataclasses.is_dataclass(item_type):
-                items.append(decode(item_type, item, keys + (i,), label=f"{label} item {i + 1}"))
-            else:
-                items.append(_decode_value(item_type, item, keys + (i,), f"{label} item {i + 1}"))
-        return tuple(items) if origin is tuple else frozenset(items)
+        item = _decoder(item_type)
+        make = tuple if origin is tuple else frozenset
+        plain = item_type is str
+
+        def sequence(value, keys):
+            if not isinstance(value, list):
+                _fail(keys, tp, value)
+            if plain and all(v.__class__ is str for v in value):
+                return make(value)  # the common case: a list of strings
+            return make(item(v, keys + (i,)) for i, v in enumerate(value))
+        return sequence
     if origin is dict:
-        if not isinstance(value, dict):
-            raise SchemaError(keys, f"{label} must be a table, got {_type_name(value)}")
         _key_type, item_type = typing.get_args(tp)
-        out = {}
-        for name, item in value.items():
-            if dataclasses.is_dataclass(item_type):
-                out[name] = decode(item_type, item, keys + (name,), label=f"{keys[-1] if keys else 'table'}.{name}", table_key=name)
-            else:
-                out[name] = _decode_value(item_type, item, keys + (name,), f"{label[:-1]}.{name}'" if label.endswith("'") else f"{label}.{name}")
-        return out
+        if dataclasses.is_dataclass(item_type):
+            def tables(value, keys):
+                if not isinstance(value, dict):
+                    _fail(keys, tp, value)
+                section = keys[-1] if keys else "table"
+                return {
+                    name: decode(item_type, v, keys + (name,), label=f"'{section}.{name}'", table_key=name)
+                    for name, v in value.items()
+                }
+            return tables
+        item = _decoder(item_type)
+
+        def mapping(value, keys):
+            if not isinstance(value, dict):
+                _fail(keys, tp, value)
+            return {name: item(v, keys + (name,)) for name, v in value.items()}
+        return mapping
     if dataclasses.is_dataclass(tp):
-        return decode(tp, value, keys, label=label)
+        return lambda value, keys: decode(tp, value, keys)
     raise TypeError(f"schema: unsupported annotation {tp!r}")  # a programming error, caught by the tests
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What `decode` needs of a class, worked out once."""
+
+    known: dict  # key (or alias) in the file -> (_Field, its value decoder)
+    required: tuple  # the _Fields a table must give
+    takes_name: bool  # a derived `name` field receives the table's key
+    open: bool
+    post: bool
+
+
+@lru_cache(maxsize=None)
+def _plan(cls) -> _Plan:
+    fields = _fields(cls)
+    return _Plan(
+        known={name: (f, _decoder(f.type)) for f in fields if not f.derived for name in (f.name, *f.aliases)},
+        required=tuple(f for f in fields if f.required and not f.derived),
+        takes_name=any(f.derived and f.attr == "name" for f in fields),
+        open=bool(getattr(cls, "__schema_open__", False)),
+        post=hasattr(cls, "__post_decode__"),
+    )
 
 
 def decode(
@@ -233,45 +311,44 @@ def decode(
     receives it. `allow_extra`: True, or the set of other keys this table
     may carry and the schema ignores (a case file's fields the linter does
     not read); a class with `__schema_open__ = True` always allows them.
+    Only the keys present are visited: front matter is decoded per draft.
     """
     if not isinstance(value, dict):
-        what = label or (f"'{keys[-1]}'" if keys and isinstance(keys[-1], str) else "this")
-        raise SchemaError(keys, f"{what} must be a table, got {_type_name(value)}")
-    fields = _fields(cls)
-    known = {name: f for f in fields if not f.derived for name in (f.name, *f.aliases)}
-    open_table = allow_extra is True or getattr(cls, "__schema_open__", False)
-    for name in value:
-        if name not in known and not open_table and not (allow_extra and name in allow_extra):
+        raise SchemaError(keys, f"{label or _label(keys)} must be a table, got {_type_name(value)}")
+    plan = _plan(cls)
+    known = plan.known
+    open_table = plan.open or allow_extra is True
+    kwargs: dict[str, Any] = {}
+    for name, raw in value.items():
+        entry = known.get(name)
+        if entry is None:
+            if open_table or (allow_extra and name in allow_extra):
+                continue
             near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             raise SchemaError(keys + (name,), f"unknown key '{name}' (allowed here: {', '.join(sorted(known))}){hint}")
-    kwargs: dict[str, Any] = {}
-    for f in fields:
-        if f.derived:
-            if table_key is not None and f.attr == "name":
-                kwargs["name"] = table_key
-            continue
-        name = f.name if f.name in value else next((a for a in f.aliases if a in value), None)
-        if name is None:
-            if f.required:
-                raise SchemaError(keys, f"missing required key '{f.name}'")
-            continue  # the dataclass default
-        typed = _decode_value(f.type, value[name], keys + (name,), f"'{name}'")
-        try:
-            if f.check is not None and typed is not None:
-                problem = f.check(typed)
-                if problem:
-                    raise SchemaError((), _placed(name, problem))
-            if f.convert is not None and typed is not None:
-                typed = f.convert(typed)
-        except SchemaError as exc:  # a check or conversion may name an item inside the value (`severity.TONE004`)
-            raise SchemaError(keys + (name,) + exc.keys, exc.message) from None
+        f, field_decoder = entry
+        typed = field_decoder(raw, keys + (name,))
+        if typed is not None and (f.check is not None or f.convert is not None):
+            try:
+                if f.check is not None:
+                    problem = f.check(typed)
+                    if problem:
+                        raise SchemaError((), _placed(name, problem))
+                if f.convert is not None:
+                    typed = f.convert(typed)
+            except SchemaError as exc:  # a check or conversion may name an item inside the value (`severity.TONE004`)
+                raise SchemaError(keys + (name,) + exc.keys, exc.message) from None
         kwargs[f.attr] = typed
+    for f in plan.required:
+        if f.attr not in kwargs:
+            raise SchemaError(keys, f"missing required key '{f.name}'")
+    if plan.takes_name and table_key is not None:
+        kwargs["name"] = table_key
     obj = cls(**kwargs)
-    post = getattr(obj, "__post_decode__", None)
-    if post is not None:
+    if plan.post:
         try:
-            obj = post() or obj
+            obj = obj.__post_decode__() or obj
         except SchemaError as exc:
             raise SchemaError(keys + exc.keys, exc.message) from None
     return obj
