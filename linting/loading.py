@@ -37,7 +37,7 @@ def load_packs(extra_dirs: tuple[Path, ...] = ()) -> dict:
             packs[name] = pack_from_mapping(name, data, source=str(doc.path))
         except PackError as exc:
             # The key may live in the base pack (inherited) or in this file.
-            line = doc.locate(*exc.keys) if exc.keys else None
+            line = doc.locate(*exc.keys, exact=True) if exc.keys else None
             where = doc if line or name == BASE_PACK else base
             raise DataFileError(where.path, line or where.locate(*exc.keys), exc.message) from None
     return packs

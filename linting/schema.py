@@ -9,7 +9,7 @@ of every default; they drifted apart. Here a dataclass is the schema:
 - `decode(cls, value, path)` checks a parsed TOML/JSON value against it and
   builds the object, or raises `SchemaError(path, message)`; the caller
   (which knows the file) turns the key path into `file:line` with
-  `tomldata.KeyLocator`, so there is one locator and one error type
+  `positions.TextPositions`, so there is one locator and one error type
   (`DataFileError`) for every data file;
 - per-field rules that are not types (positive numbers, lower-casing,
   regexes that must compile) are the field's `check` / `convert`, and rules

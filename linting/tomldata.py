@@ -1,9 +1,9 @@
 """The one loader for TOML data files (packs, glossaries, config, front matter).
 
 Every error names the file and line: syntax errors come from the parser,
-shape errors from `KeyLocator`, which finds the line where a key path is
-defined so that "glossaries/coupang.toml:41: entry.avoid must be a list"
-points at the right place.
+shape errors from `positions.TextPositions`, which finds the line where a
+key path is defined so that "glossaries/coupang.toml:41: entry.avoid must
+be a list" points at the right place.
 """
 from __future__ import annotations
 
@@ -309,8 +309,12 @@ class TomlDocument:
     text: str
     data: dict
 
-    def locate(self, *keys: str | int) -> int | None:
-        return KeyLocator(self.text).line_of(keys)
+    def locate(self, *keys: str | int, exact: bool = False) -> int | None:
+        """The line that defines a key path such as ("kinds", "chargeback", "window") or ("ids", 2, "pattern")
+        (`exact`: only if this file writes it; else the closest enclosing table's line)."""
+        from .positions import TextPositions
+
+        return TextPositions(self.text).locate(keys, exact=exact)[0]
 
     def error(self, keys: tuple, message: str) -> DataFileError:
         return DataFileError(self.path, self.locate(*keys), message)
@@ -323,93 +327,3 @@ def load_toml_file(path: Path) -> TomlDocument:
     except TomlSyntaxError as exc:
         raise DataFileError(path, exc.line, exc.message, exc.column) from None
     return TomlDocument(path, text, data)
-
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
-
-
-def _split_dotted(key: str) -> list[str]:
-    parts = []
-    for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key):
-        part = part.strip()
-        if part[:1] in "\"'":
-            part = part[1:-1]
-        parts.append(part)
-    return parts
-
-
-class KeyLocator:
-    """Finds the line that defines a key path such as ("entry", 3, "avoid").
-
-    Integers index arrays of tables (`[[entry]]`). It understands table
-    headers, arrays of tables and `key = value` lines, which covers the
-    shapes our data files use; when a path cannot be found it falls back
-    to the closest enclosing table's line.
-    """
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def line_of(self, keys) -> int | None:
-        want = [k for k in keys]
-        best: int | None = None
-        counters: dict[tuple, int] = {}
-        current: list = []
-        for lineno, line in enumerate(self.lines, start=1):
-            stripped = line.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            m = _HEADER.match(line)
-            if m and not _KEY.match(line):
-                names = _split_dotted(m.group(2))
-                if m.group(1) == "[[":
-                    # Array of tables: index relative to its parent path.
-                    parent = tuple(self._resolve(current, names[:-1]))
-                    key = parent + (names[-1],)
-                    idx = counters.get(key, -1) + 1
-                    counters[key] = idx
-                    # Reset counters of nested arrays under a new element.
-                    for k in list(counters):
-                        if len(k) > len(key) and k[: len(key)] == key:
-                            del counters[k]
-                    current = list(parent) + [names[-1], idx]
-                else:
-                    current = self._resolve(current, names)
-                if self._matches(current, want):
-                    if len(current) == len(want):
-                        return lineno
-                    best = lineno
-                continue
-            km = _KEY.match(line)
-            if km:
-                path = current + _split_dotted(km.group(1))
-                if self._matches(path, want) and len(path) == len(want):
-                    return lineno
-                if self._matches(want, path) and len(path) <= len(want):
-                    best = lineno if best is None or len(path) >= 1 else best
-                    # A key that is a prefix of the wanted path (inline table/array).
-                    if len(path) < len(want):
-                        best = lineno
-        return best
-
-    def _resolve(self, current: list, names: list[str]) -> list:
-        # Headers are absolute, except that an array-of-tables index must be
-        # re-inserted when the header descends into the current element.
-        resolved: list = []
-        cur = list(current)
-        i = 0
-        for name in names:
-            resolved.append(name)
-            # If current path has an index right after this name, keep it.
-            if len(cur) > len(resolved) and cur[: len(resolved)] == resolved and isinstance(cur[len(resolved)], int):
-                resolved.append(cur[len(resolved)])
-            i += 1
-        return resolved
-
-    @staticmethod
-    def _matches(path: list, prefix: list) -> bool:
-        """True when `prefix` is a prefix of `path`."""
-        if len(prefix) > len(path):
-            return False
-        return all(a == b for a, b in zip(path, prefix))

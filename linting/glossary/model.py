@@ -168,7 +168,7 @@ class GlossaryFile:
     def locate(self, keys: tuple) -> tuple[int | None, int | None]:
         """(line, column) of a key path in this file."""
         if self._positions is None:
-            from .positions import TextPositions
+            from ..positions import TextPositions
 
             self._positions = TextPositions(self.text)
         return self._positions.locate(keys)

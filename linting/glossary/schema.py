@@ -12,7 +12,7 @@ from ..findings import Severity
 from ..tomldata import TomlDocument
 from .. import regexcheck
 from .korean import Allomorph, KoreanMorphology
-from .positions import TextPositions
+from ..positions import TextPositions
 from .model import (
     LANGUAGES,
     TERM_RULE,

@@ -12,7 +12,7 @@ from itertools import combinations
 
 from replydesk.linting.glossary.check import check_files
 from replydesk.linting.glossary.loader import glossary_paths
-from replydesk.linting.glossary.positions import TextPositions
+from replydesk.linting.positions import TextPositions
 from replydesk.linting.glossary.scripts import normalize_form
 
 KINDS = {"coupang": {"general", "return-dispute"}}

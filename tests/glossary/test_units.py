@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from replydesk.linting.glossary.english import carry_inflection, paradigm, variants
 from replydesk.linting.glossary.korean import Allomorph, KoreanMorphology
-from replydesk.linting.glossary.positions import TextPositions
+from replydesk.linting.positions import TextPositions
 
 MORPH = KoreanMorphology(
     frozenset({"이", "가", "을", "를", "은", "는", "에", "에서", "으로", "로", "도", "나", "이나", "했습니다"}),

@@ -1,10 +1,10 @@
-"""Line and column of a key path in a glossary file, down to items of inline arrays.
+"""Line and column of a key path in a TOML data file (pack, glossary, config), down to items of inline arrays.
 
-`tomldata.KeyLocator` finds the line of `avoid = [`; a maintainer fixing the
-third avoided form needs the line of that form, which may sit five lines
-lower. This walks the TOML text itself: table headers, `key =` lines, then
-array items and inline-table keys inside the value, skipping strings and
-comments.
+The one locator behind every `file:line` of a data-file error. A line of
+`avoid = [` is not enough: a maintainer fixing the third avoided form needs
+the line of that form, which may sit five lines lower. This walks the TOML
+text itself: table headers, `key =` lines, then array items and
+inline-table keys inside the value, skipping strings and comments.
 """
 from __future__ import annotations
 
@@ -51,14 +51,20 @@ class TextPositions:
         i = bisect.bisect_right(self._line_starts, offset) - 1
         return i + 1, offset - self._line_starts[i] + 1
 
-    def locate(self, keys: tuple) -> tuple[int | None, int | None]:
-        offset = self.offset_of(keys)
+    def locate(self, keys: tuple, *, exact: bool = False) -> tuple[int | None, int | None]:
+        """(line, column) of `keys`; without `exact`, of the closest enclosing table when the key
+        itself is not written here. `exact` answers "does this file define it?" (an inherited pack
+        key is reported in the base pack, where it is written)."""
+        offset = self.offset_of(keys, exact=exact)
         if offset is None:
             return None, None
         return self.line_col(offset)
 
-    def offset_of(self, keys: tuple) -> int | None:
-        """Offset of the deepest part of `keys` that can be found (its key, or its array item)."""
+    def offset_of(self, keys: tuple, *, exact: bool = False) -> int | None:
+        """Offset of the deepest part of `keys` that can be found (its key, or its array item).
+
+        `exact`: None unless the table, or the key line holding the value, is written here.
+        """
         keys = tuple(keys)
         best_table = None
         for n in range(len(keys), 0, -1):  # the longest table path that `keys` starts with
@@ -79,12 +85,12 @@ class TextPositions:
             return found
         key = rest[0]
         if not isinstance(key, str):
-            return found
+            return None if exact else found
         m = re.compile(r"^[ \t]*(" + re.escape(key) + r"|\"" + re.escape(key) + r"\")[ \t]*=", re.M).search(
             self.text, region_start, region_end
         )
         if not m:
-            return found
+            return None if exact else found
         offset = m.start(1)
         value = self._skip_space(m.end())
         return self._descend(value, rest[1:], offset)
