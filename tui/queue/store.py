@@ -23,6 +23,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable
 
+from replydesk.linting.atomicfile import FileSnapshot
 from replydesk.linting.config import Config, load_config
 from replydesk.linting.loading import load_packs
 from replydesk.linting.tomldata import DataFileError, file_kind
@@ -42,19 +43,6 @@ class QueueError(Exception):
     """The queue as a whole cannot be opened (missing directory, broken config or pack)."""
 
 
-@dataclass(frozen=True)
-class DraftStamp:
-    """Which draft the editor loaded: mtime and size say quickly that it changed, the hash whether really."""
-
-    mtime_ns: int
-    size: int
-    sha256: str
-
-    @classmethod
-    def of(cls, data: bytes, st: os.stat_result) -> "DraftStamp":
-        return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
-
-
 class DraftConflict(Exception):
     """The draft on disk is not the one the editor loaded: someone else saved in between.
 
@@ -62,7 +50,7 @@ class DraftConflict(Exception):
     `stamp` its stamp (None if removed); nothing has been written.
     """
 
-    def __init__(self, path: Path, theirs: str, stamp: DraftStamp | None):
+    def __init__(self, path: Path, theirs: str, stamp: FileSnapshot | None):
         super().__init__(f"{path}: changed on disk since it was opened")
         self.path = path
         self.theirs = theirs
@@ -196,7 +184,7 @@ class QueueStore:
         """The saved draft ('' when none yet). Newlines are kept as they are on disk."""
         return self.read_draft_stamped(case_id)[0]
 
-    def read_draft_stamped(self, case_id: str) -> tuple[str, DraftStamp | None]:
+    def read_draft_stamped(self, case_id: str) -> tuple[str, FileSnapshot | None]:
         """The saved draft and its stamp (None when there is no draft yet).
 
         A symlink, FIFO, device or directory in its place, an unreadable
@@ -216,12 +204,12 @@ class QueueStore:
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise CaseFileError(path, line, "draft is not UTF-8 text") from None
-        return text, DraftStamp.of(data, st)
+        return text, FileSnapshot.of(path, data, st)
 
-    def draft_stamp(self, case_id: str) -> DraftStamp | None:
+    def draft_stamp(self, case_id: str) -> FileSnapshot | None:
         return self.read_draft_stamped(case_id)[1]
 
-    def save_draft(self, case_id: str, text: str, *, expected=UNCHECKED) -> DraftStamp:
+    def save_draft(self, case_id: str, text: str, *, expected=UNCHECKED) -> FileSnapshot:
         """Atomically replace the draft; returns the new stamp.
 
         With `expected` (the stamp the editor loaded, None for "there was no
@@ -236,7 +224,7 @@ class QueueStore:
 
             def unchanged_since_loaded() -> None:
                 theirs, now = self.read_draft_stamped(case_id)
-                if now != expected and (now is None or expected is None or now.sha256 != expected.sha256):
+                if now != expected and (now is None or expected is None or now.digest != expected.digest):
                     raise DraftConflict(path, theirs, now)
 
             check = unchanged_since_loaded
@@ -250,9 +238,9 @@ class QueueStore:
         # Checked again just before the rename: a save that lands while ours is written is not lost.
         atomic_write_text(path, text, parents=False, before_replace=check)
         try:
-            return DraftStamp.of(data, os.lstat(path))
+            return FileSnapshot.of(path, data, os.lstat(path))
         except OSError:
-            return DraftStamp(0, len(data), hashlib.sha256(data).hexdigest())
+            return FileSnapshot(len(data), 0, hashlib.sha256(data).digest())
 
     def save_draft_copy(self, case_id: str, text: str, who: str, when: datetime) -> Path:
         """Keep the operator's text beside the draft: `drafts/<id>.<who>.<YYYYmmddTHHMMSS>.txt`.

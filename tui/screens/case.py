@@ -136,7 +136,7 @@ class CaseScreen(Screen):
         took_over: LockInfo | None,
         saved_stamp=UNCHECKED,
     ):
-        """`saved_stamp`: the DraftStamp of `saved_text` as read (None: no draft file yet)."""
+        """`saved_stamp`: the FileSnapshot of `saved_text` as read (None: no draft file yet)."""
         super().__init__(id="case-screen")
         self.case = case
         self.saved_text = saved_text
