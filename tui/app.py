@@ -4,7 +4,8 @@ Services (queue store, clock, operator, linter factory) are passed in, so
 tests run the real app on a temporary queue with a stopped clock. Slow
 work (building the linter, linting every saved draft for the queue's E/W
 column) runs in thread workers after the first paint; workers never touch
-widgets, they hand results back with `call_from_thread`.
+widgets or desk state, they post messages (tui/desk.py) whose handlers,
+here on the main thread, own the state and tell the screens.
 """
 from __future__ import annotations
 
@@ -14,55 +15,36 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import get_current_worker
 
-from replydesk.linting.findings import Finding, Severity
+from replydesk.linting.findings import Finding
 from replydesk.tui.clock import Clock, system_clock
-from replydesk.tui.plain import as_markup, shown
+from replydesk.tui.desk import DeskSettings, DraftCountsUpdated, LinterFailed, LinterReady
+from replydesk.tui.linting_service import (
+    NO_DRAFT,
+    DeskLinter,
+    DraftCounts,
+    LinterFactory,
+    build_queue_linter,
+    count_findings,
+    draft_counts,
+)
+from replydesk.tui.plain import shown
 from replydesk.tui.queue.cases import Case, CaseFileError
-from replydesk.tui.queue.locks import Locks, Operator
+from replydesk.tui.queue.locks import LockOutcome, Locks, Operator
 from replydesk.tui.queue.recovery import Journal, describe_os_error, fallback_folder
 from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
 
-LinterFactory = Callable[[QueueStore], object]
-
 # Seconds a signal or a lost terminal gives the orderly exit before the process ends regardless.
 EXIT_GRACE_SECONDS = 2.5
-
-
-WARM_UP_TEXT = (
-    "Order 22000009546234 was delivered on 2024-05-16 13:40 KST (배송완료). "
-    "Proof of delivery is attached; no damage found. 我们已确认签收。"
-)
-
-
-def default_linter_factory(store: QueueStore):
-    """The real linter with this queue's replydesk.toml, warmed up so the first keystroke is not the slow one.
-
-    Runs in a worker thread: lemma table, near-miss dictionary and each
-    platform's compiled patterns are built here, not on the first lint.
-    """
-    from replydesk.linting import lemmas
-    from replydesk.linting.context import CaseContext
-    from replydesk.linting.loading import build_linter
-
-    linter = build_linter(store.config)
-    lemmas.warm()
-    warm = getattr(linter.resources.glossary, "warm", None)
-    if warm is not None:
-        warm()
-    for platform, pack in linter.resources.packs.items():
-        for kind in pack.kinds:
-            try:
-                linter.lint_text(WARM_UP_TEXT, overrides=CaseContext(platform=platform, kind=kind))
-            except Exception:
-                break  # warming is an optimisation; a real lint will report real problems
-    return linter
+# Drafts the counting worker lints before it hands a batch of counts to the queue.
+COUNTS_BATCH = 200
 
 
 class ReplydeskApp(App):
@@ -83,7 +65,7 @@ class ReplydeskApp(App):
         *,
         clock: Clock = system_clock,
         operator: Operator | None = None,
-        linter_factory: LinterFactory | None = default_linter_factory,
+        linter_factory: LinterFactory | None = build_queue_linter,
         autosave_interval: float = 5.0,
         lint_delay: float = 0.15,
         cursor_blink: bool = True,
@@ -96,10 +78,9 @@ class ReplydeskApp(App):
         self.clock = clock
         self.operator = operator or Operator.current()
         self.linter_factory = linter_factory
-        self.autosave_interval = autosave_interval
-        self.lint_delay = lint_delay
-        self.cursor_blink = cursor_blink
-        self.count_drafts = count_drafts
+        self.settings = DeskSettings(
+            autosave_interval=autosave_interval, lint_delay=lint_delay, cursor_blink=cursor_blink, count_drafts=count_drafts
+        )
         self.glossary_dirs = tuple(glossary_dirs) if glossary_dirs else None
         self.term_source = term_source
         self.locks = Locks(store.locks_dir, self.operator, clock)
@@ -109,9 +90,13 @@ class ReplydeskApp(App):
         report = store.load()
         self.load_errors: list[CaseFileError] = report.errors
         self.view = QueueView(report.cases)
-        self.linter = None
+        self.linter: DeskLinter | None = None
         self.linter_status = "Loading the linter…"
-        self.draft_counts: dict[str, tuple[int, int]] = {}
+        self.draft_counts: dict[str, DraftCounts] = {}
+        self._counts_generation = 0  # bumped when the counts are cleared: batches from before are dropped
+        self.linter_ready: Signal[DeskLinter] = Signal(self, "linter-ready")
+        self.counts_updated: Signal[None] = Signal(self, "counts-updated")
+        self.cases_changed: Signal[None] = Signal(self, "cases-changed")
         self._held_locks: set[str] = set()
         self._ending = threading.Event()  # set once: a signal or a lost terminal asked the desk to end
         self._journaled_for_exit = threading.Event()
@@ -157,7 +142,7 @@ class ReplydeskApp(App):
     def on_mount(self) -> None:
         from replydesk.tui.screens.queue import QueueScreen
 
-        self.push_screen(QueueScreen())
+        self.push_screen(QueueScreen(self))
         self.install_signal_handlers()
         if self.load_errors:
             first = self.load_errors[0]
@@ -180,57 +165,64 @@ class ReplydeskApp(App):
     def load_linter(self) -> None:
         try:
             linter = self.linter_factory(self.store)
-            error = None
         except Exception as exc:  # a broken pack or glossary file: report it, keep the desk usable
-            linter, error = None, str(exc)
-        self.call_from_thread(self.linter_loaded, linter, error)
-
-    def linter_loaded(self, linter, error: str | None) -> None:
-        if linter is None:
-            self.linter_status = f"The linter could not start: {error}"
-            self.notify(self.linter_status, severity="error", timeout=10)
+            self.post_message(LinterFailed(str(exc)))
             return
-        self.linter = linter
+        self.post_message(LinterReady(linter))
+
+    @on(LinterFailed)
+    def linter_failed(self, message: LinterFailed) -> None:
+        self.linter_status = f"The linter could not start: {message.error}"
+        self.notify(self.linter_status, severity="error", timeout=10)
+
+    @on(LinterReady)
+    def linter_loaded(self, message: LinterReady) -> None:
+        self.linter = message.linter
         self.linter_status = "Linter ready."
-        for screen in self.screen_stack:
-            hook = getattr(screen, "on_linter_ready", None)
-            if hook is not None:
-                hook()
-        if self.count_drafts:
-            self.count_all_drafts()
+        self.linter_ready.publish(message.linter)
+        if self.settings.count_drafts:
+            pending = [c for c in self.view.rows if c.id not in self.draft_counts]
+            self.count_all_drafts(self.linter, pending, self._counts_generation)
 
     # --- the E/W column ------------------------------------------------------------------
 
-    def draft_counts_for(self, case: Case, text: str | None = None) -> tuple[int, int]:
-        """(errors, warnings) of the saved draft; (-1, 0) when there is no draft text."""
-        if text is None:
-            text = self.store.read_draft(case.id)
-        if not text.strip():
-            return (-1, 0)
-        findings = self.linter.lint_text(text, overrides=case.context).findings
-        return _count(findings)
+    def start_counting(self) -> None:
+        """Forget every count and lint all saved drafts again (the queue was re-read)."""
+        self.draft_counts.clear()
+        self._counts_generation += 1
+        self.count_all_drafts(self.linter, list(self.view.rows), self._counts_generation)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def count_all_drafts(self) -> None:
+    def count_all_drafts(self, linter: DeskLinter, cases: list[Case], generation: int) -> None:
         worker = get_current_worker()
-        pending = [c for c in self.view.rows if c.id not in self.draft_counts]
-        batch = 0
-        for case in pending:
+        batch: dict[str, DraftCounts] = {}
+        for case in cases:
             if worker.is_cancelled:
                 return
-            try:
-                self.draft_counts[case.id] = self.draft_counts_for(case)
-            except Exception:
-                self.draft_counts[case.id] = (-1, 0)
-            batch += 1
-            if batch >= 200:
-                batch = 0
-                self.call_from_thread(self.counts_changed)
-        self.call_from_thread(self.counts_changed)
+            batch[case.id] = self._saved_draft_counts(linter, case)
+            if len(batch) >= COUNTS_BATCH:
+                self.post_message(DraftCountsUpdated(batch, generation))
+                batch = {}
+        self.post_message(DraftCountsUpdated(batch, generation))
+
+    def _saved_draft_counts(self, linter: DeskLinter, case: Case) -> DraftCounts:
+        """Counts of the draft on disk; NO_DRAFT when it cannot be read or linted (the column shows '-')."""
+        try:
+            return draft_counts(linter, case, self.store.read_draft(case.id))
+        except Exception:
+            return NO_DRAFT
+
+    @on(DraftCountsUpdated)
+    def counts_arrived(self, message: DraftCountsUpdated) -> None:
+        if message.generation != self._counts_generation:
+            return  # counted before the queue was reloaded
+        self.draft_counts.update(message.counts)
+        self.counts_updated.publish(None)
 
     def record_counts(self, case_id: str, findings: list[Finding], text: str) -> None:
-        self.draft_counts[case_id] = (-1, 0) if not text.strip() else _count(findings)
-        self.counts_changed()
+        """A save with a lint result for exactly the saved text: no need to lint it again."""
+        self.draft_counts[case_id] = NO_DRAFT if not text.strip() else count_findings(findings)
+        self.counts_updated.publish(None)
 
     def recount(self, case_id: str) -> None:
         if self.linter is None:
@@ -238,18 +230,8 @@ class ReplydeskApp(App):
             return
         case = self.case_by_id(case_id)
         if case is not None:
-            try:
-                self.draft_counts[case_id] = self.draft_counts_for(case)
-            except Exception:
-                self.draft_counts[case_id] = (-1, 0)
-        self.counts_changed()
-
-    def counts_changed(self) -> None:
-        from replydesk.tui.screens.queue import QueueScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, QueueScreen):
-                screen.counts_changed()
+            self.draft_counts[case_id] = self._saved_draft_counts(self.linter, case)
+        self.counts_updated.publish(None)
 
     # --- cases ------------------------------------------------------------------------
 
@@ -274,13 +256,12 @@ class ReplydeskApp(App):
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         try:
-            outcome = self.locks.acquire(case_id)
+            outcome = self.acquire_lock(case_id)
         except (CaseFileError, OSError) as exc:  # a planted lock file, a queue that went read-only
             self.notify(f"Cannot open {case_id}: {exc}", severity="error", timeout=8, markup=False)
             return
-        if outcome.acquired:
-            self._held_locks.add(case_id)
         screen = CaseScreen(
+            self,
             case,
             saved_text=saved,
             lock_holder=None if outcome.acquired else outcome.holder,
@@ -303,6 +284,13 @@ class ReplydeskApp(App):
                 else:
                     screen.offer_recovery(recovered)
 
+    def acquire_lock(self, case_id: str) -> LockOutcome:
+        """Take the case's lock, and remember it is ours to release on close and exit."""
+        outcome = self.locks.acquire(case_id)
+        if outcome.acquired:
+            self._held_locks.add(case_id)
+        return outcome
+
     def close_case(self, screen) -> None:
         self.release_case(screen.case.id)
         if self.screen is screen:
@@ -314,20 +302,15 @@ class ReplydeskApp(App):
             self.locks.release(case_id)
 
     def case_changed(self, case: Case) -> None:
-        from replydesk.tui.screens.queue import QueueScreen
-
         self.view.replace_case(case)
-        for screen in self.screen_stack:
-            if isinstance(screen, QueueScreen):
-                screen.rows_changed()
+        self.cases_changed.publish(None)
 
     def reload_queue(self) -> None:
         report = self.store.load()
         self.load_errors = report.errors
         self.view.set_cases(report.cases)
-        if self.linter is not None and self.count_drafts:
-            self.draft_counts.clear()
-            self.count_all_drafts()
+        if self.linter is not None and self.settings.count_drafts:
+            self.start_counting()
 
     # --- screens ----------------------------------------------------------------------
 
@@ -341,7 +324,7 @@ class ReplydeskApp(App):
         from replydesk.tui.screens.glossary import GlossaryScreen
 
         if not isinstance(self.screen, GlossaryScreen):
-            self.push_screen(GlossaryScreen())
+            self.push_screen(GlossaryScreen(self))
 
     def glossary_rows(self):
         """(rows, problem) for the glossary screen; runs in a worker thread."""
@@ -528,7 +511,11 @@ class ReplydeskApp(App):
     # --- command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key binding of the current screen (and the app) as a palette command."""
+        """Every key binding of the current screen (and the app) as a palette command.
+
+        The queue's facets, sorts and cases, and a case's statuses, come from
+        the screens' own providers (tui/commands.py).
+        """
         from replydesk.tui.screens.help import bindings_of, key_label
 
         seen: set[str] = set()
@@ -552,74 +539,11 @@ class ReplydeskApp(App):
             if binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 yield SystemCommand(binding.description, f"key {key_label(binding.key)}", _runner(self, binding.action))
-        from replydesk.tui.screens.queue import QueueScreen
-
-        if isinstance(screen, QueueScreen):
-            for facet in ("platform", "kind", "status"):
-                for value in [None, *self.view.facet_values(facet)]:
-                    # The palette parses names as markup too; a kind comes from a (user's) pack file.
-                    yield SystemCommand(
-                        f"Show {facet}: {as_markup(value or 'all')}",
-                        f"filter the queue by {facet}",
-                        _facet_setter(screen, facet, value),
-                        discover=False,
-                    )
-            for sort in ("deadline", "priority", "received", "platform", "status", "id"):
-                yield SystemCommand(f"Sort by {sort}", "order the queue", _sorter(screen, sort), discover=False)
-            if self.view.total <= 2000:
-                for case in self.view.rows:
-                    # The palette parses help text as markup: the buyer's subject is escaped.
-                    yield SystemCommand(
-                        f"Open {case.id}", as_markup(case.subject), _opener(self, case.id), discover=False
-                    )
-        from replydesk.tui.screens.case import CaseScreen
-
-        if isinstance(screen, CaseScreen) and not screen.read_only:
-            for status in ("new", "drafting", "ready", "sent"):
-                yield SystemCommand(
-                    f"Set status: {status}", "write the status into the case file", _status_setter(screen, status)
-                )
         yield from super().get_system_commands(screen)
-
-
-def _count(findings: list[Finding]) -> tuple[int, int]:
-    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
-    return errors, warnings
 
 
 def _runner(owner, action: str):
     async def run() -> None:
         await owner.run_action(action)
-
-    return run
-
-
-def _facet_setter(screen, facet, value):
-    def run() -> None:
-        screen.view.set_facet(facet, value)
-        screen.rows_changed()
-
-    return run
-
-
-def _sorter(screen, sort):
-    def run() -> None:
-        screen.view.set_sort(sort)
-        screen.rows_changed()
-
-    return run
-
-
-def _opener(app, case_id):
-    def run() -> None:
-        app.open_case(case_id)
-
-    return run
-
-
-def _status_setter(screen, status):
-    def run() -> None:
-        screen.set_status(status)
 
     return run

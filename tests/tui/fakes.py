@@ -1,8 +1,9 @@
 """A small, fixed linter for snapshots: the real rule families keep growing, pictures must not.
 
-It speaks the real API (`lint_text(text, overrides=ctx) -> LintResult`,
-`resources.packs`) and returns real `Finding` objects, so the desk cannot
-tell it apart; the flow tests in test_flows.py use the real linter.
+It implements the desk's `DeskLinter` (tui/linting_service.py) and returns
+real `Finding` objects whose category and severity come from the rule
+registry, so the desk cannot tell it apart; the flow tests in
+test_flows.py use the real linter.
 """
 from __future__ import annotations
 
@@ -11,26 +12,27 @@ import re
 from replydesk.linting.context import CaseContext
 from replydesk.linting.document import parse_draft
 from replydesk.linting.engine import LintResult
-from replydesk.linting.findings import Finding, Fix, Severity
-from replydesk.linting.loading import load_packs
+from replydesk.linting.findings import Finding, Fix
+from replydesk.linting.registry import all_rules
+from replydesk.tui.linting_service import DeskLinter
 
 EXCLAMATION = re.compile(r"!+")
 DELIVERY_DELAY = re.compile(r"delivery delay", re.IGNORECASE)
+ARCHIVES = (".zip", ".rar")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff，。！？、\s\d]*[\u4e00-\u9fff。]")
+RULES = all_rules()
 
 
-class _Resources:
-    def __init__(self):
-        self.packs = load_packs()
+def _finding(code: str, message: str, start: int, end: int, suggestion: str, fix: Fix | None = None) -> Finding:
+    info = RULES[code]
+    return Finding(code, info.category, info.severity, message, start, end, suggestion, fix)
 
 
-class StubLinter:
-    """TONE004 (fixable '!'), TERM001 (fixable 'delivery delay'), LANG001 (Chinese under coupang/amazon)."""
+class StubLinter(DeskLinter):
+    """TONE004 (fixable '!'), TERM001 (fixable 'delivery delay'), LANG001 (Chinese under coupang/amazon),
+    ATT001 (an attached archive: the error that keeps CP-240518-0003 from being marked ready)."""
 
-    def __init__(self):
-        self.resources = _Resources()
-
-    def lint_text(self, text: str, overrides: CaseContext | None = None, **flags) -> LintResult:
+    def lint_text(self, text: str, overrides: CaseContext | None = None) -> LintResult:
         draft = parse_draft(text)
         ctx = overrides or CaseContext()
         base = draft.body_start
@@ -38,18 +40,22 @@ class StubLinter:
         findings: list[Finding] = []
         for m in EXCLAMATION.finditer(body):
             s, e = base + m.start(), base + m.end()
-            findings.append(Finding("TONE004", "tone", Severity.WARNING, "exclamation mark: keep the reply factual",
-                                    s, e, "end the sentence with '.'", Fix(s, e, ".")))
+            findings.append(_finding("TONE004", "exclamation mark: keep the reply factual",
+                                     s, e, "end the sentence with '.'", Fix(s, e, ".")))
         for m in DELIVERY_DELAY.finditer(body):
             s, e = base + m.start(), base + m.end()
-            findings.append(Finding("TERM001", "term", Severity.ERROR, "'delivery delay' is not the platform's term",
-                                    s, e, "shipping delay", Fix(s, e, "shipping delay")))
+            findings.append(_finding("TERM001", "'delivery delay' is not the platform's term",
+                                     s, e, "shipping delay", Fix(s, e, "shipping delay")))
         if ctx.platform in ("coupang", "amazon", "general"):
             for m in HAN_RUN.finditer(body):
-                findings.append(Finding("LANG001", "language", Severity.ERROR, "sentence in Chinese",
-                                        base + m.start(), base + m.end(), "rewrite it in English or Korean"))
+                findings.append(_finding("LANG001", "sentence in Chinese",
+                                         base + m.start(), base + m.end(), "rewrite it in English or Korean"))
+        for attachment in ctx.attachments:
+            if attachment.name.lower().endswith(ARCHIVES):
+                findings.append(_finding("ATT001", f"'{attachment.name}' is an archive; upload the files themselves",
+                                         base, base, "attach JPG/PNG/PDF files directly"))
         if not body.strip():
-            findings.append(Finding("LEN003", "length", Severity.ERROR, "the reply is empty", base, base, "write the reply"))
+            findings.append(_finding("LEN003", "the reply is empty", base, base, "write the reply"))
         findings.sort(key=Finding.sort_key)
         return LintResult(draft, ctx, findings)
 

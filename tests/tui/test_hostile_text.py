@@ -174,11 +174,13 @@ async def test_palette_names_from_pack_values_render_literally(make_app, monkeyp
     """A kind is whatever a pack file (the queue's own `pack_dirs`) names it; the palette reads names as markup."""
     from textual.content import Content
 
+    from replydesk.tui.commands import queue_commands
+
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(pilot.app.view, "facet_values", lambda facet: ["[/b]", "\x1b]0;k\x07"])
-        names = [c.title for c in pilot.app.get_system_commands(pilot.app.screen) if c.title.startswith("Show kind")]
+        names = [c.title for c in queue_commands(pilot.app.screen) if c.title.startswith("Show kind")]
         assert [Content.from_markup(name).plain for name in names] == ["Show kind: all", "Show kind: [/b]", "Show kind: ␛]0;k␇"]
 
 

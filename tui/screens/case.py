@@ -29,6 +29,8 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from replydesk.linting.context import ID_FIELDS, ContextError
 from replydesk.linting.document import DraftError
 from replydesk.linting.findings import Finding, Severity
+from replydesk.tui.desk import Desk
+from replydesk.tui.linting_service import DeskLinter, count_findings
 from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
 from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
 from replydesk.tui.queue.locks import LockInfo
@@ -106,10 +108,17 @@ def case_details(case: Case, now) -> Text:
     return text
 
 
+def _commands():
+    from replydesk.tui.commands import CaseCommands  # the palette's import, not start-up's
+
+    return CaseCommands
+
+
 class CaseScreen(Screen):
     """One case: read it, write the reply, fix what the linter finds, save, mark ready."""
 
     HELP = "A case: details and history on the left, the draft and its findings on the right."
+    COMMANDS = {_commands}
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the draft (atomically) to drafts/<id>.txt", id="case.save"),
@@ -129,6 +138,7 @@ class CaseScreen(Screen):
 
     def __init__(
         self,
+        desk: Desk,
         case: Case,
         *,
         saved_text: str,
@@ -138,6 +148,7 @@ class CaseScreen(Screen):
     ):
         """`saved_stamp`: the FileSnapshot of `saved_text` as read (None: no draft file yet)."""
         super().__init__(id="case-screen")
+        self.desk = desk
         self.case = case
         self.saved_text = saved_text
         self.saved_stamp = saved_stamp
@@ -152,10 +163,6 @@ class CaseScreen(Screen):
         self.context_error: str | None = None
         self._journaled_text: str | None = None
         self._closing = False
-
-    @property
-    def desk(self):
-        return self.app
 
     # --- layout ---------------------------------------------------------------------
 
@@ -199,7 +206,7 @@ class CaseScreen(Screen):
 
     def on_mount(self) -> None:
         editor = self.editor
-        editor.cursor_blink = self.desk.cursor_blink
+        editor.cursor_blink = self.desk.settings.cursor_blink
         self.build_context()
         if self.read_only:
             self.findings.focus()
@@ -209,7 +216,8 @@ class CaseScreen(Screen):
             self.notify(f"Took over a stale lock from {self.took_over.describe()} (process gone).", timeout=6)
         self._clock = self.set_interval(1.0, self.tick, name="case-clock")
         if not self.read_only:
-            self._autosave = self.set_interval(self.desk.autosave_interval, self.autosave, name="autosave")
+            self._autosave = self.set_interval(self.desk.settings.autosave_interval, self.autosave, name="autosave")
+        self.desk.linter_ready.subscribe(self, self.linter_ready, immediate=True)
         self.request_lint(immediate=True)
 
     def on_screen_resume(self) -> None:
@@ -265,7 +273,7 @@ class CaseScreen(Screen):
             self.findings.show_message(self.context_error)
             return
         self.findings.border_subtitle = "linting…"
-        self.lint_later(0.0 if immediate else self.desk.lint_delay)
+        self.lint_later(0.0 if immediate else self.desk.settings.lint_delay)
 
     @work(exclusive=True, group="lint", exit_on_error=False)
     async def lint_later(self, delay: float) -> None:
@@ -278,7 +286,7 @@ class CaseScreen(Screen):
         if version == self.version:
             self.show_result(text, outcome)
 
-    def lint_text(self, linter, text: str):
+    def lint_text(self, linter: DeskLinter, text: str):
         """Runs in a thread; touches no widget."""
         try:
             return linter.lint_text(text, overrides=self.context)
@@ -306,8 +314,7 @@ class CaseScreen(Screen):
         self.result = outcome
         self.result_version = self.version
         findings = outcome.findings
-        errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-        warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+        errors, warnings = count_findings(findings)
         findings_list.border_title = f"Findings: {errors} error(s), {warnings} warning(s)"
         if findings:
             findings_list.show(findings, outcome.draft)
@@ -315,7 +322,7 @@ class CaseScreen(Screen):
             findings_list.show_message("No findings." if text.strip() else "Empty draft: start typing (e).")
         self.editor.set_findings(text, findings)
 
-    def on_linter_ready(self) -> None:
+    def linter_ready(self, _linter: DeskLinter) -> None:
         self.request_lint(immediate=True)
 
     def current_findings(self) -> list[Finding]:
@@ -459,9 +466,8 @@ class CaseScreen(Screen):
             if desk.locks.is_mine(info):
                 return None
             if info is None:  # removed behind our back: take it again if nobody else has
-                outcome = desk.locks.acquire(self.case.id)
+                outcome = desk.acquire_lock(self.case.id)
                 if outcome.acquired:
-                    desk._held_locks.add(self.case.id)
                     return None
                 info = outcome.holder
         except (CaseFileError, OSError) as exc:

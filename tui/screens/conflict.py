@@ -15,21 +15,19 @@ from __future__ import annotations
 import difflib
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from replydesk.tui.plain import plain, shown
+from replydesk.tui.plain import shown
+from replydesk.tui.screens.dialogs import Choice, ChoiceDialog
 
-CHOICES = (
-    ("m", "Keep mine as a copy", "mine", "primary"),
-    ("t", "Load theirs", "theirs", "default"),
-    ("d", "Compare", "compare", "default"),
-    ("c", "Cancel", "cancel", "default"),
-)
+CHOICES = [
+    Choice("m", "Keep mine as a copy", "mine", "primary"),
+    Choice("t", "Load theirs", "theirs"),
+    Choice("d", "Compare", "compare"),
+    Choice("c", "Cancel", "cancel"),
+]
 
 
 def diff_text(theirs: str, mine: str, *, max_lines: int = 2000) -> Text:
@@ -50,32 +48,19 @@ def diff_text(theirs: str, mine: str, *, max_lines: int = 2000) -> Text:
     return out
 
 
-class ConflictDialog(ModalScreen[str | None]):
+class ConflictDialog(ChoiceDialog):
     """Answers 'mine', 'theirs' or None (cancel); 'Compare' shows the diff in place and asks again."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="conflict.cancel")]
-
     def __init__(self, title: str, message: str, theirs: str, mine: str):
-        super().__init__(id="conflict-dialog")
-        self.title_text = title
-        self.message = message
+        super().__init__(title, message, CHOICES, id="conflict-dialog")
         self.theirs = theirs
         self.mine = mine
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.title_text), classes="dialog-title")
-            yield Static(plain(self.message, multiline=True), classes="dialog-message")
-            diff = VerticalScroll(Static(diff_text(self.theirs, self.mine), id="conflict-diff-text"), id="conflict-diff")
-            diff.display = False
-            diff.styles.max_height = 16
-            yield diff
-            with Horizontal(classes="dialog-buttons"):
-                for key, label, value, variant in CHOICES:
-                    yield Button(Text(f"[{key}] {label}"), id=f"choice-{value}", variant=variant)
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
+    def compose_details(self) -> ComposeResult:
+        diff = VerticalScroll(Static(diff_text(self.theirs, self.mine), id="conflict-diff-text"), id="conflict-diff")
+        diff.display = False
+        diff.styles.max_height = 16
+        yield diff
 
     @property
     def showing_diff(self) -> bool:
@@ -86,17 +71,3 @@ class ConflictDialog(ModalScreen[str | None]):
             self.query_one("#conflict-diff").display = True
             return
         self.dismiss(None if value == "cancel" else value)
-
-    def on_key(self, event: events.Key) -> None:
-        for key, _label, value, _variant in CHOICES:
-            if event.key == key or event.character == key:
-                event.stop()
-                self.choose(value)
-                return
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.choose((event.button.id or "").removeprefix("choice-"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

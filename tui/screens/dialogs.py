@@ -26,7 +26,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     """A question with a few answers, each on its own key; escape answers None (cancel).
 
     Title and message are plain text, never markup: messages quote case
-    ids, finding messages and journal owners (tui/plain.py).
+    ids, finding messages and journal owners (tui/plain.py). A dialog that
+    shows more than its message (conflict.py's diff) adds it in
+    `compose_details` and may answer some choices itself in `choose`.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -41,11 +43,20 @@ class ChoiceDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
             yield Static(plain(self.message, multiline=True), classes="dialog-message")
+            yield from self.compose_details()
             with Horizontal(classes="dialog-buttons"):
                 for choice in self.choices:
                     # A Text label: "[y]" must not be read as markup.
                     label = Text(f"[{choice.key}] {choice.label}")
                     yield Button(label, id=f"choice-{choice.value}", variant=choice.variant)
+
+    def compose_details(self) -> ComposeResult:
+        """Widgets between the message and the buttons; none by default."""
+        return iter(())
+
+    def choose(self, value: str) -> None:
+        """A key or a button picked `value`: answer it."""
+        self.dismiss(value)
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
@@ -54,13 +65,12 @@ class ChoiceDialog(ModalScreen[str | None]):
         for choice in self.choices:
             if event.key == choice.key or event.character == choice.key:
                 event.stop()
-                self.dismiss(choice.value)
+                self.choose(choice.value)
                 return
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        value = (event.button.id or "").removeprefix("choice-")
-        self.dismiss(value)
+        self.choose((event.button.id or "").removeprefix("choice-"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from replydesk.tui.desk import Desk
 from replydesk.tui.plain import plain, shown
 from replydesk.tui.queue.terms import TermRow, search_terms
 from replydesk.tui.widgets.header import DeskHeader
@@ -48,13 +49,14 @@ class GlossaryScreen(Screen):
         Binding("down", "to_list", "Results", show=False, id="glossary.list"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__(id="glossary-screen")
+        self.desk = desk
         self.rows: list[TermRow] = []
         self.shown: list[TermRow] = []
 
     def compose(self) -> ComposeResult:
-        yield DeskHeader("replydesk · glossary", self.app.clock, id="header")
+        yield DeskHeader("replydesk · glossary", self.desk.clock, id="header")
         yield Input(placeholder="search KO / EN / ZH (fuzzy)", id="glossary-search")
         yield OptionList(id="glossary-results")
         yield Static(id="glossary-detail")
@@ -67,7 +69,7 @@ class GlossaryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="glossary", exit_on_error=False)
     def load_terms(self) -> None:
-        rows, problem = self.app.glossary_rows()
+        rows, problem = self.desk.glossary_rows()
         self.app.call_from_thread(self.terms_loaded, rows, problem)
 
     def terms_loaded(self, rows: list[TermRow], problem: str | None) -> None:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from replydesk.tui.desk import Desk
 from replydesk.tui.queue.deadlines import Urgency, urgency
 from replydesk.tui.queue.view import QueueView
 from replydesk.tui.widgets.header import DeskHeader
@@ -15,6 +16,12 @@ from replydesk.tui.widgets.queue_table import QueueTable
 
 LOCK_SCAN_EVERY = 3  # seconds between looks at .locks/
 STATUS_EVERY = 5  # seconds between recounts of overdue / due-soon cases
+
+
+def _commands():
+    from replydesk.tui.commands import QueueCommands  # the palette's import, not start-up's
+
+    return QueueCommands
 
 
 class FilterInput(Input):
@@ -35,6 +42,7 @@ class QueueScreen(Screen):
     """Sorted by deadline (sent cases sink); `/` filters as you type."""
 
     HELP = "The queue: every case, most urgent first. Countdowns run in KST."
+    COMMANDS = {_commands}
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="Filter as you type (fuzzy; IDs match exactly)", id="queue.filter"),
@@ -48,14 +56,12 @@ class QueueScreen(Screen):
         Binding("R", "reload", "Reload", show=False, tooltip="Re-read the queue directory", id="queue.reload"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__(id="queue-screen")
+        self.desk = desk
+        self.view: QueueView = desk.view
         self._ticks = 0
         self._status_timer = None
-
-    @property
-    def desk(self):
-        return self.app
 
     def compose(self) -> ComposeResult:
         desk = self.desk
@@ -67,7 +73,6 @@ class QueueScreen(Screen):
 
     def on_mount(self) -> None:
         desk = self.desk
-        self.view: QueueView = desk.view
         table = self.table
         table.counts = desk.draft_counts
         table.my_token = desk.operator.token
@@ -77,6 +82,8 @@ class QueueScreen(Screen):
         table.focus()
         self.update_status()
         self._timer = self.set_interval(1.0, self.tick, name="queue-clock")
+        desk.counts_updated.subscribe(self, self.counts_changed, immediate=True)
+        desk.cases_changed.subscribe(self, self.cases_changed, immediate=True)
 
     @property
     def table(self) -> QueueTable:
@@ -150,8 +157,20 @@ class QueueScreen(Screen):
             self._status_timer.stop()
         self._status_timer = self.set_timer(0.1, self.update_status, name="queue-status")
 
-    def counts_changed(self) -> None:
+    def counts_changed(self, _: None = None) -> None:
         self.table.refresh()
+
+    def cases_changed(self, _: None = None) -> None:
+        self.rows_changed()
+
+    def show_facet(self, facet: str, value: str | None) -> None:
+        """Show only cases whose `facet` is `value` (None: all); the palette's "Show …" commands."""
+        self.view.set_facet(facet, value)
+        self.rows_changed()
+
+    def sort_by(self, sort: str) -> None:
+        self.view.set_sort(sort)
+        self.rows_changed()
 
     # --- actions -----------------------------------------------------------------------
 
