@@ -83,6 +83,7 @@ class _Field:
     required: bool
     derived: bool
     aliases: tuple[str, ...]
+    doc: str
 
 
 @lru_cache(maxsize=None)
@@ -108,6 +109,7 @@ def _fields(cls) -> tuple[_Field, ...]:
                 required=bool(meta.get("required")) or (default is MISSING and not meta.get("derived")),
                 derived=bool(meta.get("derived")),
                 aliases=meta.get("aliases") or (),
+                doc=meta.get("doc") or "",
             )
         )
     return tuple(out)
@@ -383,3 +385,86 @@ def one_of(choices) -> Callable[[Any], str | None]:
         return None
 
     return check
+
+
+# --- the schema as documentation ----------------------------------------------
+
+def _type_text(tp) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return " or ".join(dict.fromkeys(_type_text(a) for a in args))
+    if origin in (tuple, frozenset):
+        item = typing.get_args(tp)[0]
+        return "tables" if dataclasses.is_dataclass(item) else f"list of {_type_text(item)}s"
+    if origin is dict:
+        return f"table of {_type_text(typing.get_args(tp)[1])}s"
+    return {str: "string", int: "integer", float: "number", bool: "true/false"}.get(tp, "table" if dataclasses.is_dataclass(tp) else "value")
+
+
+def _default_text(value) -> str:
+    if value is MISSING:
+        return "required"
+    if callable(value):  # a default_factory (dict, list, a lambda)
+        value = value()
+    if value is None or value == () or value == {} or value == frozenset() or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (tuple, frozenset)):
+        items = sorted(value) if isinstance(value, frozenset) else list(value)
+        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in items) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if dataclasses.is_dataclass(value):
+        return ""
+    return str(value)
+
+
+def reference(cls, table: str = "") -> list[tuple[str, str, str, str, str]]:
+    """(table, key, type, default, meaning) for every key of a schema, nested tables included.
+
+    The README's tables of pack and case-file keys are generated from this,
+    so a new key is documented where it is declared (`key(doc=...)`).
+    """
+    rows: list[tuple[str, str, str, str, str]] = []
+    nested: list[tuple[str, str, str, str, str]] = []  # sub-tables after the table's own keys
+    for f in _fields(cls):
+        if f.derived:
+            continue
+        doc = f.doc
+        tp = f.type
+        origin = typing.get_origin(tp)
+        inner = [a for a in typing.get_args(tp) if a is not type(None)] if origin in (typing.Union, types.UnionType) else [tp]
+        sub = inner[0] if len(inner) == 1 else None
+        sub_origin = typing.get_origin(sub) if sub is not None else None
+        if sub is not None and dataclasses.is_dataclass(sub):
+            here = f"[{table + '.' if table else ''}{f.name}]" if not table or table.startswith("[") is False else f"{table[:-1]}.{f.name}]"
+            if origin in (typing.Union, types.UnionType):  # an optional inline table: `window = { … }`
+                rows.append((table, f.name, "table", "", doc))
+                rows.extend(reference(sub, f"{table} {f.name} = {{…}}"))
+            else:
+                nested.extend(reference(sub, here if table else f"[{f.name}]"))
+            continue
+        if sub_origin is dict and dataclasses.is_dataclass(typing.get_args(sub)[1]):
+            placeholder = f.name[:-1] if f.name.endswith("s") else f.name
+            nested.extend(reference(typing.get_args(sub)[1], f"[{f.name}.<{placeholder}>]"))
+            continue
+        if sub_origin is tuple and dataclasses.is_dataclass(typing.get_args(sub)[0]):
+            base = table.strip("[]")
+            nested.extend(reference(typing.get_args(sub)[0], f"[[{base + '.' if base else ''}{f.name}]]"))
+            continue
+        names = " / ".join((f.name, *f.aliases))
+        rows.append((table, names, _type_text(tp), _default_text(f.default), doc))
+    return rows + nested
+
+
+def reference_markdown(cls, *, first_column: str = "table") -> str:
+    """`reference(cls)` as a Markdown table."""
+    lines = [f"| {first_column} | key | type | default | meaning |", "|---|---|---|---|---|"]
+    for table, name, type_text, default, doc in reference(cls):
+        default = f"`{default}`" if default and default != "required" else default
+        lines.append(f"| `{table}` | `{name}` | {type_text} | {default} | {doc} |" if table else f"| | `{name}` | {type_text} | {default} | {doc} |")
+    return "\n".join(lines) + "\n"

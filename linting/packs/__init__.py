@@ -51,11 +51,11 @@ def _extensions(values) -> tuple[str, ...]:
 class Window:
     """How long the seller has to answer, counted from the notice (in KST)."""
 
-    hours: float | None = key(None, check=positive)
-    days: int | None = key(None, check=positive)
-    business_days: int | None = key(None, check=positive)
-    end_of_day: bool = False  # until 23:59:59 local time of the last day
-    note: str = ""
+    hours: float | None = key(None, check=positive, doc="hours from the notice")
+    days: int | None = key(None, check=positive, doc="calendar days (holidays do not stop the clock)")
+    business_days: int | None = key(None, check=positive, doc="days Monday to Friday")
+    end_of_day: bool = key(False, doc="until 23:59:59 local time of the last day")
+    note: str = key("", doc="what the notice itself may say (shown with the deadline)")
 
     def __post_decode__(self) -> None:
         if sum(x is not None for x in (self.hours, self.days, self.business_days)) > 1:
@@ -94,9 +94,9 @@ class Section:
     """A part of a structured reply, found by one of its headings or, without
     a heading, by a cue phrase anywhere in the reply (the content is there)."""
 
-    name: str
-    headings: tuple[str, ...] = ()  # none given: the name is the heading
-    cues: tuple[str, ...] = ()
+    name: str = key(required=True, doc="the section as KEY002 names it")
+    headings: tuple[str, ...] = key((), doc="headings that start it, in any form: numbered, bold, with trailing words or text after a colon (none: the name)")
+    cues: tuple[str, ...] = key((), doc="phrases that show its content without a heading")
 
     def __post_decode__(self) -> "Section | None":
         return None if self.headings else replace(self, headings=(self.name,))
@@ -107,9 +107,9 @@ class Topic:
     """What a notice is about (found by phrases in the notice's own text) and
     the keywords a reply to that kind of notice must then carry."""
 
-    name: str
-    notice: tuple[str, ...] = ()
-    required_keywords: tuple[str, ...] = ()
+    name: str = key(required=True, doc="what the notice is about")
+    notice: tuple[str, ...] = key((), doc="phrases in the notice's own text that select the topic (at least one)")
+    required_keywords: tuple[str, ...] = key((), doc="replace the kind's keywords when the topic is selected (`a | b`: either)")
 
     def __post_decode__(self) -> None:
         if not self.notice:
@@ -121,20 +121,20 @@ class KindRules:
     """What one kind of notice (`[kinds.<name>]`) demands of its reply."""
 
     name: str = key("general", derived=True)  # the table's name
-    title: str = ""  # none given: the name with spaces
-    short: str = ""  # the queue's abbreviation in narrow terminals ("cancel"); none: the name
-    id_tag: str = "CASE"  # the middle of the case ids the importer makes (CP-CANCEL-<order>)
-    window: Window | None = None
-    priority: str = key("normal", check=one_of(PRIORITIES))
-    required_keywords: tuple[str, ...] = ()
+    title: str = key("", doc="shown in the desk (none: the name with spaces)")
+    short: str = key("", doc="the queue's KIND column in an 80-column terminal (none: the name)")
+    id_tag: str = key("CASE", doc="the middle of the case ids `replydesk import` makes (CP-CANCEL-<order>)")
+    window: Window | None = key(None, doc="how long the seller has to answer, from the notice: one of hours, days, business_days")
+    priority: str = key("normal", check=one_of(PRIORITIES), doc="`high`, `normal` or `low`: the queue's default for the kind")
+    required_keywords: tuple[str, ...] = key((), doc="KEY001's defaults when the notice names none (`a | b`: either)")
     topics: tuple[Topic, ...] = ()
     required_sections: tuple[Section, ...] = ()
-    sections_source: str = ""  # where the structure comes from (shown in KEY002's message)
-    cite_ids: tuple[str, ...] = key((), check=_known_id_fields)  # the reply must cite an ID from any of these fields
-    max_chars: int | None = None  # none given: the pack's [length]
-    min_chars: int | None = None
-    max_paragraph_lines: int | None = None
-    order_id_in_name: bool | None = None  # overrides [attachments] order_id_in_name for this kind
+    sections_source: str = key("", doc="where the required structure comes from (shown in KEY002's message)")
+    cite_ids: tuple[str, ...] = key((), check=_known_id_fields, doc="the reply must cite an ID from one of these case fields")
+    max_chars: int | None = key(None, doc="the kind's limits (none: the pack's `[length]`)")
+    min_chars: int | None = key(None, doc="the kind's minimum (none: the pack's `[length]`)")
+    max_paragraph_lines: int | None = key(None, doc="the kind's paragraph limit (none: the pack's `[length]`)")
+    order_id_in_name: bool | None = key(None, doc="overrides `[attachments] order_id_in_name` for this kind")
 
     def __post_decode__(self) -> "KindRules | None":
         return None if self.title else replace(self, title=self.name.replace("-", " "))
@@ -144,15 +144,15 @@ class KindRules:
 class IdType:
     """One kind of identifier: its shape and the labels that introduce it."""
 
-    name: str
-    title: str = ""
-    field: str = key("", check=_known_id_field)  # the CaseContext field holding this case's IDs ("" = shape check only)
-    pattern: str = key("", check=lambda p: _regex_problem(p) if p else None)  # full-match shape; "" = no published shape
-    labels: tuple[str, ...] = ()
-    example: str = ""
-    source: str = ""  # where the shape comes from (public API documentation, SDKs)
-    case_sensitive: bool = True
-    unlabelled: bool = False  # shape distinctive enough to check without a label
+    name: str = key(required=True, doc="unique within the pack")
+    title: str = key("", doc="how messages name it")
+    field: str = key("", check=_known_id_field, doc="the case field holding this case's IDs: `order_ids`, `claim_ids`, `case_ids`, `asins`; empty: shape check only")
+    pattern: str = key("", check=lambda p: _regex_problem(p) if p else None, doc="full-match regex of the shape (none: no published shape, only membership is checked)")
+    labels: tuple[str, ...] = key((), doc="words that introduce the ID in a reply")
+    example: str = key("", doc="must match the pattern")
+    source: str = key("", doc="where the shape comes from (public API documentation, SDKs)")
+    case_sensitive: bool = key(True, doc="false: the pattern matches in any case")
+    unlabelled: bool = key(False, doc="the shape is distinctive enough to check without a label")
 
     def __post_decode__(self) -> None:
         if self.unlabelled and not self.pattern:
@@ -167,15 +167,15 @@ def _image_size(value) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentRules:
-    allowed_extensions: tuple[str, ...] = key((), convert=_extensions)
-    forbidden_extensions: tuple[str, ...] = key((), convert=_extensions)
-    max_bytes: int | None = key(None, check=positive)
-    max_count: int | None = key(None, check=positive)
-    order_id_in_name: bool = False
-    min_image: tuple[int, ...] | None = key(None, check=_image_size)  # [width, height] for the platform's OCR
-    image_extensions: tuple[str, ...] = key(("jpg", "jpeg", "png"), convert=_extensions)  # what min_image applies to
-    cloud_hosts: tuple[str, ...] = key((), convert=lambda hosts: tuple(h.lower() for h in hosts))
-    qr_phrases: tuple[str, ...] = ()
+    allowed_extensions: tuple[str, ...] = key((), convert=_extensions, doc="file types the platform accepts")
+    forbidden_extensions: tuple[str, ...] = key((), convert=_extensions, doc="archives and the like (ATT001)")
+    max_bytes: int | None = key(None, check=positive, doc="per file (ATT002)")
+    max_count: int | None = key(None, check=positive, doc="files per reply (ATT003)")
+    order_id_in_name: bool = key(False, doc="file names carry the order ID (ATT004)")
+    min_image: tuple[int, ...] | None = key(None, check=_image_size, doc="`[width, height]` in pixels, either orientation, for the platform's OCR (ATT007)")
+    image_extensions: tuple[str, ...] = key(("jpg", "jpeg", "png"), convert=_extensions, doc="the files `min_image` applies to")
+    cloud_hosts: tuple[str, ...] = key((), convert=lambda hosts: tuple(h.lower() for h in hosts), doc="links to these are not evidence (ATT006)")
+    qr_phrases: tuple[str, ...] = key((), doc="phrases that point at a QR code instead of a file (ATT006)")
 
     @property
     def min_image_width(self) -> int | None:
@@ -193,11 +193,11 @@ def _known_languages(codes) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LanguagePolicy:
-    allowed: tuple[str, ...] = key((), check=_known_languages)
-    min_detect_chars: int = 40  # below this, langdetect is not asked
-    detect_confidence: float = 0.90  # langdetect's probability below which its answer is not used
-    hanja_max_run: int = 2  # Han runs this short inside Korean are Hanja, not Chinese
-    fullwidth_punctuation: bool = False  # True where Chinese punctuation is acceptable
+    allowed: tuple[str, ...] = key((), check=_known_languages, doc="languages a reply may be written in: `en`, `ko`, `zh`, `ja` (at least one)")
+    min_detect_chars: int = key(40, doc="Latin-script text shorter than this is not sent to langdetect")
+    detect_confidence: float = key(0.90, doc="how sure langdetect must be (0-1) before a sentence is called non-English")
+    hanja_max_run: int = key(2, doc="Han runs this short inside Korean are Hanja glosses, not Chinese")
+    fullwidth_punctuation: bool = key(False, doc="true where Chinese full-width punctuation is acceptable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +211,9 @@ class ToneSettings:
     shouting too.
     """
 
-    acronyms: frozenset[str] = key(frozenset(), convert=lambda words: frozenset(a.upper() for a in words))
-    shout_words: frozenset[str] = key(frozenset(), convert=lambda words: frozenset(w.lower() for w in words))
-    min_shout_words: int = key(2, check=positive)
+    acronyms: frozenset[str] = key(frozenset(), convert=lambda words: frozenset(a.upper() for a in words), doc="capitals that are never shouting (KST, POD, SKU)")
+    shout_words: frozenset[str] = key(frozenset(), convert=lambda words: frozenset(w.lower() for w in words), doc="ordinary words that are shouting in capitals even alone (URGENT, PLEASE, NOT); inflections match too")
+    min_shout_words: int = key(2, check=positive, doc="a clause of this many ordinary words in capitals is shouting")
 
 
 def _zone_offsets(zones: dict) -> str | None:
@@ -231,15 +231,15 @@ def _relative_dates(phrases) -> str | None:
 class TimeSettings:
     """The platform's zone and the other zones operators write, with UTC offsets in hours."""
 
-    zone: str = "KST"
-    utc_offset_hours: float = 9.0
-    local_aliases: tuple[str, ...] = ()  # none given: the zone's name
-    other_zones: dict[str, float] = key(default_factory=dict, check=_zone_offsets)
-    relative_dates: tuple[str, ...] = key((), check=_relative_dates)
-    zone_declaration_words: tuple[str, ...] = ()  # a sentence with one of these and the zone declares it
-    range_words: tuple[str, ...] = ()  # between two times of a range that names its zone once
-    duration_words: tuple[str, ...] = ()  # after a number: a duration or ratio, not a time
-    timestamp_words: tuple[str, ...] = ()  # before a number: a position in a recording
+    zone: str = key("KST", doc="the platform's zone, in which every countdown runs")
+    utc_offset_hours: float = key(9.0, doc="its offset from UTC")
+    local_aliases: tuple[str, ...] = key((), doc="ways a reply may name that zone (none: its name)")
+    other_zones: dict[str, float] = key(default_factory=dict, check=_zone_offsets, doc="`[time.other_zones]`: zones operators write by mistake, name → UTC offset (TIME002)")
+    relative_dates: tuple[str, ...] = key((), check=_relative_dates, doc="phrases (`{a,b}` alternatives, `re:` regexes) that are relative dates (TIME003)")
+    zone_declaration_words: tuple[str, ...] = key((), doc="a sentence naming the zone with one of these (\"All times are KST.\") makes bare times local")
+    range_words: tuple[str, ...] = key((), doc="between the two times of a range that names its zone once (10:00-12:00 KST)")
+    duration_words: tuple[str, ...] = key((), doc="after a clock-like number: a duration or ratio, not a time (1:30 hours)")
+    timestamp_words: tuple[str, ...] = key((), doc="before a clock-like number: a position in a recording (the video at 01:25)")
 
     def __post_decode__(self) -> "TimeSettings | None":
         return None if self.local_aliases else replace(self, local_aliases=(self.zone,))
@@ -253,27 +253,27 @@ class TimeSettings:
 class LengthSettings:
     """The pack's line width, and the length limits a kind has unless it sets its own."""
 
-    line_width: int = 100
-    max_paragraph_lines: int | None = None
-    min_chars: int | None = None
-    max_chars: int | None = None
+    line_width: int = key(100, doc="columns per displayed line when counting a paragraph's lines (Hangul and Han take two)")
+    max_paragraph_lines: int | None = key(None, doc="LEN002, unless the kind sets its own")
+    min_chars: int | None = key(None, doc="below this a reply is not a response (LEN003)")
+    max_chars: int | None = key(None, doc="the platform's limit (LEN001)")
 
 
 @dataclass(frozen=True, slots=True)
 class SimilaritySettings:
-    template: float = 70.0  # percent of a reply worded like the auto-response templates
-    repeat: float = 90.0  # percent alike to a reply already sent in the case
-    sentence_own_words: float = 40.0  # percent: a sentence worded less like the templates says something of its own
-    evidence_words: tuple[str, ...] = ()  # words that make a reply more than an auto-response
+    template: float = key(70.0, doc="percent of a reply's words (Korean and Chinese: character pairs) that are auto-response wording, for TPL001")
+    repeat: float = key(90.0, doc="rapidfuzz ratio (0-100) to a reply already sent in the case (TPL002)")
+    sentence_own_words: float = key(40.0, doc="percent: a sentence worded less like the templates says something of its own (TPL001)")
+    evidence_words: tuple[str, ...] = key((), doc="a reply with one of these (or a date, time or figure) states a fact and is no auto-response")
 
 
 @dataclass(frozen=True, slots=True)
 class PackMeta:
     """`[pack]`: how the pack is named to people."""
 
-    title: str = ""  # none given: the pack's file name
-    short: str = ""  # the queue's three-letter label in narrow terminals ("CPG"); none: the name's first three letters
-    id_prefix: str = ""  # the start of the case ids the importer makes ("CP-CANCEL-…"); none: `short`
+    title: str = key("", doc="shown in messages (none: the file name)")
+    short: str = key("", doc="the queue's PLATFORM column in an 80-column terminal (none: the name's first three letters)")
+    id_prefix: str = key("", doc="the start of the case ids `replydesk import` makes (CP-CANCEL-…; none: `short`)")
 
 
 @dataclass(frozen=True, slots=True)
