@@ -129,9 +129,14 @@ class Case:
         """
         if self._context is None:
             data = {k: v for k, v in self.raw.items() if k not in _TIME_KEYS}
-            ctx = context_of(data, path=self.path)
-            self._context = replace(ctx, received_at=self.received_at, deadline=self.deadline)
+            self._context = self._with_times(context_of(data, path=self.path))
         return self._context
+
+    def _with_times(self, ctx: CaseContext) -> CaseContext:
+        """The context with the desk's own reading of the times (a computed deadline included)."""
+        times = {"received_at": self.received_at, "deadline": self.deadline}
+        given = (ctx.given or frozenset()) | {name for name, value in times.items() if value is not None}
+        return replace(ctx, **times, given=given)
 
     def ids(self, field_name: str) -> tuple[str, ...]:
         """The IDs the file lists under one of `ID_FIELDS` (strings; odd items dropped)."""
@@ -250,8 +255,7 @@ def case_from_mapping(
         path=path,
     )
     if thorough:
-        ctx = context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text)
-        case._context = replace(ctx, received_at=received_at, deadline=deadline)
+        case._context = case._with_times(context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text))
         for i, message in enumerate(data.get("history") or []):
             if isinstance(message, dict) and message.get("when") is not None:
                 when(f"history[{i + 1}].when", message["when"])

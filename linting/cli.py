@@ -22,13 +22,13 @@ from pathlib import Path
 
 from .atomicfile import FileChangedError, FileSnapshot, atomic_write_text
 from .casefile import load_case_context
-from .context import ContextError
+from .context import CaseContext, ContextError
 from .display import visible_controls
 from .document import MAX_DRAFT_BYTES, DraftError, parse_draft, too_long
 from .findings import Severity
 from .fixer import apply_fixes
 from .reporters import FileReport
-from .tomldata import DataFileError, decode_text, read_regular_file, read_text_file
+from .tomldata import DataFileError, read_regular_file, read_text_file, utf8_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DRAFT_SUFFIXES = (".txt", ".md", ".draft")
@@ -238,26 +238,23 @@ class _LintJob:
         snapshot = None
         if name == "-":
             # A pipe may never end (`lint - < /dev/zero`): read one byte past the limit at most.
-            data = sys.stdin.buffer.read(MAX_DRAFT_BYTES + 1)
-            if len(data) > MAX_DRAFT_BYTES:
-                return FileReport("-", error=too_long(f"over {MAX_DRAFT_BYTES:,} bytes"))
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return FileReport("-", error=f"not valid UTF-8 (byte offset {exc.start})")
+            raw = sys.stdin.buffer.read(MAX_DRAFT_BYTES + 1)
             path = None
         else:
             path = name
             try:
                 raw, st = read_regular_file(name, MAX_DRAFT_BYTES)
-                if len(raw) > MAX_DRAFT_BYTES:
-                    return FileReport(name, error=too_long(f"over {MAX_DRAFT_BYTES:,} bytes"))
-                text = decode_text(name, raw)
             except DataFileError as exc:
                 return FileReport(name, error=exc.message, error_line=exc.line)
             if self.fix:
                 snapshot = FileSnapshot.of(name, raw, st)
-            del raw
+        if len(raw) > MAX_DRAFT_BYTES:
+            return FileReport(name, error=too_long(f"over {MAX_DRAFT_BYTES:,} bytes"))
+        try:
+            text = utf8_text(name, raw)
+        except DataFileError as exc:
+            return FileReport(name, error=exc.message, error_line=exc.line)
+        del raw
         ctx_override = self.case_ctx
         if ctx_override is None and path is not None and os.path.basename(os.path.dirname(path)) == "drafts":
             try:
@@ -267,15 +264,14 @@ class _LintJob:
             except DataFileError as exc:
                 return FileReport(name, error=str(exc))
         try:
-            draft = parse_draft(text)
+            result = linter.lint_text(text, ctx_override, **self.flags)
         except DraftError as exc:
             return FileReport(name, error=exc.message, error_line=exc.line)
-        try:
-            ctx = linter.context_for(draft, ctx_override, **self.flags)
         except ContextError as exc:
+            draft = parse_draft(text)  # parsed, or lint_text would have raised DraftError
             line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if draft.front_matter else None
             return FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line)
-        findings, omitted = linter.lint_counted(draft, ctx)
+        draft, findings, omitted = result.draft, result.findings, result.omitted
         fixed = 0
         if self.fix and path is not None and any(f.fix for f in findings):
             new_text, fixed = apply_fixes(draft.text, findings, unsafe=self.unsafe)
@@ -290,29 +286,30 @@ class _LintJob:
                     return FileReport(name, error="changed while fixing; not written")
                 except OSError as exc:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
-                draft = parse_draft(new_text)
-                findings, omitted = linter.lint_counted(draft, ctx)
+                result = linter.lint_text(new_text, ctx_override, **self.flags)
+                draft, findings, omitted = result.draft, result.findings, result.omitted
         return FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
 
 
 def run_lint(args) -> int:
+    from dataclasses import replace
+
     from .config import load_config
     from .engine import Linter
     from .loading import load_resources
     from .reporters import FileReport, render, tally_of
-    from .settings import Settings
     from .tomldata import DataFileError
 
     try:
         config = load_config(args.config) if args.config else load_config()
     except DataFileError as exc:
         raise UsageError(f"config: {exc}") from None
+    # The command line over the configuration: one Settings, its fields replaced where a flag is given.
     settings = config.settings
-    select = args.select if args.select is not None else settings.select
-    settings = Settings(
-        select=select | args.extend_select,
+    settings = replace(
+        settings,
+        select=(args.select if args.select is not None else settings.select) | args.extend_select,
         ignore=settings.ignore | args.ignore,
-        severity=settings.severity,
         fail_on=Severity.parse(args.fail_on) if args.fail_on else settings.fail_on,
         max_findings_per_rule=(
             settings.max_findings_per_rule if args.max_findings_per_rule is None else args.max_findings_per_rule
@@ -339,8 +336,11 @@ def run_lint(args) -> int:
             case_ctx = load_case_context(args.case)
         except DataFileError as exc:
             raise UsageError(str(exc)) from None
-    if flags["platform"] and flags["platform"] not in resources.packs:
-        raise UsageError(f"unknown platform {flags['platform']!r} (known: {', '.join(sorted(resources.packs))})")
+    if flags["platform"]:  # said once for the run, in the engine's words, not once per file
+        try:
+            linter.check_context(CaseContext(platform=flags["platform"]))
+        except ContextError as exc:
+            raise UsageError(exc.message) from None
 
     files, missing = _collect(args.paths)
     if args.fix and "-" in files:

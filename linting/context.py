@@ -6,7 +6,7 @@ queue's case files, so one validator (`context_from_mapping`) covers all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -140,6 +140,10 @@ class CaseContext:
     deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when)
     ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes)
     history: tuple[HistoryMessage, ...] = ()
+    # The fields its source wrote (front matter, a case file), so that a case file laid over
+    # front matter sets exactly those, a default value included; None (a context built in
+    # code): the fields that differ from the default.
+    given: frozenset[str] | None = field(default=None, compare=False, repr=False, metadata={"derived": True})
 
     def merged(self, **overrides) -> "CaseContext":
         changes = {k: v for k, v in overrides.items() if v is not None}
@@ -148,12 +152,29 @@ class CaseContext:
     def ids_of(self, field_name: str) -> tuple[str, ...]:
         return getattr(self, field_name, ())
 
+    def fields_given(self) -> frozenset[str]:
+        """The fields this context sets when laid over another (see `given`)."""
+        if self.given is not None:
+            return self.given
+        default = _DEFAULT_CONTEXT
+        return frozenset(f for f in _CONTEXT_FIELDS if getattr(self, f) != getattr(default, f))
+
+    def over(self, base: "CaseContext") -> "CaseContext":
+        """`base` with the fields this context sets replaced by this context's values."""
+        names = self.fields_given()
+        if not names:
+            return base
+        merged = replace(base, **{name: getattr(self, name) for name in names})
+        return replace(merged, given=None if base.given is None else base.given | names)
+
     @property
     def sent_replies(self) -> tuple[str, ...]:
         """Texts this seller already sent in the case (for the repeat check)."""
         return tuple(m.text for m in self.history if m.who in SELLER_ROLES)
 
 
+_CONTEXT_FIELDS = tuple(f.name for f in fields(CaseContext) if f.name != "given")
+_DEFAULT_CONTEXT = CaseContext()
 SELLER_ROLES = frozenset({"seller", "us", "operator", "me"})
 # Case-file fields the linter does not use but front matter may carry too (a case file pasted as front matter).
 CASE_ONLY_KEYS = frozenset({"id", "subject", "priority", "status", "notes", "language", "assignee", "lock"})
@@ -168,6 +189,7 @@ def context_from_mapping(data: dict, *, strict: bool = True) -> CaseContext:
     if not isinstance(data, dict):
         raise ContextError("(root)", "expected a table of case fields")
     try:
-        return decode(CaseContext, data, allow_extra=CASE_ONLY_KEYS if strict else True)
+        ctx = decode(CaseContext, data, allow_extra=CASE_ONLY_KEYS if strict else True)
     except SchemaError as exc:
         raise ContextError.at(exc) from None
+    return replace(ctx, given=frozenset(name for name in _CONTEXT_FIELDS if name in data))

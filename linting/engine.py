@@ -66,7 +66,7 @@ class Linter:
         """Front matter, then a case file (`overrides`), then CLI flags, later winning."""
         ctx = context_from_mapping(draft.front_matter) if draft.front_matter else CaseContext()
         if overrides is not None:
-            ctx = _overlay(ctx, overrides)
+            ctx = overrides.over(ctx)
         ctx = ctx.merged(**flags)
         self.check_context(ctx)
         return ctx
@@ -208,17 +208,6 @@ def _trim(bucket: list[Finding], cap: int, omitted: dict[str, int], seen: set[tu
     for f in bucket[cap:]:
         seen.discard((f.rule, f.start, f.end, f.message))
     del bucket[cap:]
-
-
-def _overlay(base: CaseContext, top: CaseContext) -> CaseContext:
-    """Fields the case file sets (non-default) replace the front matter's."""
-    default = CaseContext()
-    changes = {
-        name: getattr(top, name)
-        for name in base.__dataclass_fields__
-        if getattr(top, name) != getattr(default, name)
-    }
-    return base.merged(**changes)
 
 
 __all__ = ["Linter", "LintResult", "DraftError", "ContextError"]

@@ -286,15 +286,28 @@ def read_regular_file(path: str | Path, max_bytes: int | None = None) -> tuple[b
         raise DataFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
 
 
-def decode_text(path: str | Path, raw: bytes) -> str:
-    """UTF-8 text of a file's bytes (without a BOM) or DataFileError naming the line."""
-    if b"\x00" in raw[:8192]:
-        raise DataFileError(path, None, "binary file (contains NUL bytes), not UTF-8 text")
+def utf8_text(path: str | Path, raw: bytes) -> str:
+    """The UTF-8 text of a file's bytes, as they are (a BOM kept), or DataFileError naming the line.
+
+    A file that is not UTF-8 and has NUL bytes near its start is called a
+    binary file, which is what it is (an image saved as .txt), rather than
+    "invalid UTF-8 at offset 0". Drafts go through this and then
+    `document.parse_draft`, the one home of a draft's BOM, NUL and size rules.
+    """
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in raw[:8192]:
+            raise DataFileError(path, None, "binary file (contains NUL bytes), not UTF-8 text") from None
         line = raw[: exc.start].count(b"\n") + 1
         raise DataFileError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+
+
+def decode_text(path: str | Path, raw: bytes) -> str:
+    """UTF-8 text of a data file's bytes (packs, glossaries, config), without a BOM, or DataFileError."""
+    if b"\x00" in raw[:8192]:
+        raise DataFileError(path, None, "binary file (contains NUL bytes), not UTF-8 text")
+    text = utf8_text(path, raw)
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -76,3 +76,15 @@ def test_lint_case_needs_no_queue_keys(tmp_path):
     assert (ctx.platform, ctx.kind, ctx.asins) == ("amazon", "atoz-review", ("B0CX1Y2Z3A",))
     with pytest.raises(CaseFileError, match="missing required key 'id'"):
         load_case(path, PACKS)
+
+
+def test_a_case_file_over_front_matter_sets_exactly_the_fields_it_writes(linter, tmp_path):
+    """A case file saying `kind = "general"` (the default) still replaces the front matter's kind;
+    a field it does not write keeps the front matter's value."""
+    path = tmp_path / "c.json"
+    path.write_text('{"platform": "coupang", "kind": "general", "required_keywords": []}', encoding="utf-8")
+    text = '+++\nkind = "return-dispute"\norder_ids = ["22000009546234"]\n+++\nOrder 22000009546234 was delivered.\n'
+    result = linter.lint_text(text, overrides=load_case_context(path))
+    assert result.context.kind == "general"
+    assert result.context.required_keywords == ()
+    assert result.context.order_ids == ("22000009546234",)
