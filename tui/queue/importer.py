@@ -65,6 +65,13 @@ TIME_KEYS = ("received_at", "occurred_at", "created_at", "issued_at", "decided_a
 LIST_FIELDS = (*ID_FIELDS, "required_keywords")
 # The fields whose IDs can be a notice's own source ID (an ASIN names a product, never a notice).
 SOURCE_ID_FIELDS = tuple(f for f in ID_FIELDS if f != "asins")
+# The names a platform export gives each ID field (the first is replydesk's own).
+ID_NAMES = {
+    "order_ids": ("order_ids", "order_id", "orderId", "order_sn"),
+    "claim_ids": ("claim_ids", "claim_id", "return_id", "receipt_id", "receiptId", "dispute_id"),
+    "case_ids": ("case_ids", "case_id", "notice_id"),
+    "asins": ("asins", "asin"),
+}
 UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _HASHED = re.compile(r"--[0-9a-f]{12}\Z")
 
@@ -632,10 +639,8 @@ def record_to_case(record, packs: Mapping, default_platform: str | None = None) 
     else:
         raise RecordError("neither a case (kind + subject) nor a platform event (type) or object (claim, notice)")
 
-    order_ids = _as_list(_first(record, "order_ids", "order_id", "orderId", "order_sn"))
-    claim_ids = _as_list(_first(record, "claim_ids", "claim_id", "return_id", "receipt_id", "receiptId", "dispute_id"))
-    case_ids = _as_list(_first(record, "case_ids", "case_id", "notice_id"))
-    asins = _as_list(_first(record, "asins", "asin"))
+    ids = {name: _as_list(_first(record, *ID_NAMES[name])) for name in ID_FIELDS}
+    order_ids, claim_ids, case_ids = ids["order_ids"], ids["claim_ids"], ids["case_ids"]
     received = _first(record, *TIME_KEYS)
     if received is None:
         raise RecordError(f"no time (one of: {', '.join(TIME_KEYS)})")
@@ -646,7 +651,7 @@ def record_to_case(record, packs: Mapping, default_platform: str | None = None) 
     case_id = safe_id(case_name_text(platform, kind, main_id, packs))
     reason = _first(record, "reason", "message", "body", "description", "text")
     title = _first(record, "title", "subject")
-    subject = str(title) if title else _subject(kind, order_ids, claim_ids, case_ids, reason)
+    subject = str(title) if title else _subject(packs, platform, kind, order_ids or claim_ids or case_ids, reason)
     text = f"{label}: {reason}" if reason else f"{label} received"
     case: dict = {
         "id": case_id,
@@ -662,7 +667,7 @@ def record_to_case(record, packs: Mapping, default_platform: str | None = None) 
     deadline = _first(record, "deadline", "respond_by", "due_at")
     if deadline is not None:
         case["deadline"] = deadline
-    for key, values in (("order_ids", order_ids), ("claim_ids", claim_ids), ("case_ids", case_ids), ("asins", asins)):
+    for key, values in ids.items():
         if values:
             case[key] = values
     case["history"] = [{"who": "platform", "when": received, "text": text}]
@@ -672,20 +677,12 @@ def record_to_case(record, packs: Mapping, default_platform: str | None = None) 
     return case
 
 
-def _subject(kind: str, order_ids, claim_ids, case_ids, reason) -> str:
-    titles = {
-        "cancellation-appeal": "Cancellation appeal",
-        "return-dispute": "Return dispute",
-        "notice-of-action": "Notice of Action",
-        "chargeback": "Chargeback",
-        "atoz-review": "A-to-z claim review",
-        "policy-notice": "Policy notice",
-        "general": "Message",
-    }
-    ref = (order_ids or claim_ids or case_ids or [""])[0]
-    subject = titles.get(kind, kind)
-    if ref:
-        subject += f" – {ref}"
+def _subject(packs: Mapping, platform: str, kind: str, refs: list, reason) -> str:
+    """The queue line of an event without a title: the kind's title in the pack, its first ID, the reason."""
+    pack = packs.get(platform)
+    subject = pack.kinds[kind].title if pack is not None and kind in pack.kinds else kind
+    if refs:
+        subject += f" – {refs[0]}"
     if reason:
         subject += f": {str(reason)[:60]}"
     return subject
