@@ -69,6 +69,8 @@ SchemaError with the key path of the wrong item inside it);
                 "derived": derived, "accepts": accepts, "aliases": tuple(aliases)}
     if default_factory is not MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    if required and default is MISSING:
+        default = None  # a file must give it; code may still build the object field by field
     return dataclasses.field(default=default, metadata=metadata)
 
 
@@ -92,7 +94,9 @@ def _fields(cls) -> tuple[_Field, ...]:
     out = []
     for f in dataclasses.fields(cls):
         meta = f.metadata
-        if f.default is not MISSING:
+        if meta.get("required"):
+            default = MISSING
+        elif f.default is not MISSING:
             default = f.default
         elif f.default_factory is not MISSING:
             default = f.default_factory
@@ -444,7 +448,7 @@ def reference(cls, table: str = "") -> list[tuple[str, str, str, str, str]]:
             here = f"[{table + '.' if table else ''}{f.name}]" if not table or table.startswith("[") is False else f"{table[:-1]}.{f.name}]"
             if origin in (typing.Union, types.UnionType):  # an optional inline table: `window = { … }`
                 rows.append((table, f.name, "table", "", doc))
-                rows.extend(reference(sub, f"{table} {f.name} = {{…}}"))
+                rows.extend(reference(sub, f"{table} {f.name} = {{…}}".strip()))
             else:
                 nested.extend(reference(sub, here if table else f"[{f.name}]"))
             continue
@@ -465,6 +469,7 @@ def reference_markdown(cls, *, first_column: str = "table") -> str:
     """`reference(cls)` as a Markdown table."""
     lines = [f"| {first_column} | key | type | default | meaning |", "|---|---|---|---|---|"]
     for table, name, type_text, default, doc in reference(cls):
+        doc = doc.replace("|", "\\|")  # a pipe in a cell would end it
         default = f"`{default}`" if default and default != "required" else default
         lines.append(f"| `{table}` | `{name}` | {type_text} | {default} | {doc} |" if table else f"| | `{name}` | {type_text} | {default} | {doc} |")
     return "\n".join(lines) + "\n"

@@ -19,3 +19,15 @@ def test_readme_rule_table_matches_the_registry():
     rules = all_rules()
     assert set(rows) == set(rules)
     assert {code: rules[code].severity.label for code in rules} == rows
+
+
+def test_readme_pack_key_table_is_generated_from_the_pack_schema():
+    """Adding a pack key is one field in linting/packs/__init__.py; this fails until the README is regenerated."""
+    from replydesk.linting.packs import Pack
+    from replydesk.linting.schema import allowed_keys, reference_markdown
+
+    start = README.index("<!-- pack keys: generated -->\n") + len("<!-- pack keys: generated -->\n")
+    table = README[start : README.index("<!-- end pack keys -->")]
+    assert table == reference_markdown(Pack), "stale: run `python -m replydesk.linting.packs` and paste its output"
+    assert f"| `[pack]` | `title` |" in table and "`[[kinds.<kind>.topics]]` | `notice`" in table
+    assert allowed_keys(Pack) == {"pack", "language", "time", "length", "tone", "similarity", "attachments", "kinds", "ids"}
