@@ -38,30 +38,27 @@ class Column:
     width: int  # 0 = takes the rest
 
 
+# key: (title, width) from WIDE columns on, and below; the ID column's width is the longest id within
+# these bounds, and a width of 0 takes the rest of the line.
+COLUMNS = {
+    "due": (("DUE", 7), ("DUE", 7)),
+    "platform": (("PLATFORM", 8), ("PLT", 3)),
+    "kind": (("KIND", 19), ("KIND", 8)),
+    "id": (("ID", 18), ("ID", 14)),
+    "status": (("STATUS", 8), ("STAT", 5)),
+    "lint": (("E/W", 5), ("E/W", 5)),
+    "lock": (("LOCK", 12), ("LOCK", 6)),
+    "subject": (("SUBJECT", 0), ("SUBJECT", 0)),
+}
+
+
 def layout_columns(width: int, id_width: int) -> list[Column]:
     """Column widths for a terminal width; 80 columns keep every column, abbreviated."""
-    if width >= WIDE:
-        cols = [
-            Column("due", "DUE", 7),
-            Column("platform", "PLATFORM", 8),
-            Column("kind", "KIND", 19),
-            Column("id", "ID", min(max(id_width, 8), 18)),
-            Column("status", "STATUS", 8),
-            Column("lint", "E/W", 5),
-            Column("lock", "LOCK", 12),
-            Column("subject", "SUBJECT", 0),
-        ]
-    else:
-        cols = [
-            Column("due", "DUE", 7),
-            Column("platform", "PLT", 3),
-            Column("kind", "KIND", 8),
-            Column("id", "ID", min(max(id_width, 8), 14)),
-            Column("status", "STAT", 5),
-            Column("lint", "E/W", 5),
-            Column("lock", "LOCK", 6),
-            Column("subject", "SUBJECT", 0),
-        ]
+    wide = width >= WIDE
+    cols = []
+    for key, (wide_form, narrow_form) in COLUMNS.items():
+        title, size = wide_form if wide else narrow_form
+        cols.append(Column(key, title, min(max(id_width, 8), size) if key == "id" else size))
     fixed = sum(c.width for c in cols) + len(cols) - 1
     rest = max(width - fixed, 8)
     return [Column(c.key, c.title, rest) if c.width == 0 else c for c in cols]
