@@ -37,11 +37,20 @@ class Linter:
                 self._families.append(module)
 
     def warm(self) -> None:
-        """Build every lazily compiled table (per pack and kind) now.
+        """Build every lazily loaded table now: the one place that warms the linter.
 
-        Called before forking batch workers, so that they share one copy
-        instead of each compiling its own.
+        Loads the language data and the lemma table, compiles the
+        glossaries, and lints `_WARM_TEXT` once per pack and kind, so that
+        each pack's compiled patterns exist. Batch runs call it before
+        forking workers, so that they share one copy instead of each
+        building its own; the desk calls it in a worker so that the first
+        keystroke is not the slow one. The findings are thrown away.
         """
+        from . import lemmas, normalise, scripts
+
+        scripts.language_data()
+        normalise.invisible_table()
+        lemmas.warm()
         self.resources.glossary.warm()
         draft = parse_draft(_WARM_TEXT)
         for platform, pack in self.resources.packs.items():
@@ -172,10 +181,13 @@ class Linter:
         return LintResult(draft, ctx, findings, omitted)
 
 
-# Touches every family: IDs, times, zones, relative dates, links, Korean, Chinese, shouting.
+# Touches every family: IDs, times, zones, relative dates, links, keywords, Korean, Chinese,
+# shouting, and text in NFD with an invisible character (the matching view).
 _WARM_TEXT = (
     "Order 22000011223344 was delivered yesterday at 14:22 Beijing time, see https://drive.google.com/x. "
     "URGENT!! 배송완료 되었습니다 오후 2시. 已签收，请查收。\n"
+    "Order 22000009546234 was delivered on 2024-05-16 13:40 KST (배송완료). "
+    "Proof of delivery is attached; no damage found. 我们已确认签收。 Whats\u200bApp \u1107\u1162\uc1a1\n"
 )
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import scripts
-from ..normalise import INVISIBLE, invisible_spans
+from ..normalise import invisible_spans, invisible_table
 from ..findings import Finding, Severity
 from ..packs import LanguagePolicy
 from .base import RuleInfo, RuleInput
@@ -172,8 +172,7 @@ _FULLWIDTH_RE = re.compile("[" + "".join(re.escape(c) for c in FULLWIDTH_PUNCTUA
 
 # Words frequent in any English sentence and rare in other Latin-script
 # languages (linting/language_data.toml; see `_is_english`).
-ENGLISH_FUNCTION_WORDS = frozenset(scripts.LANGUAGE_DATA["english_function_words"].split())
-_is_function_word = ENGLISH_FUNCTION_WORDS.__contains__
+# Read lazily: `scripts.words("english_function_words")`.
 _MIN_FUNCTION_WORDS = 2
 _MIN_FUNCTION_SHARE = 0.15
 
@@ -198,7 +197,7 @@ def _is_english(words: list[str]) -> bool:
     them non-English with `DETECT_CONFIDENCE`. A sentence in another
     Latin-script language rarely has two of these words.
     """
-    hits = sum(map(_is_function_word, words))
+    hits = sum(map(scripts.words("english_function_words").__contains__, words))
     return hits >= _MIN_FUNCTION_WORDS and hits >= _MIN_FUNCTION_SHARE * len(words)
 
 
@@ -366,7 +365,7 @@ def check_as_written(inp: RuleInput) -> Iterator[Finding]:
 
 def _invisible_finding(inp: RuleInput, start: int, end: int, chars: list[str]) -> Finding:
     kinds = sorted(set(chars), key=chars.index)
-    named = ", ".join(f"U+{ord(c):04X} ({INVISIBLE[c][0]})" for c in kinds[:3]) + (", …" if len(kinds) > 3 else "")
+    named = ", ".join(f"U+{ord(c):04X} ({invisible_table()[c][0]})" for c in kinds[:3]) + (", …" if len(kinds) > 3 else "")
     count = "invisible" if len(chars) == 1 else f"{len(chars):,} invisible characters:"
     return inp.finding(
         "LANG005", start, end,
@@ -406,10 +405,11 @@ class _Checker:
             lowered = self.inp.lower  # shared with the other families
             min_chars = policy.min_detect_chars
             english_ok = policy.accepts("en")
+            is_function_word = scripts.words("english_function_words").__contains__
             for a, b in self.spans:
                 if b - a >= min_chars:
                     words = lowered[a:b].split()
-                    hits = sum(map(_is_function_word, words))  # _is_english, inlined: the hot loop
+                    hits = sum(map(is_function_word, words))  # _is_english, inlined: the hot loop
                     if hits < _MIN_FUNCTION_WORDS or hits < _MIN_FUNCTION_SHARE * len(words) or not english_ok:
                         self._latin_sentence(a, b)
             return self.out

@@ -45,13 +45,9 @@ RULES = (
     ),
 )
 
-_CACHE_KEY = "glossary_hits"
-
-
 def check(inp: RuleInput) -> Iterator[Finding]:
     glossary = inp.resources.glossary
     hits = glossary.scan(inp.body, platform=inp.context.platform, kind=inp.kind.name, lowered=inp.lower)
-    inp.cache[_CACHE_KEY] = hits  # other families may read the hits instead of scanning again
     base = inp.body_start
     for hit in hits:
         info = inp.info.get(hit.rule)

@@ -80,8 +80,6 @@ _AFTER_DOT = re.compile(
 _AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
 _KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
 _KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
-_KO_AFTER_HOUR = frozenset(scripts.LANGUAGE_DATA["korean_after_hour"])
-_KO_PARTICLE_STARTS = frozenset(scripts.LANGUAGE_DATA["korean_particle_starts"])
 
 
 class _Time(NamedTuple):
@@ -129,7 +127,7 @@ def _times(low: str) -> list[_Time]:
         # "24시간" is a duration and "S24시리즈" a name: after the 시 of a clock time
         # comes a particle, 분/경/쯤/반, or no Hangul at all.
         after = low[pos + 1 : pos + 2]
-        clock = not after or not ("가" <= after <= "힣") or after in _KO_AFTER_HOUR
+        clock = not after or not ("가" <= after <= "힣") or after in scripts.characters("korean_after_hour")
         if h and clock and not any(t.start <= h.start() < t.end for t in out):
             start, ap, end, minute = h.start(), None, pos + 1, 0
             mi = _KO_MINUTE.match(low, end)
@@ -346,7 +344,7 @@ def _not_a_clock_time(c: _Compiled, low: str, t: _Time) -> bool:
 def _inside_korean_word(low: str, end: int) -> bool:
     """A Korean phrase followed by a syllable that starts no particle: 오늘날, 20일 전주시."""
     after = low[end : end + 1]
-    return "가" <= after <= "힣" and "가" <= low[end - 1] <= "힣" and after not in _KO_PARTICLE_STARTS
+    return "가" <= after <= "힣" and "가" <= low[end - 1] <= "힣" and after not in scripts.characters("korean_particle_starts")
 
 def _dated(low: str, start: int, end: int) -> bool:
     """A relative date written next to its own date: "today (2024-05-21)", "2024-05-21, today"."""

@@ -101,9 +101,6 @@ _NOT_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 # What may stand before a heading on its line (numbering, bullets, Markdown) and after it.
 _HEADING_LEAD = re.compile(r"[ \t]*(?:(?:#+|\*\*|__|[0-9]{1,2}[.)]|[①-⑳]|[-*•■□▶►◆●○]|\[|\()[ \t]*){0,3}$")
 _HEADING_TAIL = re.compile(r"(?:\*\*|__|\]|\))?[ \t]*(?:[:：\-–—]|\r?$)", re.MULTILINE)
-CLAUSE_WORDS = frozenset(
-    (scripts.LANGUAGE_DATA["english_function_words"] + " " + scripts.LANGUAGE_DATA["english_short_function_words"]).split()
-)
 
 
 def _caps_words(body: str):
@@ -167,6 +164,7 @@ def _shouting(inp: RuleInput):
         return  # only acronyms (KST, POD, SKU): no need for the lexicon
     shout = _shout_forms(tone.shout_words)
     lexicon = english_words()
+    clause_words = scripts.words("english_function_words", "english_short_function_words")
     i = 0
     while i < len(words):
         # Group consecutive capital words separated only by spaces/commas.
@@ -183,7 +181,7 @@ def _shouting(inp: RuleInput):
                 kinds.append("acronym")  # two capitals are a code (US, UK, EU, CE) unless a shout word
             elif low in shout:
                 kinds.append("loud")
-            elif low in CLAUSE_WORDS:
+            elif low in clause_words:
                 kinds.append("clause")
             elif low in lexicon:
                 kinds.append("plain")
