@@ -7,7 +7,7 @@ from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
 from .findings import Finding
 from .normalise import MatchingView, matching_view
-from .registry import all_rules, families
+from .registry import all_rules, checks
 from .resources import Resources
 from .rules.base import RuleInput
 from .settings import Settings
@@ -29,12 +29,8 @@ class Linter:
         self.settings = settings or Settings()
         self.rules = all_rules()
         self._verdicts: dict = {}  # rule code → _verdict()
-        self._families = []
-        for module in families():
-            codes = [info.code for info in module.RULES]
-            always = getattr(module, "REPORTS_FOREIGN_CODES", False)
-            if always or any(self.settings.enabled(c) for c in codes):
-                self._families.append(module)
+        # A check runs when any rule that names it (registry: the rule records) is selected.
+        self._families = [module for module, codes in checks() if any(self.settings.enabled(c) for c in codes)]
 
     def warm(self) -> None:
         """Build every lazily loaded table now: the one place that warms the linter.

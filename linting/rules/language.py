@@ -34,87 +34,10 @@ from functools import lru_cache
 
 from .. import scripts
 from ..normalise import invisible_spans, invisible_table
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..packs import LanguagePolicy
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="LANG001",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Sentence written in Chinese, to a platform that does not accept Chinese",
-        why=(
-            "Coupang's review team handles only Korean or English material; a Chinese explanation is "
-            "ignored outright (seed 003: \"Coupang审核团队仅处理韩语或英语材料，中文说明直接忽略\"), even "
-            "with a translation attached the English version counts and the Chinese is void (seed 001: "
-            "\"中文视为无效\"), and Amazon returns Chinese cases unread (seed 004). TikTok Shop and Shopee "
-            "packs allow Chinese."
-        ),
-        bad="我们已经发货了，请查看附件。",
-        good="The order was shipped on 2024-05-12; the waybill is attached.",
-    ),
-    RuleInfo(
-        code="LANG002",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Chinese mixed into an English or Korean sentence",
-        why=(
-            "Chinese words left in an English or Korean reply are what machine or half-finished "
-            "translation leaves behind; the reviewer cannot read them and the platform's keyword checks "
-            "miss them. Mixed Chinese and English without translation is a top reason cases fail "
-            "(seed 004: \"语言不规范(中英混杂无翻译)\"). Hanja in Korean (변수(變數), 美) is not flagged."
-        ),
-        bad="We shipped the item 已签收 on 2024-05-12.",
-        good="We shipped the item; it was signed for on 2024-05-12.",
-    ),
-    RuleInfo(
-        code="LANG003",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Text in a language the platform's pack does not allow",
-        why=(
-            "Each platform reads its own languages only: Coupang Korean or English, Amazon English "
-            "(seed 004: \"使用英文(平台强制要求)\"). Japanese, Korean sent to Amazon, or a Spanish or "
-            "Vietnamese paragraph is not processed and the case counts as unanswered."
-        ),
-        bad="ご注文の商品は発送済みです。",
-        good="The ordered item has been shipped.",
-    ),
-    RuleInfo(
-        code="LANG004",
-        category="language",
-        severity=Severity.WARNING,
-        summary="Chinese full-width punctuation in English or Korean text",
-        why=(
-            "A Chinese input method types ，。！？：；（） instead of ASCII punctuation; in an English or "
-            "Korean reply they mark the text as pasted from Chinese or machine-translated (seed 000 on "
-            "machine-translated replies failing review). Korean's own marks (“ ” ‘ ’ · 《》 〈〉 ％ ～) are "
-            "not flagged in Korean sentences."
-        ),
-        bad="The parcel was delivered，see the attached proof。",
-        good="The parcel was delivered, see the attached proof.",
-        fixable=True,
-    ),
-    RuleInfo(
-        code="LANG005",
-        category="language",
-        severity=Severity.WARNING,
-        summary="Invisible character (zero-width space, soft hyphen, bidi control) in the reply",
-        why=(
-            "Zero-width spaces, word joiners, soft hyphens and bidi controls do not show on screen "
-            "but reach the platform as typed: they split the words its keyword checks and reviewers "
-            "search for (배송<U+200B>완료 is not 배송완료), and bidi overrides make the text display in "
-            "another order than it reads, which is how hidden text and spoofed IDs are made. They "
-            "come from chat tools, exported documents and copy-paste. The other rules match as if "
-            "they were not there; this one reports each and removes it. A joiner inside an emoji "
-            "sequence is left alone; the characters are listed in language_data.toml."
-        ),
-        bad="Order 22000019034527 was delivered; please contact us on Whats\u200bApp.",
-        good="Order 22000019034527 was delivered; the proof of delivery is attached.",
-        fixable=True,
-    ),
-)
 
 LANGUAGE_NAMES = {
     "en": "English",

@@ -1,8 +1,9 @@
 """Time: every date and time precise and in KST.
 
 All platform countdowns run in KST (UTC+9); sellers in China read them in
-Beijing time and answer an hour late (seeds 000, 002, 003). Zones,
-their offsets and the relative-date phrases come from the pack.
+Beijing time and answer an hour late (linting/references/:
+coupang-communication, coupang-chargeback-disputes, coupang-atoz-recovery).
+Zones, their offsets and the relative-date phrases come from the pack.
 """
 from __future__ import annotations
 
@@ -13,57 +14,10 @@ from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from .. import scripts
-from ..findings import Severity
 from ..packs import Pack
 from ..phrases import PhraseSet
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="TIME001",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A time without a time zone",
-        why=(
-            "Every date and time must be precise and in KST (\"2024-05-12 14:22 KST\", seed 002); a bare "
-            "time is read in whatever zone the reviewer assumes."
-        ),
-        bad="The parcel was delivered at 14:22.",
-        good="The parcel was delivered at 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TIME002",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A time in Beijing time (CST) or another zone instead of KST",
-        why=(
-            "Coupang counts every deadline in KST (UTC+9); Beijing time (CST, UTC+8) is an hour behind, "
-            "and sellers who read it miss windows by an hour (seeds 000, 002, 003). The suggestion is "
-            "the KST equivalent. A warning: a time quoted from a carrier in its own zone is a fact, not a "
-            "mistake, but the reviewer should not have to convert it."
-        ),
-        bad="Delivered 2024-05-12 13:22 Beijing time.",
-        good="Delivered 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TIME003",
-        category="time",
-        severity=Severity.WARNING,
-        summary="An ambiguous date such as 11/05",
-        why="11/05 is 5 November to one reader and 11 May to another; write dates as YYYY-MM-DD.",
-        bad="Shipped on 11/05.",
-        good="Shipped on 2024-11-05.",
-    ),
-    RuleInfo(
-        code="TIME004",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A relative date such as 'last Tuesday' or 어제",
-        why="A reviewer reads the reply days later; 'yesterday' then points nowhere. Give the date (YYYY-MM-DD) and time in KST.",
-        bad="The buyer received it yesterday.",
-        good="The buyer received it on 2024-05-12 at 14:22 KST.",
-    ),
-)
 
 # Times are found from cheap literal anchors (":" then digits, "시", "am"/"pm"),
 # because a regex that starts with a literal lets the engine skip most of the

@@ -10,7 +10,7 @@ import sys
 
 _PROBE = """
 import replydesk.linting.cli, replydesk.linting.engine, replydesk.linting.registry as registry
-registry.families()
+registry.checks()
 from replydesk.linting import lemmas, normalise, scripts
 loaded = [scripts.language_data.cache_info().currsize, normalise.invisible_table.cache_info().currsize]
 from replydesk.linting.loading import build_linter
