@@ -30,7 +30,7 @@ class Linter:
         self.rules = all_rules()
         self._verdicts: dict = {}  # rule code → _verdict()
         # A check runs when any rule that names it (registry: the rule records) is selected.
-        self._families = [module for module, codes in checks() if any(self.settings.enabled(c) for c in codes)]
+        self._checks = [module for module, codes in checks() if any(self.settings.enabled(c) for c in codes)]
 
     def warm(self) -> None:
         """Build every lazily loaded table now: the one place that warms the linter.
@@ -153,11 +153,11 @@ class Linter:
                 if cap and len(bucket) > 2 * cap:
                     _trim(bucket, cap, omitted, seen)
 
-        for module in self._families:
+        for module in self._checks:
             keep(module.check(inp), to_original)
         if mapping is not None:
             original = self._input(mapping[1], context)
-            for module in self._families:
+            for module in self._checks:
                 as_written = getattr(module, "check_as_written", None)
                 if as_written is not None:
                     keep(as_written(original), None)  # these read the original text

@@ -22,11 +22,22 @@ flags = []
 '''
 
 
-def load(text: str):
-    return registry._load_file("linting/rules/tone.toml", text, "tone")
+@pytest.fixture
+def load(monkeypatch):
+    """Load `text` as if it were the only rule file, linting/rules/tone.toml."""
+
+    def load(text: str):
+        monkeypatch.setattr(registry, "_files", lambda: iter([("tone", "linting/rules/tone.toml", text)]))
+        registry._rules.cache_clear()
+        registry._examples.cache_clear()
+        return list(registry.all_rules().values()), registry.rule_examples()
+
+    yield load
+    registry._rules.cache_clear()  # the next caller reads the shipped files again
+    registry._examples.cache_clear()
 
 
-def test_a_record_and_its_example_load_as_typed_values():
+def test_a_record_and_its_example_load_as_typed_values(load):
     (rule,), (example,) = load(GOOD)
     assert (rule.code, rule.category, rule.check, rule.severity.label) == ("TONE901", "tone", "words", "warning")
     assert rule.references == ("coupang-appeals", "https://example.invalid/help") and not rule.fixable
@@ -41,8 +52,9 @@ def test_a_record_and_its_example_load_as_typed_values():
     (GOOD.replace('rule = "TONE901"', 'rule = "TONE902"'), 10, "example of 'TONE902', which is not a rule of this file"),
     (GOOD.replace('flags = []', 'flags = "x"'), 13, "flags must be a list"),
     (GOOD.replace('code = "TONE901"\n', ''), 1, "missing key 'code'"),
+    (GOOD + GOOD.split("\n\n")[0].replace("901", "903"), 14, "a [[rule]] record after the first [[example]]"),
 ])
-def test_a_broken_record_is_reported_at_its_line(broken, line, message):
+def test_a_broken_record_is_reported_at_its_line(load, broken, line, message):
     with pytest.raises(DataFileError) as err:
         load(broken)
     assert str(err.value).startswith(f"linting/rules/tone.toml:{line}: ") and message in str(err.value)
