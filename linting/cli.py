@@ -82,10 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="report at most N findings of each rule per draft and count the rest (default: 100 or the config's; 0: no cap)")
 
     rules = sub.add_parser("rules", help="list every rule", description="List every rule: code, category, severity, summary.")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="markdown: the README's rule table")
 
-    explain = sub.add_parser("explain", help="explain a rule", description="Explain why a rule exists, with examples.")
-    explain.add_argument("code")
+    explain = sub.add_parser("explain", help="explain a rule", description="Explain why a rule exists, with its tested examples and references.")
+    explain.add_argument("code", nargs="?")
+    explain.add_argument("--reference", metavar="NAME", help="print a reference page that rules cite")
 
     try:
         from .glossary.cli import add_glossary_parser
@@ -391,9 +393,12 @@ def _statistics(reports, tally, rules) -> str:
 # --- rules / explain ---------------------------------------------------------------
 
 def run_rules(args) -> int:
-    from .registry import all_rules
+    from .registry import all_rules, rules_markdown
 
     rules = all_rules()
+    if args.format == "markdown":
+        print(rules_markdown())
+        return EXIT_OK
     if args.format == "json":
         from .reporters import dumps
 
@@ -409,8 +414,16 @@ def run_rules(args) -> int:
 
 
 def run_explain(args) -> int:
-    from .registry import all_rules
+    from .registry import all_rules, reference_names, reference_path, rule_examples
 
+    if args.reference is not None:
+        page = reference_path(args.reference)
+        if page is None:
+            raise UsageError(f"unknown reference {args.reference!r} (known: {', '.join(reference_names())})")
+        print(page.read_text(encoding="utf-8"), end="")
+        return EXIT_OK
+    if args.code is None:
+        raise UsageError("explain needs a rule code (or --reference NAME)")
     rules = all_rules()
     code = args.code.strip().upper()
     info = rules.get(code)
@@ -423,34 +436,39 @@ def run_explain(args) -> int:
         info.summary,
         "",
         "Why the platform cares:",
-        textwrap.fill(info.why, width=88, initial_indent="  ", subsequent_indent="  "),
+        textwrap.fill(info.why, width=88, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False),
     ]
-    from .registry import rule_examples
-
-    examples = [e for e in rule_examples() if e["rule"] == code]
-    flagged = _by_language([e for e in examples if e["flags"]], 3)
-    allowed = _by_language([e for e in examples if not e["flags"]], 5)
-    if flagged:
-        lines += ["", "Flagged ([…] marks the span):"]
-        lines += [f"  {_marked(e)}{_where(e)}" for e in flagged]
-    elif info.bad:
-        lines += ["", "Flagged:", f"  {info.bad}"]
-    if allowed:
-        lines += ["", "Not flagged (allowed):"]
-        lines += [f"  {_one_line(e['text'])}{_where(e)}" for e in allowed]
-    elif info.good:
-        lines += ["", "Better:", f"  {info.good}"]
+    # The rule's own fixtures, the ones the test suite runs (every rule has both kinds).
+    examples = [e for e in rule_examples() if e.rule == code]
+    flagged = _by_language([e for e in examples if e.flags], 3)
+    allowed = _by_language([e for e in examples if not e.flags], 5)
+    lines += ["", "Flagged ([…] marks the span):"]
+    lines += [f"  {_marked(e)}{_where(e)}" for e in flagged]
+    lines += ["", "Not flagged (allowed):"]
+    lines += [f"  {_one_line(e.text)}{_where(e)}" for e in allowed]
+    if info.references:
+        lines += ["", "References:"]
+        pages = 0
+        for ref in info.references:
+            page = reference_path(ref)
+            if page is None:  # an https:// address
+                lines.append(f"  {ref}")
+            else:
+                pages += 1
+                lines.append(f"  {ref}: {page.read_text(encoding='utf-8').partition(chr(10))[0].lstrip('# ')}")
+        if pages:
+            lines.append("  (`replydesk explain --reference NAME` prints a page)")
     # Rule texts and examples come from data files anyone with a pack directory can write.
     print(visible_controls("\n".join(lines), keep_newlines=True))
     return EXIT_OK
 
 
-def _by_language(examples: list[dict], limit: int) -> list[dict]:
+def _by_language(examples: list, limit: int) -> list:
     """Up to `limit` examples, taking turns between languages (en, ko, zh) so each shows."""
-    queues: dict[str, list[dict]] = {}
+    queues: dict[str, list] = {}
     for e in examples:
-        queues.setdefault(e.get("lang", ""), []).append(e)
-    out: list[dict] = []
+        queues.setdefault(e.lang, []).append(e)
+    out: list = []
     while len(out) < limit and any(queues.values()):
         for lang in sorted(queues, key=lambda l: ("en", "ko", "zh").index(l) if l in ("en", "ko", "zh") else 9):
             if queues[lang] and len(out) < limit:
@@ -463,11 +481,11 @@ def _one_line(text: str, width: int = 150) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _marked(example: dict) -> str:
+def _marked(example) -> str:
     """The example text with each flagged span in brackets (a whole-reply finding marks nothing)."""
-    text = example["text"]
+    text = example.text
     out, pos = [], 0
-    for span in example["flags"]:
+    for span in example.flags:
         at = text.find(span, pos) if span else -1
         if at < 0:
             continue
@@ -475,10 +493,10 @@ def _marked(example: dict) -> str:
         pos = at + len(span)
     out.append(text[pos:])
     marked = "".join(out)
-    return _one_line(marked) + ("   (whole reply)" if not any(example["flags"]) else "")
+    return _one_line(marked) + ("   (whole reply)" if not any(example.flags) else "")
 
 
-def _where(example: dict) -> str:
-    ctx = example.get("context") or {}
+def _where(example) -> str:
+    ctx = example.context or {}
     parts = [ctx[k] for k in ("platform", "kind") if ctx.get(k)]
     return f"   ({', '.join(parts)})" if parts else ""

@@ -7,7 +7,7 @@ from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
 from .findings import Finding
 from .normalise import MatchingView, matching_view
-from .registry import all_rules, families
+from .registry import all_rules, checks
 from .resources import Resources
 from .rules.base import RuleInput
 from .settings import Settings
@@ -29,19 +29,24 @@ class Linter:
         self.settings = settings or Settings()
         self.rules = all_rules()
         self._verdicts: dict = {}  # rule code → _verdict()
-        self._families = []
-        for module in families():
-            codes = [info.code for info in module.RULES]
-            always = getattr(module, "REPORTS_FOREIGN_CODES", False)
-            if always or any(self.settings.enabled(c) for c in codes):
-                self._families.append(module)
+        # A check runs when any rule that names it (registry: the rule records) is selected.
+        self._checks = [module for module, codes in checks() if any(self.settings.enabled(c) for c in codes)]
 
     def warm(self) -> None:
-        """Build every lazily compiled table (per pack and kind) now.
+        """Build every lazily loaded table now: the one place that warms the linter.
 
-        Called before forking batch workers, so that they share one copy
-        instead of each compiling its own.
+        Loads the language data and the lemma table, compiles the
+        glossaries, and lints `_WARM_TEXT` once per pack and kind, so that
+        each pack's compiled patterns exist. Batch runs call it before
+        forking workers, so that they share one copy instead of each
+        building its own; the desk calls it in a worker so that the first
+        keystroke is not the slow one. The findings are thrown away.
         """
+        from . import lemmas, normalise, scripts
+
+        scripts.language_data()
+        normalise.invisible_table()
+        lemmas.warm()
         self.resources.glossary.warm()
         draft = parse_draft(_WARM_TEXT)
         for platform, pack in self.resources.packs.items():
@@ -148,11 +153,11 @@ class Linter:
                 if cap and len(bucket) > 2 * cap:
                     _trim(bucket, cap, omitted, seen)
 
-        for module in self._families:
+        for module in self._checks:
             keep(module.check(inp), to_original)
         if mapping is not None:
             original = self._input(mapping[1], context)
-            for module in self._families:
+            for module in self._checks:
                 as_written = getattr(module, "check_as_written", None)
                 if as_written is not None:
                     keep(as_written(original), None)  # these read the original text
@@ -172,10 +177,13 @@ class Linter:
         return LintResult(draft, ctx, findings, omitted)
 
 
-# Touches every family: IDs, times, zones, relative dates, links, Korean, Chinese, shouting.
+# Touches every family: IDs, times, zones, relative dates, links, keywords, Korean, Chinese,
+# shouting, and text in NFD with an invisible character (the matching view).
 _WARM_TEXT = (
     "Order 22000011223344 was delivered yesterday at 14:22 Beijing time, see https://drive.google.com/x. "
     "URGENT!! 배송완료 되었습니다 오후 2시. 已签收，请查收。\n"
+    "Order 22000009546234 was delivered on 2024-05-16 13:40 KST (배송완료). "
+    "Proof of delivery is attached; no damage found. 我们已确认签收。 Whats\u200bApp \u1107\u1162\uc1a1\n"
 )
 
 

@@ -25,19 +25,18 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
-from .scripts import LANGUAGE_DATA
+from .scripts import language_data
 
 
-def _invisible_table() -> dict[str, tuple[str, bool]]:
-    """char → (name, only inside a word). From language_data.toml `[invisible_characters]`."""
+@cache
+def invisible_table() -> dict[str, tuple[str, bool]]:
+    """char → (name, only inside a word). From language_data.toml `[invisible_characters]`, read on first use."""
     table = {}
-    for code, entry in LANGUAGE_DATA["invisible_characters"].items():
+    for code, entry in language_data()["invisible_characters"].items():
         table[chr(int(code, 16))] = (entry["name"], bool(entry.get("inside_word_only", False)))
     return table
-
-
-INVISIBLE = _invisible_table()
 
 
 def _class_of(chars) -> str:
@@ -54,7 +53,9 @@ def _class_of(chars) -> str:
     return "[" + "".join(parts) + "]"
 
 
-_INVISIBLE_RE = re.compile(_class_of(INVISIBLE))
+@cache
+def _invisible_re() -> re.Pattern:
+    return re.compile(_class_of(invisible_table()))
 
 # Characters with canonical combining class 0 that NFC still joins to the character
 # before them (NFC_Quick_Check = Maybe): Hangul vowel and final jamo, and a few Indic
@@ -77,7 +78,7 @@ def _joins_backward(ch: str) -> bool:
 
 def invisible_at(text: str, i: int) -> bool:
     """Whether text[i] is an invisible character that counts (a joiner only between two letters or digits)."""
-    entry = INVISIBLE.get(text[i])
+    entry = invisible_table().get(text[i])
     if entry is None:
         return False
     if not entry[1]:
@@ -87,7 +88,7 @@ def invisible_at(text: str, i: int) -> bool:
 
 def invisible_spans(text: str, start: int = 0):
     """(offset, character) of each invisible character that counts, from `start` on."""
-    for m in _INVISIBLE_RE.finditer(text, start):
+    for m in _invisible_re().finditer(text, start):
         if invisible_at(text, m.start()):
             yield m.start(), m.group()
 
@@ -154,7 +155,7 @@ def matching_view(text: str) -> MatchingView | None:
 def _map_run(text: str, a: int, b: int, out: list[str], starts: list[int], ends: list[int]) -> None:
     """Map text[a:b] (no ASCII inside) cluster by cluster: a character and what NFC joins to it."""
     run = text[a:b]
-    if unicodedata.is_normalized("NFC", run) and _INVISIBLE_RE.search(run) is None:
+    if unicodedata.is_normalized("NFC", run) and _invisible_re().search(run) is None:
         out.append(run)
         starts.extend(range(a, b))
         ends.extend(range(a + 1, b + 1))
@@ -179,4 +180,4 @@ def _map_run(text: str, a: int, b: int, out: list[str], starts: list[int], ends:
         i = j
 
 
-__all__ = ["INVISIBLE", "MatchingView", "invisible_at", "invisible_spans", "matching_view", "meant"]
+__all__ = ["invisible_table", "MatchingView", "invisible_at", "invisible_spans", "matching_view", "meant"]

@@ -1,50 +1,211 @@
-"""The rule families and the codes they report, in one table."""
+"""The rules: one record per code, with its examples, and the checks that report them.
+
+A rule is one record in `linting/rules/<category>.toml` (a `[[rule]]`
+table): code, severity, summary, why, references a user can open,
+whether it is fixable, and the check that reports it; the category is the
+file. The same file holds the rule's fixtures (`[[example]]` tables),
+which the test suite runs and `replydesk explain` shows, so what an
+operator reads is what the tests prove.
+
+A check is a module of `linting/rules/` with `check(inp)` (and optionally
+`check_as_written(inp)`); Python keeps only the checks. Word-list rules
+(tone, vague, off-platform, promises, withdrawal) name the `words` check,
+which reports every hit of the glossary word lists (`glossaries/*.toml`,
+where each list names its code), as Vale's YAML rules `extends:` a type.
+
+Everything here is read lazily from package data, once, and validated
+with `path:line` errors (`tomldata.DataFileError`).
+"""
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
+from importlib.resources import files
 from types import ModuleType
+from typing import Any, Mapping
 
+from .findings import CATEGORIES, Severity
 from .rules.base import RuleInfo
+from .tomldata import DataFileError, KeyLocator, TomlSyntaxError, loads_toml
 
-FAMILY_MODULES = (
-    "keyword",
-    "language",
-    "tone",
-    "length",
-    "term",
-    "ids",
-    "time",
-    "attachment",
-    "template",
-    "policy",
-)
+# The check types: modules of linting/rules/ that a record's `check` may name.
+CHECKS = ("keyword", "language", "tone", "length", "words", "ids", "time", "attachment", "template")
+
+_CODE = re.compile(r"[A-Z]+\d{3}")
+_RULE_KEYS = {"code": str, "check": str, "severity": str, "summary": str, "why": str, "references": list, "fixable": bool}
+_REQUIRED_RULE_KEYS = ("code", "check", "severity", "summary", "why")
+_EXAMPLE_KEYS = {"rule": str, "lang": str, "text": str, "flags": list, "context": dict, "suggestions": list, "severities": list}
+_REQUIRED_EXAMPLE_KEYS = ("rule", "lang", "text", "flags")
 
 
-def families() -> list[ModuleType]:
-    return [import_module(f".rules.{name}", __package__) for name in FAMILY_MODULES]
+@dataclass(frozen=True, slots=True)
+class RuleExample:
+    """A fixture: `text` linted in `context` must flag exactly `flags` (substrings, in order) with this rule.
+
+    An empty `flags` is a negative example: the rule must stay silent.
+    `suggestions` and `severities`, when given, pin each finding's.
+    """
+
+    rule: str
+    lang: str
+    text: str
+    flags: tuple[str, ...]
+    context: Mapping[str, Any] | None = None
+    suggestions: tuple[str | None, ...] | None = None
+    severities: tuple[str, ...] | None = None
 
 
 def all_rules() -> dict[str, RuleInfo]:
+    """Every rule by code, sorted (a fresh dict: callers may keep it)."""
+    return dict(_rules())
+
+
+def rule_examples() -> tuple[RuleExample, ...]:
+    """Every rule's fixtures, in file order (parsed only when asked for: `explain` and the tests)."""
+    return _examples()
+
+
+def checks() -> list[tuple[ModuleType, tuple[str, ...]]]:
+    """(check module, the codes it reports) for every check that reports a rule."""
+    codes: dict[str, list[str]] = {}
+    for info in _rules().values():
+        codes.setdefault(info.check, []).append(info.code)
+    return [(import_module(f".rules.{name}", __package__), tuple(codes[name])) for name in CHECKS if name in codes]
+
+
+def reference_path(name: str):
+    """The shipped reference page `name` (linting/references/<name>.md), or None."""
+    if name not in reference_names():
+        return None
+    return files("replydesk.linting").joinpath("references", f"{name}.md")
+
+
+@cache
+def reference_names() -> tuple[str, ...]:
+    """The names of the shipped reference pages, sorted."""
+    pages = files("replydesk.linting").joinpath("references").iterdir()
+    return tuple(sorted(p.name[:-3] for p in pages if p.name.endswith(".md")))
+
+
+def rules_markdown() -> str:
+    """The README's rule table, generated from the records (tests/test_readme.py compares them)."""
+    lines = ["| code | category | severity | fix | what it catches |", "|---|---|---|---|---|"]
+    for r in _rules().values():
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| `{r.code}` | {r.category} | {r.severity.label} | {'safe' if r.fixable else ''} | {summary} |")
+    return "\n".join(lines)
+
+
+def _files():
+    """(category, path as errors show it, text) of every rule file."""
+    folder = files("replydesk.linting.rules")
+    for category in CATEGORIES:
+        text = folder.joinpath(f"{category}.toml").read_text(encoding="utf-8")
+        yield category, f"linting/rules/{category}.toml", text
+
+
+# In every file the records come first, then the fixtures: each lint parses only
+# the records (about 3 ms for all files); `explain` and the tests parse the
+# fixtures too (about 20 ms more).
+_FIRST_EXAMPLE = re.compile(r"^\[\[example\]\]", re.MULTILINE)
+
+
+@cache
+def _rules() -> dict[str, RuleInfo]:
     rules: dict[str, RuleInfo] = {}
-    for module in families():
-        for info in module.RULES:
+    for category, path, text in _files():
+        first = _FIRST_EXAMPLE.search(text)
+        data, error = _parse(path, text if first is None else text[: first.start()])
+        unknown = sorted(set(data) - {"rule"})
+        if unknown:
+            raise error((unknown[0],), f"unknown table {unknown[0]!r} (expected [[rule]] records, then [[example]]s)")
+        if not data.get("rule"):
+            raise error((), "no [[rule]] records")
+        for i, table in enumerate(data["rule"]):
+            info = _rule(table, category, ("rule", i), error)
             if info.code in rules:
-                raise RuntimeError(f"duplicate rule code {info.code}")
+                raise error(("rule", i, "code"), f"duplicate rule code {info.code}")
             rules[info.code] = info
     return dict(sorted(rules.items()))
 
 
-@lru_cache(maxsize=1)
-def rule_examples() -> tuple[dict, ...]:
-    """The rules' fixtures (rules/examples.toml): what each rule flags, exactly, and what it leaves alone.
+@cache
+def _examples() -> tuple[RuleExample, ...]:
+    examples: list[RuleExample] = []
+    for category, path, text in _files():
+        data, error = _parse(path, text)
+        own = {code for code, info in _rules().items() if info.category == category}
+        if len(data.get("rule", ())) != len(own):
+            raise error(("rule", len(own)), "a [[rule]] record after the first [[example]]: records come first")
+        examples.extend(_example(table, own, ("example", i), error) for i, table in enumerate(data.get("example", ())))
+    return tuple(examples)
 
-    The test suite runs every one of them, and `replydesk explain` shows
-    them, so what an operator reads is what the tests prove.
-    """
-    from importlib.resources import files
 
-    from .tomldata import loads_toml
+def _parse(path: str, text: str):
+    """The TOML data, and an error maker that places a key path at its line."""
+    try:
+        data = loads_toml(text)
+    except TomlSyntaxError as exc:
+        raise DataFileError(path, exc.line, exc.message, exc.column) from None
+    where = KeyLocator(text)
 
-    text = files("replydesk.linting.rules").joinpath("examples.toml").read_text(encoding="utf-8")
-    return tuple(loads_toml(text)["example"])
+    def error(keys: tuple, message: str) -> DataFileError:
+        return DataFileError(path, where.line_of(keys), message)
+
+    return data, error
+
+
+def _typed(table: dict, schema: dict, required: tuple, at: tuple, error) -> None:
+    for key in required:
+        if key not in table:
+            raise error(at, f"missing key {key!r}")
+    for key, value in table.items():
+        want = schema.get(key)
+        if want is None:
+            raise error(at + (key,), f"unknown key {key!r} (known: {', '.join(schema)})")
+        if not isinstance(value, want):
+            raise error(at + (key,), f"{key} must be a {want.__name__}")
+
+
+def _rule(table: dict, category: str, at: tuple, error) -> RuleInfo:
+    _typed(table, _RULE_KEYS, _REQUIRED_RULE_KEYS, at, error)
+    code = table["code"]
+    if not _CODE.fullmatch(code):
+        raise error(at + ("code",), f"rule code {code!r} must be capitals and three digits (TONE001)")
+    if table["check"] not in CHECKS:
+        raise error(at + ("check",), f"unknown check {table['check']!r} (known: {', '.join(CHECKS)})")
+    try:
+        severity = Severity.parse(table["severity"])
+    except ValueError as exc:
+        raise error(at + ("severity",), str(exc)) from None
+    references = tuple(table.get("references", ()))
+    for ref in references:
+        if not (isinstance(ref, str) and (ref.startswith("https://") or ref in reference_names())):
+            raise error(at + ("references",), f"reference {ref!r} is neither an https:// address nor a page in linting/references/")
+    return RuleInfo(
+        code=code,
+        category=category,
+        severity=severity,
+        summary=table["summary"],
+        why=table["why"],
+        check=table["check"],
+        references=references,
+        fixable=table.get("fixable", False),
+    )
+
+
+def _example(table: dict, own: set[str], at: tuple, error) -> RuleExample:
+    _typed(table, _EXAMPLE_KEYS, _REQUIRED_EXAMPLE_KEYS, at, error)
+    if table["rule"] not in own:
+        raise error(at + ("rule",), f"example of {table['rule']!r}, which is not a rule of this file ({', '.join(sorted(own))})")
+    optional = {key: tuple(table[key]) for key in ("suggestions", "severities") if key in table}
+    return RuleExample(
+        rule=table["rule"],
+        lang=table["lang"],
+        text=table["text"],
+        flags=tuple(table["flags"]),
+        context=table.get("context"),
+        **optional,
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Iterator, NamedTuple
 
 HANGUL = "hangul"
@@ -232,8 +233,14 @@ def lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _language_data() -> dict:
-    """linting/language_data.toml: word and character lists kept as data."""
+@cache
+def language_data() -> dict:
+    """linting/language_data.toml: word and character lists kept as data.
+
+    Read on first use, once, not at import: importing the core (the desk
+    does it to show its first screen) reads no file, and `Linter.warm()`
+    loads it before batch workers fork.
+    """
     from importlib.resources import files
 
     from .tomldata import loads_toml
@@ -241,9 +248,17 @@ def _language_data() -> dict:
     return loads_toml(files("replydesk.linting").joinpath("language_data.toml").read_text(encoding="utf-8"))
 
 
-LANGUAGE_DATA = _language_data()
-# Simplified-only characters (们, 发, 经, 签 ...): Korean Hanja never uses them.
-SIMPLIFIED_ONLY = frozenset("".join(LANGUAGE_DATA["simplified_only"].split()))
+@cache
+def characters(key: str) -> frozenset[str]:
+    """The characters of a language_data.toml string (whitespace ignored), e.g. `simplified_only`."""
+    return frozenset("".join(language_data()[key].split()))
+
+
+@cache
+def words(*keys: str) -> frozenset[str]:
+    """The whitespace-separated words of one or more language_data.toml strings."""
+    return frozenset(word for key in keys for word in language_data()[key].split())
+
 
 _HANGUL_BEFORE_RE = re.compile(f"[{HANGUL_CHARS}]+(?: [{HANGUL_CHARS}]+)?\\($")
 _READING_AFTER_RE = re.compile(f"\\(([{HANGUL_CHARS}]+)\\)")
@@ -262,11 +277,12 @@ def is_hanja(text: str, start: int, end: int, max_run: int) -> bool:
        (the pack's `hanja_max_run`; Chinese words are mostly two
        characters too, which is why the simplified-form test matters);
     3. in every case in traditional forms: a run with a simplified-only
-       character (`SIMPLIFIED_ONLY`: 们, 发, 经, 签 ...) is Chinese.
+       character (language_data.toml `simplified_only`: 们, 发, 经, 签 ...;
+       Korean Hanja never uses them) is Chinese.
     On the Leipzig Korean news sentences (27 Hanja runs, 1-4 characters)
     this accepts every run; it rejects 已经, 已签收 and 我们已经发货了.
     """
-    if not SIMPLIFIED_ONLY.isdisjoint(text[start:end]):
+    if not characters("simplified_only").isdisjoint(text[start:end]):
         return False
     return end - start <= max_run or is_hanja_gloss(text, start, end)
 
@@ -279,7 +295,7 @@ def is_hanja_gloss(text: str, start: int, end: int) -> bool:
     right before its opening parenthesis, and a reading in parentheses
     after the run has exactly as many syllables as the run has characters.
     """
-    if not SIMPLIFIED_ONLY.isdisjoint(text[start:end]):
+    if not characters("simplified_only").isdisjoint(text[start:end]):
         return False
     length = end - start
     if start > 0 and end < len(text) and text[start - 1] == "(" and text[end] == ")":

@@ -37,6 +37,10 @@ def test_data_files_ship_inside_the_package(wheel_names):
     for path in (REPO / "glossaries").glob("*.toml"):
         assert f"replydesk/glossaries/{path.name}" in names
     assert "replydesk/linting/language_data.toml" in names
+    for path in (REPO / "linting" / "rules").glob("*.toml"):  # the rule records and their fixtures
+        assert f"replydesk/linting/rules/{path.name}" in names
+    for path in (REPO / "linting" / "references").glob("*.md"):  # the pages `explain --reference` prints
+        assert f"replydesk/linting/references/{path.name}" in names
     assert "replydesk/tui/app.tcss" in names
     demo = [n for n in names if n.startswith("replydesk/tui/demo_queue/cases/")]
     assert len(demo) >= 20

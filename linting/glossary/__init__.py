@@ -3,7 +3,7 @@
 Pipeline in one sentence: TOML files → `schema` (validated entries with
 file:line:col) → `matcher.CompiledGlossary` (token trie, expanded at
 compile time) → `GlossarySet.scan(text)` → `TermHit`s, which
-`rules/term.py` turns into findings. `check`, `find`, `stats` and `edit`
+`rules/words.py` (the `words` check) turns into findings. `check`, `find`, `stats` and `edit`
 are the maintainers' tools behind `replydesk glossary …`.
 """
 from __future__ import annotations

@@ -214,7 +214,7 @@ def _rule_codes(gs: GlossarySet, codes: set[str]) -> list[Problem]:
         reported.add(key)
         keys = ("glossary", "rule") if entry.rule == entry.file.rule else entry.keys + ("rule",)
         out.append(_problem(entry, keys,
-            f"rule {entry.rule} is not a registered rule, so the linter drops these hits", "rule", "warning"))
+            f"rule {entry.rule} is not a registered rule of the words check (linting/rules/*.toml), so the linter drops these hits", "rule", "warning"))
     return out
 
 

@@ -140,9 +140,10 @@ def _known(args) -> dict[str, set[str]]:
 
 
 def _rule_codes() -> set[str]:
+    """The codes a glossary may name: the rules whose records name the `words` check."""
     from ..registry import all_rules
 
-    return set(all_rules())
+    return {code for code, info in all_rules().items() if info.check == "words"}
 
 
 def _set(args):

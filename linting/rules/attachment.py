@@ -12,87 +12,9 @@ from __future__ import annotations
 import re
 
 from ..context import ID_FIELDS
-from ..findings import Severity
 from ..phrases import PhraseSet
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="ATT001",
-        category="attachment",
-        severity=Severity.ERROR,
-        summary="Attachment of a type the platform does not accept (archives, documents)",
-        why=(
-            "Platforms accept JPG/PNG (and PDF where stated); ZIP/RAR archives are not opened "
-            "(seed 004: \"在Case附件中打包压缩包 → 平台仅支持.jpg/.png/.pdf/.xlsx\"; seed 003)."
-        ),
-        bad="attachments = [{ name = \"evidence.zip\" }]",
-        good="attachments = [{ name = \"Evidence_ProofOfDelivery_20240520_22000009546234.pdf\" }]",
-    ),
-    RuleInfo(
-        code="ATT002",
-        category="attachment",
-        severity=Severity.ERROR,
-        summary="Attachment larger than the platform's limit",
-        why="Coupang takes at most 10 MB a file, Amazon cases 5 MB (seeds 001, 003, 004); larger files are refused.",
-        bad="{ name = \"pod.png\", bytes = 15000000 }",
-        good="{ name = \"pod.png\", bytes = 2400000 }",
-    ),
-    RuleInfo(
-        code="ATT003",
-        category="attachment",
-        severity=Severity.ERROR,
-        summary="More attachments than the platform accepts",
-        why="At most 5 files per response (seeds 001, 003).",
-        bad="(6 attachments)",
-        good="(at most 5 attachments)",
-    ),
-    RuleInfo(
-        code="ATT004",
-        category="attachment",
-        severity=Severity.WARNING,
-        summary="Attachment name does not carry the order ID",
-        why=(
-            "Evidence files are matched to orders by name (Evidence_Type_Date_OrderID.pdf, seed 001); "
-            "a badly named file is a top-3 failure reason (seed 000). Any ID of the case counts (the order, "
-            "or the claim, case or ASIN the file is about). Account-level notices (Notice of Action, policy "
-            "notices) carry certificates and reports that belong to no order, so the pack turns the check "
-            "off there (`order_id_in_name` per kind)."
-        ),
-        bad="{ name = \"photo1.jpg\" }",
-        good="{ name = \"Evidence_Photo_20240520_22000009546234.jpg\" }",
-    ),
-    RuleInfo(
-        code="ATT005",
-        category="attachment",
-        severity=Severity.ERROR,
-        summary="Attachment name carries another order's ID",
-        why="Coupang checks evidence by order ID; one waybill or file can be bound to one order only (seed 002).",
-        bad="Evidence_POD_20240520_22000009546235.pdf (this case: 22000009546234)",
-        good="Evidence_POD_20240520_22000009546234.pdf",
-    ),
-    RuleInfo(
-        code="ATT006",
-        category="attachment",
-        severity=Severity.ERROR,
-        summary="Cloud-drive link or QR code instead of an uploaded file",
-        why="Reviewers do not open external links, cloud drives or QR codes; only uploaded files count (seed 003).",
-        bad="All photos: https://pan.baidu.com/s/1abc",
-        good="Photos attached: Evidence_Photo_20240520_22000009546234.jpg",
-    ),
-    RuleInfo(
-        code="ATT007",
-        category="attachment",
-        severity=Severity.WARNING,
-        summary="Image too small for the platform's OCR",
-        why=(
-            "Images under 1200×1600 are not read by OCR and must be resubmitted (seed 000). What counts is "
-            "the pixels: an image of fewer than 1200×1600 (1.92 megapixels) in either orientation."
-        ),
-        bad="{ name = \"pod.jpg\", width = 600, height = 800 }",
-        good="{ name = \"pod.jpg\", width = 1240, height = 1754 }",
-    ),
-)
 
 # A link starts with a scheme or "www."; bare hosts are found from the pack's host list.
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""What every rule family shares: its documentation record and its input."""
+"""What every check shares: the rule record and the check's input."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,15 +16,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
-    """A stable rule code and its documentation (shown by `rules` and `explain`)."""
+    """A rule: a stable code, its documentation and the check that reports it.
+
+    Read from `linting/rules/<category>.toml` by `registry` (the one home
+    of every rule fact); shown by `rules` and `explain`. `references` are
+    https:// addresses or names of pages in `linting/references/`.
+    """
 
     code: str
     category: str
     severity: Severity
     summary: str
     why: str
-    bad: str = ""
-    good: str = ""
+    check: str
+    references: tuple[str, ...] = ()
     fixable: bool = False
 
 

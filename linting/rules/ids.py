@@ -15,42 +15,10 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..findings import Severity
 from ..packs import IdType, Pack
 from ..phrases import PhraseSet
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="ID001",
-        category="id",
-        severity=Severity.ERROR,
-        summary="An ID that does not belong to this case",
-        why=(
-            "A reply that cites another order's ID cannot be linked to this case and fails; Coupang "
-            "checks by order ID, one waybill per order (seed 002), and Amazon cases are rejected when "
-            "the order ID or ASIN is wrong (seed 004). The suggestion is the closest ID of this case."
-        ),
-        bad="Order 22000009546235 was delivered.   (this case: 22000009546234)",
-        good="Order 22000009546234 was delivered.",
-    ),
-    RuleInfo(
-        code="ID002",
-        category="id",
-        severity=Severity.WARNING,
-        summary="An ID of the wrong shape for its label and platform",
-        why=(
-            "\"Amazon requires a 10-character ASIN; entering 12 characters fails to link\" (seed 004). "
-            "Shapes come from the pack, each with its source in the platform's public API documentation "
-            "(Amazon order IDs 3-7-7 digits, Coupang order IDs 13-14 digits); an ID type with no published "
-            "shape (claim IDs) is never shape-checked. Counts, dates and amounts after a label ('order 2 of "
-            "3') are not IDs, nor is a token with letters where the IDs have none ('removal order "
-            "RMV-0611-A'). A warning: the label may introduce something else."
-        ),
-        bad="ASIN B0C1234XYZ12",
-        good="ASIN B0C1234XYZ",
-    ),
-)
 
 _TOKEN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
 # Between a label and its ID: punctuation, and connector words in the languages we see.

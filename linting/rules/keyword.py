@@ -1,7 +1,7 @@
 """Required keywords, sections and case IDs: what the platform's checks look for.
 
 The platform's AI scores "keyword coverage" before a person reads the
-reply (seed 000: replies missing "confirmed receipt" / "no damage found"
+reply (coupang-communication: replies missing "confirmed receipt" / "no damage found"
 fail). A required keyword may list alternatives separated by `|`
 (`proof of delivery | 배송완료`). English matching is inflection-tolerant
 (forms expanded from spaCy's lookup lemmas at compile time), Korean is
@@ -18,59 +18,8 @@ from ..lemmas import inflections
 from ..normalise import meant
 from ..phrases import trie_pattern
 from ..scripts import HAN_CHARS, HANGUL_CHARS, lower_same_length
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="KEY001",
-        category="keyword",
-        severity=Severity.ERROR,
-        summary="A keyword the platform or the notice requires is missing",
-        why=(
-            "Coupang's checks measure keyword coverage before any person reads the reply: a reply "
-            "without \"confirmed receipt\" or \"no damage found\" where the notice asks for them is "
-            "scored as no response (seed 000, top-3 failure reason). The case's `required_keywords` "
-            "(what the notice itself demands) are the complete list when given, and a missing one is an "
-            "error. Otherwise the pack's list applies, chosen by what the notice is about (a return "
-            "dispute about a parcel that never arrived needs the delivery proof, one about the returned "
-            "item's condition the inspection); that list is the pack's judgement, so a missing keyword "
-            "is a warning."
-        ),
-        bad="We checked the package and everything is fine.",
-        good="We confirmed receipt of the returned item on 2024-05-12 14:22 KST; no damage found.",
-    ),
-    RuleInfo(
-        code="KEY002",
-        category="keyword",
-        severity=Severity.WARNING,
-        summary="A recommended section of a structured appeal is missing",
-        why=(
-            "Amazon Notice of Action appeals are read as Issue Summary / Root Cause / Corrective Action / "
-            "Request (seed 004); Coupang Notice of Action replies as facts, evidence index and compliance "
-            "commitment (seed 001: \"建议分点陈述\"). The seeds recommend the structure, so a missing part is "
-            "a warning. A section is found by its heading in any form (numbered, bold, with trailing words "
-            "or text on the same line: \"2. Root cause analysis\", \"Our commitment:\") or, without a "
-            "heading, by its content (\"caused by\", \"we have updated\"); a compact appeal in plain prose "
-            "(under 500 characters) that shows all of four parts but one is taken as complete. Other kinds need no "
-            "sections."
-        ),
-        bad="We are sorry. It will not happen again.",
-        good="Issue Summary: ...\nRoot Cause: ...\nCorrective Action: ...\nRequest: ...",
-    ),
-    RuleInfo(
-        code="KEY003",
-        category="keyword",
-        severity=Severity.WARNING,
-        summary="The reply does not cite this case's order or claim ID",
-        why=(
-            "The platform links a reply to its order by the ID in the text; a reply that names no ID "
-            "cannot be matched (seeds 000, 004). Any one of the kind's ID fields will do (A-to-z: the "
-            "claim ID or the order ID), and an ID glued to its label counts (주문번호22000019034527)."
-        ),
-        bad="The parcel was delivered on 2024-05-12 14:22 KST.",
-        good="Order 22000009546234 was delivered on 2024-05-12 14:22 KST.",
-    ),
-)
 
 _HANGUL = HANGUL_CHARS
 _HAN = re.compile(f"[{HAN_CHARS}]")

@@ -33,88 +33,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import scripts
-from ..normalise import INVISIBLE, invisible_spans
-from ..findings import Finding, Severity
+from ..normalise import invisible_spans, invisible_table
+from ..findings import Finding
 from ..packs import LanguagePolicy
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="LANG001",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Sentence written in Chinese, to a platform that does not accept Chinese",
-        why=(
-            "Coupang's review team handles only Korean or English material; a Chinese explanation is "
-            "ignored outright (seed 003: \"Coupang审核团队仅处理韩语或英语材料，中文说明直接忽略\"), even "
-            "with a translation attached the English version counts and the Chinese is void (seed 001: "
-            "\"中文视为无效\"), and Amazon returns Chinese cases unread (seed 004). TikTok Shop and Shopee "
-            "packs allow Chinese."
-        ),
-        bad="我们已经发货了，请查看附件。",
-        good="The order was shipped on 2024-05-12; the waybill is attached.",
-    ),
-    RuleInfo(
-        code="LANG002",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Chinese mixed into an English or Korean sentence",
-        why=(
-            "Chinese words left in an English or Korean reply are what machine or half-finished "
-            "translation leaves behind; the reviewer cannot read them and the platform's keyword checks "
-            "miss them. Mixed Chinese and English without translation is a top reason cases fail "
-            "(seed 004: \"语言不规范(中英混杂无翻译)\"). Hanja in Korean (변수(變數), 美) is not flagged."
-        ),
-        bad="We shipped the item 已签收 on 2024-05-12.",
-        good="We shipped the item; it was signed for on 2024-05-12.",
-    ),
-    RuleInfo(
-        code="LANG003",
-        category="language",
-        severity=Severity.ERROR,
-        summary="Text in a language the platform's pack does not allow",
-        why=(
-            "Each platform reads its own languages only: Coupang Korean or English, Amazon English "
-            "(seed 004: \"使用英文(平台强制要求)\"). Japanese, Korean sent to Amazon, or a Spanish or "
-            "Vietnamese paragraph is not processed and the case counts as unanswered."
-        ),
-        bad="ご注文の商品は発送済みです。",
-        good="The ordered item has been shipped.",
-    ),
-    RuleInfo(
-        code="LANG004",
-        category="language",
-        severity=Severity.WARNING,
-        summary="Chinese full-width punctuation in English or Korean text",
-        why=(
-            "A Chinese input method types ，。！？：；（） instead of ASCII punctuation; in an English or "
-            "Korean reply they mark the text as pasted from Chinese or machine-translated (seed 000 on "
-            "machine-translated replies failing review). Korean's own marks (“ ” ‘ ’ · 《》 〈〉 ％ ～) are "
-            "not flagged in Korean sentences."
-        ),
-        bad="The parcel was delivered，see the attached proof。",
-        good="The parcel was delivered, see the attached proof.",
-        fixable=True,
-    ),
-    RuleInfo(
-        code="LANG005",
-        category="language",
-        severity=Severity.WARNING,
-        summary="Invisible character (zero-width space, soft hyphen, bidi control) in the reply",
-        why=(
-            "Zero-width spaces, word joiners, soft hyphens and bidi controls do not show on screen "
-            "but reach the platform as typed: they split the words its keyword checks and reviewers "
-            "search for (배송<U+200B>완료 is not 배송완료), and bidi overrides make the text display in "
-            "another order than it reads, which is how hidden text and spoofed IDs are made. They "
-            "come from chat tools, exported documents and copy-paste. The other rules match as if "
-            "they were not there; this one reports each and removes it. A joiner inside an emoji "
-            "sequence is left alone; the characters are listed in language_data.toml."
-        ),
-        bad="Order 22000019034527 was delivered; please contact us on Whats\u200bApp.",
-        good="Order 22000019034527 was delivered; the proof of delivery is attached.",
-        fixable=True,
-    ),
-)
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -172,8 +95,7 @@ _FULLWIDTH_RE = re.compile("[" + "".join(re.escape(c) for c in FULLWIDTH_PUNCTUA
 
 # Words frequent in any English sentence and rare in other Latin-script
 # languages (linting/language_data.toml; see `_is_english`).
-ENGLISH_FUNCTION_WORDS = frozenset(scripts.LANGUAGE_DATA["english_function_words"].split())
-_is_function_word = ENGLISH_FUNCTION_WORDS.__contains__
+# Read lazily: `scripts.words("english_function_words")`.
 _MIN_FUNCTION_WORDS = 2
 _MIN_FUNCTION_SHARE = 0.15
 
@@ -198,7 +120,7 @@ def _is_english(words: list[str]) -> bool:
     them non-English with the pack's `detect_confidence`. A sentence in another
     Latin-script language rarely has two of these words.
     """
-    hits = sum(map(_is_function_word, words))
+    hits = sum(map(scripts.words("english_function_words").__contains__, words))
     return hits >= _MIN_FUNCTION_WORDS and hits >= _MIN_FUNCTION_SHARE * len(words)
 
 
@@ -367,7 +289,7 @@ def check_as_written(inp: RuleInput) -> Iterator[Finding]:
 
 def _invisible_finding(inp: RuleInput, start: int, end: int, chars: list[str]) -> Finding:
     kinds = sorted(set(chars), key=chars.index)
-    named = ", ".join(f"U+{ord(c):04X} ({INVISIBLE[c][0]})" for c in kinds[:3]) + (", …" if len(kinds) > 3 else "")
+    named = ", ".join(f"U+{ord(c):04X} ({invisible_table()[c][0]})" for c in kinds[:3]) + (", …" if len(kinds) > 3 else "")
     count = "invisible" if len(chars) == 1 else f"{len(chars):,} invisible characters:"
     return inp.finding(
         "LANG005", start, end,
@@ -407,10 +329,11 @@ class _Checker:
             lowered = self.inp.lower  # shared with the other families
             min_chars = policy.min_detect_chars
             english_ok = policy.accepts("en")
+            is_function_word = scripts.words("english_function_words").__contains__
             for a, b in self.spans:
                 if b - a >= min_chars:
                     words = lowered[a:b].split()
-                    hits = sum(map(_is_function_word, words))  # _is_english, inlined: the hot loop
+                    hits = sum(map(is_function_word, words))  # _is_english, inlined: the hot loop
                     if hits < _MIN_FUNCTION_WORDS or hits < _MIN_FUNCTION_SHARE * len(words) or not english_ok:
                         self._latin_sentence(a, b)
             return self.out

@@ -8,52 +8,9 @@ from __future__ import annotations
 import math
 import re
 
-from ..findings import Severity
 from ..scripts import display_width
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="LEN001",
-        category="length",
-        severity=Severity.ERROR,
-        summary="Reply is longer than the platform accepts for this kind of case",
-        why=(
-            "The A-to-z review form takes at most 200 characters and silently truncates the rest, "
-            "losing the key facts (seed 003). The span marks the text that would be cut."
-        ),
-        bad="(a 350-character A-to-z review request)",
-        good="Order 22000009546234 delivered 2024-05-12 14:22 KST, signed by recipient; POD attached. Please reverse claim CL-20240520123.",
-    ),
-    RuleInfo(
-        code="LEN002",
-        category="length",
-        severity=Severity.WARNING,
-        summary="Paragraph longer than the pack's line limit",
-        why=(
-            "Case replies are read in short blocks: each paragraph at most about 3 lines (seed 004: "
-            "\"每段≤3行\"; seed 001: no long machine-translated paragraphs). A paragraph is running text: "
-            "a list item, a heading, a \"Label:\" line, a greeting or a signature line is not part of "
-            "the paragraph around it, so a reply written one section per line is never one long paragraph. "
-            "Lines are counted at the pack's `line_width` (Hangul and Han take two columns), with half a "
-            "line of slack."
-        ),
-        bad="(one 600-character paragraph)",
-        good="(three short paragraphs: facts, evidence, request)",
-    ),
-    RuleInfo(
-        code="LEN003",
-        category="length",
-        severity=Severity.ERROR,
-        summary="Reply too short to be a response",
-        why=(
-            "Marking a message read, or answering with a word, counts as no response (seed 000: "
-            "\"仅点击'Mark as Read'而不输入文字+上传凭证 → 系统判定为未响应\")."
-        ),
-        bad="OK.",
-        good="Order 22000009546234 was delivered on 2024-05-12 14:22 KST; proof of delivery attached.",
-    ),
-)
 
 _NOT_LETTER = re.compile(r"[\W_]+")
 # A line that starts a unit of its own: a list item, a heading, or a "Label:" line.

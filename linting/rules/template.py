@@ -13,43 +13,12 @@ import re
 from rapidfuzz import fuzz
 
 from ..context import ID_FIELDS
-from ..findings import Severity
 from ..glossary.nearmiss import english_words
 from ..normalise import meant
 from ..phrases import PhraseSet
 from ..scripts import HAN_CHARS, HANGUL_CHARS, sentence_spans
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="TPL001",
-        category="template",
-        severity=Severity.ERROR,
-        summary="The reply is (nearly) an auto-response template",
-        why=(
-            "Auto-responses such as \"Received, checking the logistics information\" do not replace a "
-            "handled response: the platform still counts the message as unanswered (seed 000). A reply is "
-            "a template when, greeting and signature aside, every sentence is worded like the auto-responses "
-            "in glossaries/templates.toml (at least the pack's `similarity.template` percent of its words, "
-            "or of its Korean and Chinese character pairs) and it states no fact: no date, time, figure or "
-            "evidence word (the pack's `evidence_words`); the case's own IDs do not make it a response."
-        ),
-        bad="Received, we are checking the logistics information.",
-        good="Order 22000009546234 was delivered on 2024-05-12 14:22 KST (CJ대한통운 배송완료); POD attached.",
-    ),
-    RuleInfo(
-        code="TPL002",
-        category="template",
-        severity=Severity.ERROR,
-        summary="The reply repeats one already sent in this case",
-        why=(
-            "Resubmitting the same text or evidence is flagged as non-responsive (seed 000), and a "
-            "follow-up must bring something new (seed 001: \"不可更换证据\"; seed 004: follow up, do not repeat)."
-        ),
-        bad="(the same text as the previous reply in the case history)",
-        good="(a follow-up that adds the new evidence and refers to the earlier reply)",
-    ),
-)
 
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 _ANY_NUMBER = re.compile(r"\d{2,}")

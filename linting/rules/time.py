@@ -1,8 +1,9 @@
 """Time: every date and time precise and in KST.
 
 All platform countdowns run in KST (UTC+9); sellers in China read them in
-Beijing time and answer an hour late (seeds 000, 002, 003). Zones,
-their offsets and the relative-date phrases come from the pack.
+Beijing time and answer an hour late (linting/references/:
+coupang-communication, coupang-chargeback-disputes, coupang-atoz-recovery).
+Zones, their offsets and the relative-date phrases come from the pack.
 """
 from __future__ import annotations
 
@@ -13,57 +14,10 @@ from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from .. import scripts
-from ..findings import Severity
 from ..packs import Pack
 from ..phrases import PhraseSet
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="TIME001",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A time without a time zone",
-        why=(
-            "Every date and time must be precise and in KST (\"2024-05-12 14:22 KST\", seed 002); a bare "
-            "time is read in whatever zone the reviewer assumes."
-        ),
-        bad="The parcel was delivered at 14:22.",
-        good="The parcel was delivered at 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TIME002",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A time in Beijing time (CST) or another zone instead of KST",
-        why=(
-            "Coupang counts every deadline in KST (UTC+9); Beijing time (CST, UTC+8) is an hour behind, "
-            "and sellers who read it miss windows by an hour (seeds 000, 002, 003). The suggestion is "
-            "the KST equivalent. A warning: a time quoted from a carrier in its own zone is a fact, not a "
-            "mistake, but the reviewer should not have to convert it."
-        ),
-        bad="Delivered 2024-05-12 13:22 Beijing time.",
-        good="Delivered 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TIME003",
-        category="time",
-        severity=Severity.WARNING,
-        summary="An ambiguous date such as 11/05",
-        why="11/05 is 5 November to one reader and 11 May to another; write dates as YYYY-MM-DD.",
-        bad="Shipped on 11/05.",
-        good="Shipped on 2024-11-05.",
-    ),
-    RuleInfo(
-        code="TIME004",
-        category="time",
-        severity=Severity.WARNING,
-        summary="A relative date such as 'last Tuesday' or 어제",
-        why="A reviewer reads the reply days later; 'yesterday' then points nowhere. Give the date (YYYY-MM-DD) and time in KST.",
-        bad="The buyer received it yesterday.",
-        good="The buyer received it on 2024-05-12 at 14:22 KST.",
-    ),
-)
 
 # Times are found from cheap literal anchors (":" then digits, "시", "am"/"pm"),
 # because a regex that starts with a literal lets the engine skip most of the
@@ -80,8 +34,6 @@ _AFTER_DOT = re.compile(
 _AMPM_HOUR = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*$")
 _KO_HOUR = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-4])\s*$")
 _KO_MINUTE = re.compile(r"\s*(?P<mi>[0-5]?\d)\s*분")
-_KO_AFTER_HOUR = frozenset(scripts.LANGUAGE_DATA["korean_after_hour"])
-_KO_PARTICLE_STARTS = frozenset(scripts.LANGUAGE_DATA["korean_particle_starts"])
 
 
 class _Time(NamedTuple):
@@ -129,7 +81,7 @@ def _times(low: str) -> list[_Time]:
         # "24시간" is a duration and "S24시리즈" a name: after the 시 of a clock time
         # comes a particle, 분/경/쯤/반, or no Hangul at all.
         after = low[pos + 1 : pos + 2]
-        clock = not after or not ("가" <= after <= "힣") or after in _KO_AFTER_HOUR
+        clock = not after or not ("가" <= after <= "힣") or after in scripts.characters("korean_after_hour")
         if h and clock and not any(t.start <= h.start() < t.end for t in out):
             start, ap, end, minute = h.start(), None, pos + 1, 0
             mi = _KO_MINUTE.match(low, end)
@@ -346,7 +298,7 @@ def _not_a_clock_time(c: _Compiled, low: str, t: _Time) -> bool:
 def _inside_korean_word(low: str, end: int) -> bool:
     """A Korean phrase followed by a syllable that starts no particle: 오늘날, 20일 전주시."""
     after = low[end : end + 1]
-    return "가" <= after <= "힣" and "가" <= low[end - 1] <= "힣" and after not in _KO_PARTICLE_STARTS
+    return "가" <= after <= "힣" and "가" <= low[end - 1] <= "힣" and after not in scripts.characters("korean_particle_starts")
 
 def _dated(low: str, start: int, end: int) -> bool:
     """A relative date written next to its own date: "today (2024-05-21)", "2024-05-21, today"."""

@@ -1,10 +1,10 @@
 """Tone: stay factual. Emotional, pleading, threatening, blaming or vague wording costs the case.
 
-Word-list codes (TONE001, TONE002, TONE003, TONE006) are matched from the
-glossary word lists in `glossaries/` and reported by the term family; this
-module documents them and checks what is not a word list: exclamation
-marks (TONE004) and shouting in capitals (TONE005), with the acronym
-allow-list taken from the pack.
+The word-list codes (TONE001, TONE002, TONE003, TONE006) are glossary word
+lists (`glossaries/tone.toml`, `vague.toml`) reported by the `words` check;
+this check is what is not a word list: exclamation marks (TONE004) and
+shouting in capitals (TONE005), with the acronym allow-list taken from
+the pack. The rule records and fixtures are in tone.toml.
 """
 from __future__ import annotations
 
@@ -12,84 +12,10 @@ import re
 from functools import lru_cache
 
 from .. import scripts
-from ..findings import Severity
 from ..glossary.nearmiss import english_words
 from ..lemmas import inflections
-from .base import RuleInfo, RuleInput
+from .base import RuleInput
 
-RULES = (
-    RuleInfo(
-        code="TONE001",
-        category="tone",
-        severity=Severity.WARNING,
-        summary="Emotional or pleading wording",
-        why=(
-            "Platforms down-rank emotional cases: \"我非常着急，请马上处理\" (\"we are very anxious, please "
-            "process it now\") gets a case automatically lowered in priority (seed 004). State facts, "
-            "evidence and the request instead."
-        ),
-        bad="We are very anxious, please process this urgently.",
-        good="Please review the attached proof of delivery for order 22000009546234.",
-    ),
-    RuleInfo(
-        code="TONE002",
-        category="tone",
-        severity=Severity.WARNING,
-        summary="Threatening wording",
-        why="Threats (legal action, reporting, leaving the platform) do not change a platform decision and mark the seller as hostile.",
-        bad="If this is not fixed we will take legal action.",
-        good="We request a review of the decision based on the attached evidence.",
-    ),
-    RuleInfo(
-        code="TONE003",
-        category="tone",
-        severity=Severity.ERROR,
-        summary="Blaming the platform's system or algorithm",
-        why=(
-            "Coupang's Seller Policy 2.1 forbids questioning the authority of the system's judgement "
-            "(\"不得质疑系统判定权威性\", seed 001); a reply that blames the algorithm is rejected."
-        ),
-        bad="Your algorithm made a mistake and unfairly blocked our order.",
-        good="The attached carrier record shows delivery on 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TONE004",
-        category="tone",
-        severity=Severity.WARNING,
-        summary="Exclamation mark",
-        why="Appeals are written without exclamation marks (seed 004: \"禁用感叹号与情绪化表述\").",
-        bad="The item was delivered!",
-        good="The item was delivered.",
-        fixable=True,
-    ),
-    RuleInfo(
-        code="TONE005",
-        category="tone",
-        severity=Severity.WARNING,
-        summary="Shouting in capitals",
-        why=(
-            "Words in capitals read as shouting, and platforms down-rank emotional cases (seed 004). "
-            "Shouting is an ordinary word in capitals used for emphasis (URGENT, PLEASE, NOT) or a clause "
-            "written in capitals; brand names and model numbers the English lexicon does not know "
-            "(ANKER, HAOYU, FNSKU), the pack's acronyms (KST, POD, SKU) and heading lines in capitals "
-            "(ISSUE SUMMARY:) are not. Names are never offered in lower case."
-        ),
-        bad="This order was DELIVERED ON TIME.",
-        good="This order was delivered on 2024-05-12 14:22 KST.",
-    ),
-    RuleInfo(
-        code="TONE006",
-        category="tone",
-        severity=Severity.WARNING,
-        summary="Vague statement of fact",
-        why=(
-            "Every fact must be precise: date, time in KST and logistics node (\"2024-05-12 14:22 KST, "
-            "CJ대한통운 배송완료\"); \"大概已送达\" (\"probably delivered\") is rejected (seed 002)."
-        ),
-        bad="The parcel was probably delivered last week.",
-        good="The parcel was delivered on 2024-05-12 14:22 KST (CJ대한통운 배송완료).",
-    ),
-)
 
 _BANG = re.compile(r"[!！]+")  # a leading literal class lets the engine skip text fast
 # Starts with a character class so the engine skips lower-case text quickly;
@@ -101,9 +27,6 @@ _NOT_AFTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 # What may stand before a heading on its line (numbering, bullets, Markdown) and after it.
 _HEADING_LEAD = re.compile(r"[ \t]*(?:(?:#+|\*\*|__|[0-9]{1,2}[.)]|[①-⑳]|[-*•■□▶►◆●○]|\[|\()[ \t]*){0,3}$")
 _HEADING_TAIL = re.compile(r"(?:\*\*|__|\]|\))?[ \t]*(?:[:：\-–—]|\r?$)", re.MULTILINE)
-CLAUSE_WORDS = frozenset(
-    (scripts.LANGUAGE_DATA["english_function_words"] + " " + scripts.LANGUAGE_DATA["english_short_function_words"]).split()
-)
 
 
 def _caps_words(body: str):
@@ -167,6 +90,7 @@ def _shouting(inp: RuleInput):
         return  # only acronyms (KST, POD, SKU): no need for the lexicon
     shout = _shout_forms(tone.shout_words)
     lexicon = english_words()
+    clause_words = scripts.words("english_function_words", "english_short_function_words")
     i = 0
     while i < len(words):
         # Group consecutive capital words separated only by spaces/commas.
@@ -183,7 +107,7 @@ def _shouting(inp: RuleInput):
                 kinds.append("acronym")  # two capitals are a code (US, UK, EU, CE) unless a shout word
             elif low in shout:
                 kinds.append("loud")
-            elif low in CLAUSE_WORDS:
+            elif low in clause_words:
                 kinds.append("clause")
             elif low in lexicon:
                 kinds.append("plain")

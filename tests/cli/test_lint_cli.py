@@ -359,6 +359,17 @@ def test_explain_shows_that_asking_the_platform_to_cancel_a_claim_is_allowed(run
     assert code == 0 and "We request that Coupang cancel the claim" in allowed and "클레임 취소를 요청드립니다" in allowed
 
 
+def test_explain_lists_references_a_user_can_open_and_prints_them(run):
+    code, out, _ = run("explain", "POL003")
+    refs = out.split("References:")[1]
+    assert code == 0 and "seed" not in out
+    assert "coupang-chargeback-disputes: Coupang chargebacks and disputes" in refs
+    code, page, _ = run("explain", "--reference", "coupang-chargeback-disputes")
+    assert code == 0 and page.startswith("# Coupang chargebacks") and "在争议期内私自联系买家撤诉" in page
+    code, _, err = run("explain", "--reference", "nope")
+    assert code == 2 and "unknown reference 'nope'" in err
+
+
 def test_explain_unknown_code(run):
     code, _, err = run("explain", "XYZ999")
     assert code == 2 and "unknown rule 'XYZ999'" in err

@@ -1,4 +1,4 @@
-"""rules/term.py: glossary hits become findings with whole-file offsets, fixes and foreign codes."""
+"""rules/words.py: glossary hits become findings with whole-file offsets and fixes, for every code whose record names the `words` check."""
 from __future__ import annotations
 
 
@@ -10,9 +10,8 @@ from replydesk.linting.engine import Linter
 from replydesk.linting.findings import Severity
 from replydesk.linting.glossary import GlossarySet
 from replydesk.linting.loading import load_resources
-from replydesk.linting.registry import rule_examples
+from replydesk.linting.registry import all_rules, rule_examples
 from replydesk.linting.resources import Resources
-from replydesk.linting.rules import term
 from replydesk.linting.settings import Settings
 
 DRAFT = '+++\nplatform = "coupang"\nkind = "return-dispute"\n+++\nSorry for the delivery delay; we will resend it.\n'
@@ -67,11 +66,17 @@ def test_hits_with_unregistered_codes_are_dropped_not_crashing(glossary_dir):
 
 
 def test_term_rules_are_documented():
-    codes = {info.code: info for info in term.RULES}
+    codes = {info.code: info for info in all_rules().values() if info.category == "term"}
     assert set(codes) == {"TERM001", "TERM002"}
     assert codes["TERM001"].fixable and not codes["TERM002"].fixable
     assert codes["TERM002"].severity == Severity.INFO
-    assert term.REPORTS_FOREIGN_CODES is True
+
+
+def test_every_code_a_shipped_glossary_names_is_a_words_rule():
+    """The engine runs the `words` check for the codes whose records name it; a glossary code of another check would be lost."""
+    named = {e.rule for e in load_resources().glossary.entries if e.use != "templates"}
+    rules = all_rules()
+    assert len(named) > 5 and {code: rules[code].check for code in named} == {code: "words" for code in named}
 
 
 def test_empty_glossary_set_lints_nothing():
@@ -79,9 +84,9 @@ def test_empty_glossary_set_lints_nothing():
 
 
 def test_every_glossary_code_has_fixtures_both_ways():
-    """The fixtures for these codes live with all the others in linting/rules/examples.toml."""
+    """The fixtures for these codes live beside their records in linting/rules/<category>.toml."""
     examples = rule_examples()
-    positive = {e["rule"] for e in examples if e["flags"]}
-    negative = {e["rule"] for e in examples if not e["flags"]}
+    positive = {e.rule for e in examples if e.flags}
+    negative = {e.rule for e in examples if not e.flags}
     codes = {"TERM001", "TERM002", "TONE001", "TONE002", "TONE003", "TONE006", "POL001", "POL002", "POL003"}
     assert codes <= positive and codes <= negative

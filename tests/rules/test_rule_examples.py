@@ -1,4 +1,4 @@
-"""Every rule is pinned by fixtures in linting/rules/examples.toml: exact spans flagged, and silence where it must be silent.
+"""Every rule is pinned by fixtures in linting/rules/<category>.toml, beside its record: exact spans flagged, and silence where it must be silent.
 
 Like LanguageTool's <example> markers, a positive example names the exact
 substrings the rule flags (in order) and optionally their suggestions and
@@ -19,42 +19,42 @@ from replydesk.linting.registry import all_rules, rule_examples
 EXAMPLES = list(rule_examples())
 
 
-def _id(example: dict) -> str:
-    kind = "pos" if example["flags"] else "neg"
-    return f"{example['rule']}-{example['lang']}-{kind}-{example['text'][:24]}"
+def _id(example) -> str:
+    kind = "pos" if example.flags else "neg"
+    return f"{example.rule}-{example.lang}-{kind}-{example.text[:24]}"
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[_id(e) for e in EXAMPLES])
 def test_rule_example(linter, example):
-    ctx = example.get("context")
-    result = linter.lint_text(example["text"], overrides=context_from_mapping(ctx) if ctx else None)
-    found = [f for f in result.findings if f.rule == example["rule"]]
-    spans = [result.draft.text[f.start : f.end] for f in found]
-    assert spans == example["flags"], [f.message for f in found]
-    if "suggestions" in example:
-        assert [f.suggestion for f in found] == example["suggestions"]
-    if "severities" in example:
-        assert [f.severity.label for f in found] == example["severities"]
+    ctx = example.context
+    result = linter.lint_text(example.text, overrides=context_from_mapping(ctx) if ctx else None)
+    found = [f for f in result.findings if f.rule == example.rule]
+    spans = tuple(result.draft.text[f.start : f.end] for f in found)
+    assert spans == example.flags, [f.message for f in found]
+    if example.suggestions is not None:
+        assert tuple(f.suggestion for f in found) == example.suggestions
+    if example.severities is not None:
+        assert tuple(f.severity.label for f in found) == example.severities
 
 
 def test_every_rule_has_positive_and_negative_examples():
     positive, negative = defaultdict(int), defaultdict(int)
     for e in EXAMPLES:
-        (positive if e["flags"] else negative)[e["rule"]] += 1
+        (positive if e.flags else negative)[e.rule] += 1
     rules = all_rules()
     missing = sorted(code for code in rules if not positive[code] or not negative[code])
-    assert not missing, f"rules without a positive and a negative example in examples.toml: {missing}"
+    assert not missing, f"rules without a positive and a negative example in linting/rules/*.toml: {missing}"
 
 
 def test_every_category_has_examples_in_english_korean_and_chinese():
     rules = all_rules()
     langs = defaultdict(set)
     for e in EXAMPLES:
-        langs[rules[e["rule"]].category].add(e["lang"])
+        langs[rules[e.rule].category].add(e.lang)
     gaps = {cat: sorted({"en", "ko", "zh"} - got) for cat, got in langs.items() if {"en", "ko", "zh"} - got}
     assert not gaps, f"categories missing example languages: {gaps}"
 
 
 def test_examples_name_known_rules():
     rules = all_rules()
-    assert not [e["rule"] for e in EXAMPLES if e["rule"] not in rules]
+    assert not [e.rule for e in EXAMPLES if e.rule not in rules]

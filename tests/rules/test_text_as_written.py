@@ -18,14 +18,14 @@ import pytest
 
 from replydesk.linting.context import context_from_mapping
 from replydesk.linting.fixer import apply_fixes
-from replydesk.linting.normalise import INVISIBLE, matching_view
+from replydesk.linting.normalise import invisible_table, matching_view
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CLEAN = sorted((CORPUS / "clean").rglob("*.txt"))
 FLAWED = [
     d for p in sorted((CORPUS / "flawed").glob("*.toml")) for d in tomllib.loads(p.read_text(encoding="utf-8"))["draft"]
 ]
-_INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(invisible_table()) + "]")
 
 
 def _cases():
