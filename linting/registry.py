@@ -19,26 +19,18 @@ with `path:line` errors (`tomldata.DataFileError`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import import_module
 from importlib.resources import files
 from types import ModuleType
-from typing import Any, Mapping
+from typing import Any
 
 from .findings import CATEGORIES, Severity
-from .rules.base import RuleInfo
-from .tomldata import DataFileError, KeyLocator, TomlSyntaxError, loads_toml
-
-# The check types: modules of linting/rules/ that a record's `check` may name.
-CHECKS = ("keyword", "language", "tone", "length", "words", "ids", "time", "attachment", "template")
-
-_CODE = re.compile(r"[A-Z]+\d{3}")
-_RULE_KEYS = {"code": str, "check": str, "severity": str, "summary": str, "why": str, "references": list, "fixable": bool}
-_REQUIRED_RULE_KEYS = ("code", "check", "severity", "summary", "why")
-_EXAMPLE_KEYS = {"rule": str, "lang": str, "text": str, "flags": list, "context": dict, "suggestions": list, "severities": list}
-_REQUIRED_EXAMPLE_KEYS = ("rule", "lang", "text", "flags")
-
+from .positions import TextPositions
+from .rules.base import CHECKS, RuleInfo
+from .schema import SchemaError, decode, key
+from .tomldata import DataFileError, TomlSyntaxError, loads_toml
 
 @dataclass(frozen=True, slots=True)
 class RuleExample:
@@ -48,12 +40,12 @@ class RuleExample:
     `suggestions` and `severities`, when given, pin each finding's.
     """
 
-    rule: str
-    lang: str
-    text: str
-    flags: tuple[str, ...]
-    context: Mapping[str, Any] | None = None
-    suggestions: tuple[str | None, ...] | None = None
+    rule: str = key(required=True)
+    lang: str = key(required=True)
+    text: str = key(required=True)
+    flags: tuple[str, ...] = key((), required=True)
+    context: dict[str, Any] | None = None
+    suggestions: tuple[str, ...] | None = None
     severities: tuple[str, ...] | None = None
 
 
@@ -149,63 +141,27 @@ def _parse(path: str, text: str):
         data = loads_toml(text)
     except TomlSyntaxError as exc:
         raise DataFileError(path, exc.line, exc.message, exc.column) from None
-    where = KeyLocator(text)
+    where = TextPositions(text)
 
     def error(keys: tuple, message: str) -> DataFileError:
-        return DataFileError(path, where.line_of(keys), message)
+        return DataFileError(path, where.locate(keys)[0], message)
 
     return data, error
 
 
-def _typed(table: dict, schema: dict, required: tuple, at: tuple, error) -> None:
-    for key in required:
-        if key not in table:
-            raise error(at, f"missing key {key!r}")
-    for key, value in table.items():
-        want = schema.get(key)
-        if want is None:
-            raise error(at + (key,), f"unknown key {key!r} (known: {', '.join(schema)})")
-        if not isinstance(value, want):
-            raise error(at + (key,), f"{key} must be a {want.__name__}")
-
-
 def _rule(table: dict, category: str, at: tuple, error) -> RuleInfo:
-    _typed(table, _RULE_KEYS, _REQUIRED_RULE_KEYS, at, error)
-    code = table["code"]
-    if not _CODE.fullmatch(code):
-        raise error(at + ("code",), f"rule code {code!r} must be capitals and three digits (TONE001)")
-    if table["check"] not in CHECKS:
-        raise error(at + ("check",), f"unknown check {table['check']!r} (known: {', '.join(CHECKS)})")
     try:
-        severity = Severity.parse(table["severity"])
-    except ValueError as exc:
-        raise error(at + ("severity",), str(exc)) from None
-    references = tuple(table.get("references", ()))
-    for ref in references:
-        if not (isinstance(ref, str) and (ref.startswith("https://") or ref in reference_names())):
-            raise error(at + ("references",), f"reference {ref!r} is neither an https:// address nor a page in linting/references/")
-    return RuleInfo(
-        code=code,
-        category=category,
-        severity=severity,
-        summary=table["summary"],
-        why=table["why"],
-        check=table["check"],
-        references=references,
-        fixable=table.get("fixable", False),
-    )
+        info = decode(RuleInfo, table, at)
+    except SchemaError as exc:
+        raise error(exc.keys, exc.message) from None
+    return replace(info, category=category)
 
 
 def _example(table: dict, own: set[str], at: tuple, error) -> RuleExample:
-    _typed(table, _EXAMPLE_KEYS, _REQUIRED_EXAMPLE_KEYS, at, error)
-    if table["rule"] not in own:
-        raise error(at + ("rule",), f"example of {table['rule']!r}, which is not a rule of this file ({', '.join(sorted(own))})")
-    optional = {key: tuple(table[key]) for key in ("suggestions", "severities") if key in table}
-    return RuleExample(
-        rule=table["rule"],
-        lang=table["lang"],
-        text=table["text"],
-        flags=tuple(table["flags"]),
-        context=table.get("context"),
-        **optional,
-    )
+    try:
+        example = decode(RuleExample, table, at)
+    except SchemaError as exc:
+        raise error(exc.keys, exc.message) from None
+    if example.rule not in own:
+        raise error(at + ("rule",), f"example of {example.rule!r}, which is not a rule of this file ({', '.join(sorted(own))})")
+    return example

@@ -1,6 +1,7 @@
 """What every check shares: the rule record and the check's input."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -8,28 +9,55 @@ from ..context import CaseContext
 from ..document import Draft
 from ..findings import Finding, Fix, Severity
 from ..packs import KindRules, Pack
+from ..schema import SchemaError, key
 from ..scripts import lower_same_length
 
 if TYPE_CHECKING:
     from ..resources import Resources
 
 
+_CODE = re.compile(r"[A-Z]+\d{3}")
+# The check types: modules of linting/rules/ that a record's `check` may name.
+CHECKS = ("keyword", "language", "tone", "length", "words", "ids", "time", "attachment", "template")
+
+
+def _code(code: str) -> str | None:
+    return None if _CODE.fullmatch(code) else f"rule code {code!r} must be capitals and three digits (TONE001)"
+
+
+def _severity(label: str) -> Severity:
+    try:
+        return Severity.parse(label)
+    except ValueError as exc:
+        raise SchemaError((), str(exc)) from None
+
+
+def _references(refs) -> str | None:
+    from ..registry import reference_names
+
+    for ref in refs:
+        if not (ref.startswith("https://") or ref in reference_names()):
+            return f"reference {ref!r} is neither an https:// address nor a page in linting/references/"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
     """A rule: a stable code, its documentation and the check that reports it.
 
-    Read from `linting/rules/<category>.toml` by `registry` (the one home
-    of every rule fact); shown by `rules` and `explain`. `references` are
-    https:// addresses or names of pages in `linting/references/`.
+    The schema of a `[[rule]]` record in `linting/rules/<category>.toml`
+    (decoded by `schema.decode`; the category is the file), read by
+    `registry`, the one home of every rule fact; shown by `rules` and
+    `explain`.
     """
 
-    code: str
-    category: str
-    severity: Severity
-    summary: str
-    why: str
-    check: str
-    references: tuple[str, ...] = ()
+    code: str = key(required=True, check=_code)
+    category: str = key("", derived=True)
+    severity: Severity = key(Severity.WARNING, accepts=str, convert=_severity, required=True)
+    summary: str = key(required=True)
+    why: str = key(required=True)
+    check: str = key(required=True, check=lambda name: None if name in CHECKS else f"unknown check {name!r} (known: {', '.join(CHECKS)})")
+    references: tuple[str, ...] = key((), check=_references, doc="https:// addresses or names of pages in linting/references/")
     fixable: bool = False
 
 

@@ -50,8 +50,8 @@ def test_a_record_and_its_example_load_as_typed_values(load):
     (GOOD.replace('summary = "s"', 'summary = "s"\nbad = "x"'), 6, "unknown key 'bad'"),
     (GOOD.replace('"coupang-appeals"', '"seed 004"'), 7, "reference 'seed 004' is neither"),
     (GOOD.replace('rule = "TONE901"', 'rule = "TONE902"'), 10, "example of 'TONE902', which is not a rule of this file"),
-    (GOOD.replace('flags = []', 'flags = "x"'), 13, "flags must be a list"),
-    (GOOD.replace('code = "TONE901"\n', ''), 1, "missing key 'code'"),
+    (GOOD.replace('flags = []', 'flags = "x"'), 13, "'flags' must be a list"),
+    (GOOD.replace('code = "TONE901"\n', ''), 1, "missing required key 'code'"),
     (GOOD + GOOD.split("\n\n")[0].replace("901", "903"), 14, "a [[rule]] record after the first [[example]]"),
 ])
 def test_a_broken_record_is_reported_at_its_line(load, broken, line, message):
