@@ -167,15 +167,18 @@ class CaseContext:
         merged = replace(base, **{name: getattr(self, name) for name in names})
         return replace(merged, given=None if base.given is None else base.given | names)
 
-    @property
-    def sent_replies(self) -> tuple[str, ...]:
-        """Texts this seller already sent in the case (for the repeat check)."""
-        return tuple(m.text for m in self.history if m.who in SELLER_ROLES)
+    def sent_replies(self, seller_roles: frozenset[str]) -> tuple[str, ...]:
+        """Texts this seller already sent in the case (for the repeat check); `seller_roles`:
+        the `who` values that are the seller's own (the pack's `[history] seller_roles`)."""
+        return tuple(m.text for m in self.history if m.who in seller_roles)
+
+    def notice_text(self, seller_roles: frozenset[str]) -> str:
+        """Everything in the history that the seller did not write: the notice and the buyer's messages."""
+        return " ".join(m.text for m in self.history if m.who not in seller_roles)
 
 
 _CONTEXT_FIELDS = tuple(f.name for f in fields(CaseContext) if f.name != "given")
 _DEFAULT_CONTEXT = CaseContext()
-SELLER_ROLES = frozenset({"seller", "us", "operator", "me"})
 # Case-file fields the linter does not use but front matter may carry too (a case file pasted as front matter).
 CASE_ONLY_KEYS = frozenset({"id", "subject", "priority", "status", "notes", "language", "assignee", "lock"})
 

@@ -37,4 +37,4 @@ def test_readme_pack_key_table_is_generated_from_the_pack_schema():
     table = README[start : README.index("<!-- end pack keys -->")]
     assert table == reference_markdown(Pack), "stale: run `python -m replydesk.linting.packs` and paste its output"
     assert f"| `[pack]` | `title` |" in table and "`[[kinds.<kind>.topics]]` | `notice`" in table
-    assert allowed_keys(Pack) == {"pack", "language", "time", "length", "tone", "similarity", "attachments", "kinds", "ids"}
+    assert allowed_keys(Pack) == {"pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "kinds", "ids"}

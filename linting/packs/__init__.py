@@ -265,6 +265,18 @@ class SimilaritySettings:
     repeat: float = key(90.0, doc="rapidfuzz ratio (0-100) to a reply already sent in the case (TPL002)")
     sentence_own_words: float = key(40.0, doc="percent: a sentence worded less like the templates says something of its own (TPL001)")
     evidence_words: tuple[str, ...] = key((), doc="a reply with one of these (or a date, time or figure) states a fact and is no auto-response")
+    id_typo_edits: int = key(2, doc="a number of an ID's shape this many edits from one of the case's IDs is that ID mistyped (ID001)")
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySettings:
+    """How a case's `history` is read."""
+
+    seller_roles: frozenset[str] = key(
+        frozenset({"seller", "us", "operator", "me"}),
+        convert=lambda roles: frozenset(r.lower() for r in roles),
+        doc="the `who` of the seller's own messages (checked for repeats, TPL002); every other message is the notice's side (KEY001 topics)",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +300,7 @@ class Pack:
     tone: ToneSettings = ToneSettings()
     similarity: SimilaritySettings = SimilaritySettings()
     attachments: AttachmentRules = AttachmentRules()
+    history: HistorySettings = HistorySettings()
     kinds: dict[str, KindRules] = key(default_factory=dict)
     ids: tuple[IdType, ...] = ()
     source: str = key("", derived=True)  # the file it came from

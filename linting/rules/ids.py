@@ -191,7 +191,7 @@ def check(inp: RuleInput):
         for t, shape, ids in checks:
             if not shape.fullmatch(token):
                 continue
-            if (t.unlabelled and _looks_distinctive(token)) or min(Levenshtein.distance(token, i) for i in ids) <= 2:
+            if (t.unlabelled and _looks_distinctive(token)) or min(Levenshtein.distance(token, i) for i in ids) <= inp.pack.similarity.id_typo_edits:
                 f = member_check(token, t, start, end)
                 if f:
                     yield f

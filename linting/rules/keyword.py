@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..context import SELLER_ROLES
 from ..findings import Severity
 from ..lemmas import inflections
 from ..normalise import meant
@@ -165,7 +164,7 @@ def _required_keywords(inp: RuleInput) -> tuple[tuple[str, ...], Severity | None
         return tuple(map(meant, keywords)), None
     kind = inp.kind
     if kind.topics:
-        notice = meant(" ".join(m.text for m in inp.context.history if m.who not in SELLER_ROLES))
+        notice = meant(inp.context.notice_text(inp.pack.history.seller_roles))
         if notice:
             low = lower_same_length(notice)
             chosen: list[str] = []

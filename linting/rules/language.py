@@ -39,20 +39,9 @@ from ..packs import LanguagePolicy
 from .base import RuleInput
 
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ko": "Korean",
-    "zh": "Chinese",
-    "ja": "Japanese",
-    "other": "other languages",
-    # langdetect codes of the Latin-script profiles loaded below
-    "af": "Afrikaans", "ca": "Catalan", "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German",
-    "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French", "hr": "Croatian",
-    "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian",
-    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
-    "sk": "Slovak", "sl": "Slovenian", "so": "Somali", "sq": "Albanian", "sv": "Swedish",
-    "sw": "Swahili", "tl": "Tagalog", "tr": "Turkish", "vi": "Vietnamese",
-}
+def language_name(code: str) -> str:
+    """How a message names a language (`[language_names]` in linting/language_data.toml)."""
+    return scripts.language_data()["language_names"].get(code, code)
 
 # --- full-width punctuation ---------------------------------------------------
 
@@ -256,7 +245,7 @@ def _policy(language: LanguagePolicy) -> _Policy:
         chars += scripts.HANGUL_CHARS
     return _Policy(
         allowed=allowed,
-        allowed_names=", ".join(LANGUAGE_NAMES.get(code, code) for code in language.allowed) or "none",
+        allowed_names=", ".join(map(language_name, language.allowed)) or "none",
         min_detect_chars=language.min_detect_chars,
         detect_confidence=language.detect_confidence,
         hanja_max_run=language.hanja_max_run,
@@ -494,7 +483,7 @@ class _Checker:
             return
         if lang not in _SCRIPT_LANGUAGES and policy.accepts("other"):
             return
-        self._not_allowed(a, b, LANGUAGE_NAMES.get(lang, lang))
+        self._not_allowed(a, b, language_name(lang))
 
     # -- punctuation
 

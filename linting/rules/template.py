@@ -101,7 +101,7 @@ def _says_something(inp: RuleInput, content: str) -> bool:
 def check(inp: RuleInput):
     body = inp.body
     templates = _templates(inp)
-    history = inp.context.sent_replies
+    history = inp.context.sent_replies(inp.pack.history.seller_roles)
     if len(body) > 3 * templates.longest + 200 and not history:
         return  # far longer than any template and nothing sent before: cheap exit
     if not body.strip():

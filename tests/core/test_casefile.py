@@ -44,7 +44,7 @@ def test_a_time_without_offset_is_kst_for_lint_case_and_for_the_desk(tmp_path):
 def test_the_desk_lints_the_context_it_validated(tmp_path):
     case = load_case(_write(tmp_path, CASE), PACKS)
     assert case.context is case.context  # validated once, not serialised and validated again
-    assert case.context.order_ids == ("22000009546234",) and case.context.sent_replies == ("sent",)
+    assert case.context.order_ids == ("22000009546234",) and case.context.sent_replies(PACKS["coupang"].history.seller_roles) == ("sent",)
     assert {name: case.ids(name) for name in ID_FIELDS} == {
         "order_ids": ("22000009546234",), "claim_ids": ("CL-1",), "case_ids": (), "asins": ()
     }

@@ -43,7 +43,7 @@ def test_case_files_may_carry_extra_fields_when_not_strict():
 
 def test_sent_replies_are_the_sellers_messages_only():
     ctx = context_from_mapping({"history": [{"who": "platform", "text": "a"}, {"who": "Seller", "text": "b"}]})
-    assert ctx.sent_replies == ("b",)
+    assert ctx.sent_replies(frozenset({"seller"})) == ("b",) and ctx.notice_text(frozenset({"seller"})) == "a"
 
 
 def test_platform_packs_inherit_the_base_pack():
