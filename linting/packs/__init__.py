@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 
 from ..context import ID_FIELDS
 from ..schema import SchemaError, decode, key, one_of, positive
@@ -21,8 +22,13 @@ PRIORITIES = ("high", "normal", "low")  # a case's priority; the kind's default 
 PackError = SchemaError  # a pack that does not fit its schema: key path + message (loading adds file:line)
 
 
+@lru_cache(maxsize=None)
 def _regex_problem(pattern: str) -> str | None:
-    """Invalid or backtracking-prone patterns are refused: they run on every draft."""
+    """Invalid or backtracking-prone patterns are refused: they run on every draft.
+
+    Remembered per pattern: every platform pack inherits the base pack's
+    patterns, and each would otherwise be analysed once per pack.
+    """
     try:
         re.compile(pattern)
     except re.error as exc:
