@@ -22,9 +22,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from .context import ID_FIELDS, CaseContext, ContextError, context_from_mapping, parse_datetime
+from .packs import PRIORITIES
+from .schema import SchemaError, decode, key
 from .tomldata import (
     DataFileError,
     NotRegularFile,
@@ -36,11 +38,63 @@ from .tomldata import (
 )
 
 STATUSES = ("new", "drafting", "ready", "sent")
-PRIORITIES = ("high", "normal", "low")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-REQUIRED_KEYS = ("id", "platform", "kind", "subject", "received_at")
 # The times a queue case keeps; the desk reads them itself (`Case.received_at`, `Case.deadline`).
 _TIME_KEYS = ("received_at", "deadline")
+
+
+def _case_id(value) -> str | None:
+    if isinstance(value, str) and ID_PATTERN.fullmatch(value):
+        return None
+    return f"id must be 1-80 letters, digits, '.', '_' or '-', got {value!r}"
+
+
+def _text(name: str):
+    def check(value) -> str | None:
+        return None if isinstance(value, str) and value.strip() else f"{name} must be a non-empty string"
+    return check
+
+
+def _one_of(name: str, choices: tuple[str, ...]):
+    def check(value) -> str | None:
+        return None if value in choices else f"{name} must be one of {', '.join(choices)}, got {value!r}"
+    return check
+
+
+def _time(name: str):
+    def convert(value) -> datetime:
+        try:
+            return parse_datetime(name, value)
+        except ContextError as exc:
+            raise SchemaError((), str(exc)) from None
+    return convert
+
+
+@dataclass(frozen=True)
+class QueueFields:
+    """The keys a queue case has besides the linter's (`CaseContext`): its schema for the desk.
+
+    A new case field (an assignee, a receipt) is a field here: decoded,
+    checked, allowed in front matter and listed in the README from this
+    one declaration. Any other key is kept untouched when the desk
+    rewrites the file.
+    """
+
+    id: str = key(required=True, accepts=Any, check=_case_id, doc="letters, digits, `.`, `_`, `-` (≤ 80); must equal the file name")
+    subject: str = key(required=True, accepts=Any, check=_text("subject"), convert=str.strip, doc="one line for the queue")
+    received_at: datetime = key(required=True, accepts=Any, convert=_time("received_at"), doc="when the notice arrived; a time without an offset is KST")
+    deadline: datetime | None = key(None, accepts=Any, convert=_time("deadline"), doc="when the answer is due; none: the pack's `window` for the kind, if it has one")
+    priority: str | None = key(None, accepts=Any, check=_one_of("priority", PRIORITIES), doc="`high`, `normal` or `low`; none: the pack kind's")
+    status: str = key("new", accepts=Any, check=_one_of("status", STATUSES), doc="`new`, `drafting`, `ready` or `sent`; saving a non-empty draft moves `new` to `drafting`; `ctrl+r` sets `ready`")
+    source_id: str | None = key(None, accepts=Any, doc="the platform ID the case was imported from, exactly as exported")
+    notes: Any = key(None, accepts=Any, doc="free text for the team, kept untouched")
+    language: Any = key(None, accepts=Any, doc="kept untouched")
+    assignee: Any = key(None, accepts=Any, doc="kept untouched")
+    lock: Any = key(None, accepts=Any, doc="kept untouched")
+
+
+# What a queue case must give: its own required keys and the linter's platform and kind.
+REQUIRED_KEYS = ("id", "platform", "kind", "subject", "received_at")
 
 
 class CaseFileError(DataFileError):
@@ -196,25 +250,22 @@ def case_from_mapping(
     def fail(key: str | None, message: str) -> CaseFileError:
         return CaseFileError(path, json_key_line(text, key) if key else None, message)
 
-    def when(key: str, value) -> datetime:
-        try:
-            return parse_datetime(key, value)
-        except ContextError as exc:
-            raise fail(key.split("[")[0], str(exc)) from None
-
     if not isinstance(data, Mapping):
         raise fail(None, "a case file must hold one JSON object")
-    for key in REQUIRED_KEYS:
-        if key not in data:
-            raise fail(None, f"missing required key '{key}'")
-    case_id = data["id"]
-    if not isinstance(case_id, str) or not ID_PATTERN.fullmatch(case_id):
-        raise fail("id", f"id must be 1-80 letters, digits, '.', '_' or '-', got {case_id!r}")
+    for name in REQUIRED_KEYS:
+        if name not in data:
+            raise fail(None, f"missing required key '{name}'")
+    try:
+        fields = decode(QueueFields, data, allow_extra=True)
+    except SchemaError as exc:
+        raise fail(str(exc.keys[0]) if exc.keys else None, exc.message) from None
+    case_id = fields.id
     if path is not None and path.stem != case_id:
         raise fail("id", f"id {case_id!r} does not match the file name {path.name!r}")
-    for key in ("platform", "kind", "subject"):
-        if not isinstance(data[key], str) or not data[key].strip():
-            raise fail(key, f"{key} must be a non-empty string")
+    for name in ("platform", "kind"):
+        problem = _text(name)(data[name])
+        if problem:
+            raise fail(name, problem)
     platform = data["platform"].strip().lower()
     kind = data["kind"].strip().lower()
     if platform not in packs:
@@ -222,30 +273,25 @@ def case_from_mapping(
     pack = packs[platform]
     if kind not in pack.kinds:
         raise fail("kind", f"unknown kind {kind!r} for {platform} (known: {', '.join(sorted(pack.kinds))})")
-    received_at = when("received_at", data["received_at"])
+    received_at = fields.received_at
     deadline_computed = False
-    if data.get("deadline") is not None:
-        deadline = when("deadline", data["deadline"])
-    else:
+    deadline = fields.deadline
+    if deadline is None:
         window = pack.kind(kind).window
         try:
             deadline = window.deadline(received_at, pack.tz) if window is not None else None
         except (OverflowError, ValueError):  # received_at near 9999-12-31: its window ends past the calendar
             raise fail("received_at", f"received_at {data['received_at']!r}: date out of range: its reply window ends past the year 9999") from None
         deadline_computed = deadline is not None
-    status = data.get("status", "new")
-    if status not in STATUSES:
-        raise fail("status", f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    priority = data.get("priority") or pack.kind(kind).priority
-    if priority not in PRIORITIES:
-        raise fail("priority", f"priority must be one of {', '.join(PRIORITIES)}, got {priority!r}")
+    status = fields.status
+    priority = fields.priority or pack.kind(kind).priority
     raw = dict(data)
     raw["platform"], raw["kind"] = platform, kind
     case = Case(
         id=case_id,
         platform=platform,
         kind=kind,
-        subject=data["subject"].strip(),
+        subject=fields.subject,
         received_at=received_at,
         deadline=deadline,
         deadline_computed=deadline_computed,
@@ -258,7 +304,10 @@ def case_from_mapping(
         case._context = case._with_times(context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text))
         for i, message in enumerate(data.get("history") or []):
             if isinstance(message, dict) and message.get("when") is not None:
-                when(f"history[{i + 1}].when", message["when"])
+                try:
+                    parse_datetime(f"history[{i + 1}].when", message["when"])
+                except ContextError as exc:
+                    raise fail("history", str(exc)) from None
     case.search_text = search_text(case)
     return case
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from .schema import SchemaError, decode, key, not_negative
@@ -104,10 +105,10 @@ def _is_time(value) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    name: str
-    bytes: int | None = key(None, check=not_negative, aliases=("size",))
-    width: int | None = key(None, check=not_negative)
-    height: int | None = key(None, check=not_negative)
+    name: str = key(required=True, doc="the file name as uploaded")
+    bytes: int | None = key(None, check=not_negative, aliases=("size",), doc="its size (ATT002)")
+    width: int | None = key(None, check=not_negative, doc="image width in pixels (ATT007)")
+    height: int | None = key(None, check=not_negative, doc="image height in pixels")
 
 
 def _attachments(items) -> tuple[Attachment, ...]:
@@ -119,27 +120,27 @@ class HistoryMessage:
     """One message of the case (the notice, the buyer's, ours); other keys a tool adds are kept in the file."""
 
     __schema_open__ = True
-    who: str = key("", convert=_name)
-    when: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v))
-    text: str = key("", required=True)
+    who: str = key("", convert=_name, doc="`platform`, `customer`, or one of the pack's `seller_roles` (`seller`)")
+    when: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v), doc="ISO 8601; without an offset, KST")
+    text: str = key("", required=True, doc="the message as received or sent")
 
 
 @dataclass(frozen=True)
 class CaseContext:
     """What the linter knows of the case; also the schema of front matter and case files' linter fields."""
 
-    platform: str = key(PLATFORM_DEFAULT, check=_non_empty, convert=_name)
-    kind: str = key(KINDS_DEFAULT, check=_non_empty, convert=_name)
-    order_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
-    claim_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
-    case_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
-    asins: tuple[str, ...] = key((), accepts=IdList, convert=_strings)
-    required_keywords: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings)
-    attachments: tuple[Attachment, ...] = key((), accepts=tuple[str | Attachment, ...], convert=_attachments)
-    received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when)
-    deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when)
-    ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes)
-    history: tuple[HistoryMessage, ...] = ()
+    platform: str = key(PLATFORM_DEFAULT, check=_non_empty, convert=_name, doc="a pack name: `coupang`, `amazon`, `tiktok`, `shopee`, `general`, or your own")
+    kind: str = key(KINDS_DEFAULT, check=_non_empty, convert=_name, doc="`cancellation-appeal`, `return-dispute`, `notice-of-action`, `chargeback`, `atoz-review`, `policy-notice`, `general`")
+    order_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings, doc="this case's order IDs (keep long numbers as strings)")
+    claim_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings, doc="its claim, return or dispute IDs")
+    case_ids: tuple[str, ...] = key((), accepts=IdList, convert=_strings, doc="its platform case or notice IDs")
+    asins: tuple[str, ...] = key((), accepts=IdList, convert=_strings, doc="its products' ASINs")
+    required_keywords: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings, doc="when present, the complete list of keywords the notice demands (else the pack's for the kind); `a | b`: either")
+    attachments: tuple[Attachment, ...] = key((), accepts=tuple[str | Attachment, ...], convert=_attachments, doc="the files that go with the reply: names, or tables")
+    received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the notice came (ISO 8601; without an offset, KST)")
+    deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the answer is due (ISO 8601; without an offset, KST)")
+    ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes, doc="rule codes to silence for this draft or case")
+    history: tuple[HistoryMessage, ...] = key((), doc="the case's messages in order; the seller's own are checked for repeats")
     # The fields its source wrote (front matter, a case file), so that a case file laid over
     # front matter sets exactly those, a default value included; None (a context built in
     # code): the fields that differ from the default.
@@ -179,8 +180,14 @@ class CaseContext:
 
 _CONTEXT_FIELDS = tuple(f.name for f in fields(CaseContext) if f.name != "given")
 _DEFAULT_CONTEXT = CaseContext()
-# Case-file fields the linter does not use but front matter may carry too (a case file pasted as front matter).
-CASE_ONLY_KEYS = frozenset({"id", "subject", "priority", "status", "notes", "language", "assignee", "lock"})
+@cache
+def _queue_keys() -> frozenset[str]:
+    """A queue case's own keys (`casefile.QueueFields`): front matter may carry them too
+    (a case file pasted as front matter); the linter does not read them."""
+    from .casefile import QueueFields
+    from .schema import allowed_keys
+
+    return allowed_keys(QueueFields) - allowed_keys(CaseContext)
 
 
 def context_from_mapping(data: dict, *, strict: bool = True) -> CaseContext:
@@ -192,7 +199,7 @@ def context_from_mapping(data: dict, *, strict: bool = True) -> CaseContext:
     if not isinstance(data, dict):
         raise ContextError("(root)", "expected a table of case fields")
     try:
-        ctx = decode(CaseContext, data, allow_extra=CASE_ONLY_KEYS if strict else True)
+        ctx = decode(CaseContext, data, allow_extra=_queue_keys() if strict else True)
     except SchemaError as exc:
         raise ContextError.at(exc) from None
     return replace(ctx, given=frozenset(name for name in _CONTEXT_FIELDS if name in data))

@@ -86,6 +86,7 @@ class _Field:
     derived: bool
     aliases: tuple[str, ...]
     doc: str
+    shown: Any  # the attribute's own annotation: what the documentation calls its type
 
 
 @lru_cache(maxsize=None)
@@ -114,6 +115,7 @@ def _fields(cls) -> tuple[_Field, ...]:
                 derived=bool(meta.get("derived")),
                 aliases=meta.get("aliases") or (),
                 doc=meta.get("doc") or "",
+                shown=hints[f.name],
             )
         )
     return tuple(out)
@@ -330,9 +332,10 @@ def decode(
         if entry is None:
             if open_table or (allow_extra and name in allow_extra):
                 continue
-            near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+            allowed = sorted(set(known) | (allow_extra or set()))
+            near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
             hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise SchemaError(keys + (name,), f"unknown key '{name}' (allowed here: {', '.join(sorted(known))}){hint}")
+            raise SchemaError(keys + (name,), f"unknown key '{name}' (allowed here: {', '.join(allowed)}){hint}")
         f, field_decoder = entry
         typed = field_decoder(raw, keys + (name,))
         if typed is not None and (f.check is not None or f.convert is not None):
@@ -403,7 +406,10 @@ def _type_text(tp) -> str:
         return "tables" if dataclasses.is_dataclass(item) else f"list of {_type_text(item)}s"
     if origin is dict:
         return f"table of {_type_text(typing.get_args(tp)[1])}s"
-    return {str: "string", int: "integer", float: "number", bool: "true/false"}.get(tp, "table" if dataclasses.is_dataclass(tp) else "value")
+    from datetime import datetime
+
+    names = {str: "string", int: "integer", float: "number", bool: "true/false", datetime: "ISO 8601 date-time", Any: "any"}
+    return names.get(tp, "table" if dataclasses.is_dataclass(tp) else "value")
 
 
 def _default_text(value) -> str:
@@ -439,7 +445,7 @@ def reference(cls, table: str = "") -> list[tuple[str, str, str, str, str]]:
         if f.derived:
             continue
         doc = f.doc
-        tp = f.type
+        tp = f.shown
         origin = typing.get_origin(tp)
         inner = [a for a in typing.get_args(tp) if a is not type(None)] if origin in (typing.Union, types.UnionType) else [tp]
         sub = inner[0] if len(inner) == 1 else None
@@ -457,6 +463,8 @@ def reference(cls, table: str = "") -> list[tuple[str, str, str, str, str]]:
             nested.extend(reference(typing.get_args(sub)[1], f"[{f.name}.<{placeholder}>]"))
             continue
         if sub_origin is tuple and dataclasses.is_dataclass(typing.get_args(sub)[0]):
+            if doc:  # the array itself, then its tables' keys
+                rows.append((table, f.name, "list of tables", "", doc))
             base = table.strip("[]")
             nested.extend(reference(typing.get_args(sub)[0], f"[[{base + '.' if base else ''}{f.name}]]"))
             continue

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+
+import pytest
 from pathlib import Path
 
 from replydesk.linting.registry import all_rules, rules_markdown
@@ -28,13 +30,26 @@ def test_readme_rule_table_matches_the_registry():
     assert {code: rules[code].severity.label for code in rules} == rows
 
 
-def test_readme_pack_key_table_is_generated_from_the_pack_schema():
-    """Adding a pack key is one field in linting/packs/__init__.py; this fails until the README is regenerated."""
-    from replydesk.linting.packs import Pack
-    from replydesk.linting.schema import allowed_keys, reference_markdown
+@pytest.mark.parametrize("name", ["packs", "case-file", "front-matter"])
+def test_readme_key_tables_are_generated_from_the_schemas(name):
+    """A new pack key or case field is one declaration; this fails until the README is regenerated."""
+    from replydesk.linting.docs import table
 
-    start = README.index("<!-- pack keys: generated -->\n") + len("<!-- pack keys: generated -->\n")
-    table = README[start : README.index("<!-- end pack keys -->")]
-    assert table == reference_markdown(Pack), "stale: run `python -m replydesk.linting.packs` and paste its output"
-    assert f"| `[pack]` | `title` |" in table and "`[[kinds.<kind>.topics]]` | `notice`" in table
+    start = README.index(f"<!-- {name}: generated -->\n") + len(f"<!-- {name}: generated -->\n")
+    assert README[start : README.index(f"<!-- end {name} -->")] == table(name), (
+        f"stale: paste the output of `python -m replydesk.linting.docs {name}`"
+    )
+
+
+def test_the_generated_tables_cover_every_key_a_file_may_hold():
+    from replydesk.linting.casefile import QueueFields
+    from replydesk.linting.context import CaseContext
+    from replydesk.linting.docs import table
+    from replydesk.linting.packs import Pack
+    from replydesk.linting.schema import allowed_keys
+
     assert allowed_keys(Pack) == {"pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "kinds", "ids"}
+    case_table = table("case-file")
+    for key in allowed_keys(QueueFields) | allowed_keys(CaseContext):
+        assert f"| `{key}" in case_table, key
+    assert "| `[[kinds.<kind>.topics]]` | `notice` |" in table("packs")

@@ -88,3 +88,17 @@ def test_a_case_file_over_front_matter_sets_exactly_the_fields_it_writes(linter,
     assert result.context.kind == "general"
     assert result.context.required_keywords == ()
     assert result.context.order_ids == ("22000009546234",)
+
+
+def test_queue_fields_are_declared_once_and_front_matter_may_carry_them(linter):
+    """A case file pasted as front matter is accepted (its queue keys come from QueueFields); a typo is not."""
+    from replydesk.linting.casefile import QueueFields
+    from replydesk.linting.context import ContextError, context_from_mapping
+    from replydesk.linting.schema import allowed_keys
+
+    queue_only = allowed_keys(QueueFields) - {"received_at", "deadline"}
+    assert {"id", "subject", "status", "priority", "source_id", "assignee"} <= queue_only
+    ctx = context_from_mapping({"platform": "coupang", "id": "CP-1", "subject": "s", "source_id": "220", "status": "new"})
+    assert ctx.platform == "coupang"
+    with pytest.raises(ContextError, match="did you mean 'subject'"):
+        context_from_mapping({"platform": "coupang", "subjet": "s"})
