@@ -27,6 +27,7 @@ from .display import visible_controls
 from .document import MAX_DRAFT_BYTES, DraftError, parse_draft, too_long
 from .findings import Severity
 from .fixer import apply_fixes
+from .positions import TextPositions
 from .reporters import FileReport
 from .tomldata import DataFileError, read_regular_file, read_text_file, utf8_text
 
@@ -181,13 +182,6 @@ def case_file_for(path: Path) -> Path | None:
         raise DataFileError(candidate, None, f"cannot read directory: {exc.strerror or exc}") from None
 
 
-def _front_matter_key_line(text: str, key: str) -> int | None:
-    import re
-
-    m = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 CHUNK_FILES = 40  # files per unit of work sent to a worker
 
@@ -271,7 +265,8 @@ class _LintJob:
             return FileReport(name, error=exc.message, error_line=exc.line)
         except ContextError as exc:
             draft = parse_draft(text)  # parsed, or lint_text would have raised DraftError
-            line = _front_matter_key_line(text[: draft.body_start], exc.key.split("[")[0]) if draft.front_matter else None
+            # The line of the key in the front matter (the one locator of every data file), if it is written there.
+            line = TextPositions(draft.text[: draft.body_start]).locate(exc.keys, exact=True)[0] if draft.front_matter else None
             return FileReport(name, error=f"{exc.key}: {exc.message}", error_line=line)
         draft, findings, omitted = result.draft, result.findings, result.omitted
         fixed = 0

@@ -397,3 +397,10 @@ def test_lint_path_imports_neither_spacy_nor_textual(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_front_matter_mistake_inside_a_list_is_placed_on_its_own_line(run, tmp_path):
+    """The one locator reaches into inline arrays: the bad attachment's line, not `attachments = [`; a BOM shifts nothing."""
+    p = write(tmp_path, "bom.txt", "\ufeff+++\nplatform = \"coupang\"\nattachments = [\n  \"a.jpg\",\n  { name = \"b.jpg\", bytes = -3 },\n]\n+++\nHello.\n")
+    code, out, _ = run("lint", str(p))
+    assert code == 2 and f"{p}:5: error: attachments[2].bytes: must not be negative" in out
