@@ -73,6 +73,7 @@ def atomic_write_bytes(
     data: bytes,
     *,
     mode: int | None = None,
+    new_mode: int | None = None,
     parents: bool = True,
     before_replace: Callable[[], None] | None = None,
 ) -> None:
@@ -82,7 +83,8 @@ def atomic_write_bytes(
     removed, so a full disk never keeps a half-written hidden file around
     and the old file is untouched. `mode` forces the new file's mode (a
     private journal is 0600 whatever the old file was); otherwise the old
-    regular file's mode is kept. The old mode is read with lstat: a
+    regular file's mode is kept, and a new file gets `new_mode` (a shared
+    queue's mode, see tui/queue/sharing.py) or 0666 less the umask. The old mode is read with lstat: a
     symlink's target is never looked at, and the rename replaces the link
     itself, never the file it points to. `parents=False` creates only the
     last directory: a queue someone removed is not silently re-created.
@@ -94,11 +96,12 @@ def atomic_write_bytes(
     path = Path(path)
     path.parent.mkdir(parents=parents, exist_ok=True)
     if mode is None:
+        fresh = NEW_FILE_MODE if new_mode is None else new_mode
         try:
             st = os.lstat(path)
-            mode = st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else NEW_FILE_MODE
+            mode = st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else fresh
         except FileNotFoundError:
-            mode = NEW_FILE_MODE
+            mode = fresh
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -123,11 +126,12 @@ def atomic_write_text(
     text: str,
     *,
     mode: int | None = None,
+    new_mode: int | None = None,
     parents: bool = True,
     before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Write UTF-8 text exactly as given (no newline translation)."""
-    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, parents=parents, before_replace=before_replace)
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode, new_mode=new_mode, parents=parents, before_replace=before_replace)
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -343,12 +343,15 @@ def test_import_refuses_escaping_ids_and_records_without_id_with_file_and_line(t
 
 def test_a_lock_is_readable_by_other_operators_accounts(tmp_path):
     """A 0600 lock cannot be read by a second operator's desk, which then takes it for a dead one's."""
+    queue = tmp_path / "q"
+    queue.mkdir()
+    os.chmod(queue, 0o755)
     old = os.umask(0o022)
     try:
-        Locks(tmp_path, Operator("alice", "h", os.getpid(), "a")).acquire("C1")
+        Locks(queue / ".locks", Operator("alice", "h", os.getpid(), "a")).acquire("C1")
     finally:
         os.umask(old)
-    assert (tmp_path / "C1.lock").stat().st_mode & 0o044 == 0o044
+    assert (queue / ".locks" / "C1.lock").stat().st_mode & 0o044 == 0o044
 
 
 def test_a_new_draft_is_readable_by_other_operators_accounts(queue):

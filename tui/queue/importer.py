@@ -726,8 +726,8 @@ def import_files(
             report.invalid.append(message)
 
     try:
-        store.cases_dir.mkdir(parents=True, exist_ok=True)
-        store.drafts_dir.mkdir(parents=True, exist_ok=True)
+        store.modes.make_folder(store.cases_dir)  # the queue's group and mode, whatever the umask
+        store.modes.make_folder(store.drafts_dir)
     except OSError as exc:
         problem(f"{store.cases_dir}: cannot create: {exc.strerror or exc}")
         return report
@@ -814,7 +814,7 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
             return "existing"
     seen[case_id] = place
     try:
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, new_mode=store.modes.file)
     except OSError as exc:
         raise RecordError(f"cannot write {target}: {exc.strerror or exc}") from None
     return "imported"

@@ -8,7 +8,6 @@ from another host cannot be checked and count as live.
 """
 from __future__ import annotations
 
-import functools
 import getpass
 import json
 import os
@@ -23,6 +22,7 @@ from typing import Callable
 
 from .cases import CaseFileError, checked_id, parse_time
 from .safeio import UnsafeFileError, read_regular
+from .sharing import QueueModes
 
 SUFFIX = ".lock"
 UNREADABLE_GRACE_SECONDS = 10.0  # a lock file being written right now may be briefly empty
@@ -78,14 +78,6 @@ class LockOutcome:
     took_over: LockInfo | None = None
 
 
-@functools.cache
-def _shared_mode() -> int:
-    """0o666 minus the umask: the mode an ordinary new file gets (read once: umask is process-wide)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -107,6 +99,7 @@ class Locks:
         self.folder = Path(folder)
         self.operator = operator
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.modes = QueueModes.of(self.folder.parent)  # the queue's: every desk must read every lock
 
     def path(self, case_id: str) -> Path:
         return self.folder / f"{checked_id(case_id)}{SUFFIX}"
@@ -125,14 +118,14 @@ class Locks:
 
     def _write_temp(self, case_id: str) -> str:
         checked_id(case_id)  # the temp name carries the id too
-        self.folder.mkdir(exist_ok=True)  # not parents: a queue someone removed is not re-created
+        self.modes.make_folder(self.folder)  # not parents: a queue someone removed is not re-created
         fd, tmp = tempfile.mkstemp(prefix=f".{case_id}.", suffix=".tmp", dir=self.folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(self._payload(case_id))
             handle.flush()
-            # mkstemp makes 0600 files: other operators' desks must read who holds the lock,
-            # or after the grace period they take it for a dead desk's and take it over.
-            os.fchmod(handle.fileno(), _shared_mode())
+            # mkstemp makes 0600 files: other operators' desks must read who holds the lock
+            # (the queue's mode, whatever this operator's umask).
+            self.modes.fix_file(handle.fileno())
             os.fsync(handle.fileno())
         return tmp
 
@@ -150,7 +143,9 @@ class Locks:
         except UnsafeFileError as exc:
             raise CaseFileError(path, None, f"{exc.reason} (not a lock a desk wrote; remove it to use the case)") from None
         except OSError:
-            raw = b""
+            # Unreadable (another operator's umask, a permission mistake): someone holds it, and
+            # nothing here proves their desk is gone, so it is never stale (host unknown).
+            return LockInfo(case_id, "?", "?", 0, None, "")
         try:
             data = json.loads(raw.decode("utf-8"))
             since = parse_time(data["since"], "since") if data.get("since") else None

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write_text
+from .sharing import QueueModes
 from .cases import CaseFileError, checked_id, parse_time
 from .locks import Operator
 from .safeio import UnsafeFileError, read_regular
@@ -116,6 +117,9 @@ class Journal:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.fallback = Path(fallback) if fallback is not None else None
         self.queue = str(queue) if queue is not None else str(self.folder.parent)
+        # Journals hold draft text: the queue's group may read them (another desk offers to
+        # recover a case), others never, whatever this operator's umask.
+        self.modes = QueueModes.of(self.folder.parent)
         self.last_error: BaseException | None = None  # why the last write went to the fallback
 
     def path(self, case_id: str) -> Path:
@@ -148,7 +152,8 @@ class Journal:
         payload = self._payload(case_id, text, base_text)
         primary = self.path(case_id)
         try:
-            atomic_write_text(primary, payload, parents=False)
+            self.modes.make_folder(self.folder, private=True)
+            atomic_write_text(primary, payload, parents=False, new_mode=self.modes.private_file)
             self.last_error = None
             return primary
         except OSError as exc:
@@ -252,7 +257,7 @@ class Journal:
         if self.fallback is not None and source.parent == self.fallback:
             _private_dirs(target_dir)
         else:
-            target_dir.mkdir(exist_ok=True)
+            self.modes.make_folder(target_dir, private=True)
         stamp = self.clock().strftime("%Y%m%dT%H%M%S")
         target = target_dir / f"{case_id}.{stamp}.{why}.json"
         n = 1

@@ -32,6 +32,7 @@ from .atomic import atomic_write_text
 from .cases import Case, CaseFileError, case_from_mapping, checked_id, dump_case, load_case
 from .index import CaseIndex, default_index_path
 from .safeio import UnsafeFileError, read_regular, refuse_unless_regular
+from .sharing import QueueModes
 
 CASES = "cases"
 DRAFTS = "drafts"
@@ -86,6 +87,8 @@ class QueueStore:
             self.packs = packs if packs is not None else load_packs(self.config.pack_dirs)
         except DataFileError as exc:
             raise QueueError(str(exc)) from None
+        # What the desk creates here gets the queue directory's group and mode, not the umask's.
+        self.modes = QueueModes.of(self.root)
         self.cases_dir = self.root / CASES
         self.drafts_dir = self.root / DRAFTS
         self.locks_dir = self.root / LOCKS
@@ -167,7 +170,7 @@ class QueueStore:
             refuse_unless_regular(path)
         except UnsafeFileError as exc:
             raise CaseFileError(path, None, exc.reason) from None
-        atomic_write_text(path, text, parents=False)
+        atomic_write_text(path, text, parents=False, new_mode=self.modes.file)
         return case
 
     def set_status(self, case: Case, status: str) -> Case:
@@ -236,7 +239,7 @@ class QueueStore:
                 raise CaseFileError(path, None, exc.reason) from None
         data = text.encode("utf-8")
         # Checked again just before the rename: a save that lands while ours is written is not lost.
-        atomic_write_text(path, text, parents=False, before_replace=check)
+        atomic_write_text(path, text, parents=False, new_mode=self.modes.file, before_replace=check)
         try:
             return FileSnapshot.of(path, data, os.lstat(path))
         except OSError:
@@ -258,7 +261,7 @@ class QueueStore:
         while os.path.lexists(path):
             n += 1
             path = self.drafts_dir / f"{base}.{n}.txt"
-        atomic_write_text(path, text, parents=False)
+        atomic_write_text(path, text, parents=False, new_mode=self.modes.file)
         return path
 
     def draft_exists(self, case_id: str) -> bool:
