@@ -299,14 +299,27 @@ class ReplydeskApp(App):
     def release_case(self, case_id: str) -> None:
         if case_id in self._held_locks:
             self._held_locks.discard(case_id)
-            self.locks.release(case_id)
+            try:
+                self.locks.release(case_id)
+            except OSError as exc:  # .locks/ made read-only meanwhile: the lock stays, the desk goes on
+                self.notify(
+                    f"Could not remove your lock {self.locks.path(case_id)} ({describe_os_error(exc)}); "
+                    "other desks see the case as yours until it is removed.",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
 
     def case_changed(self, case: Case) -> None:
         self.view.replace_case(case)
         self.cases_changed.publish(None)
 
     def reload_queue(self) -> None:
-        report = self.store.load()
+        try:
+            report = self.store.load()
+        except OSError as exc:  # the queue directory itself went away or unreadable: keep what is shown
+            self.notify(f"Could not re-read {self.store.root}: {describe_os_error(exc)}", severity="error", markup=False)
+            return
         self.load_errors = report.errors
         self.view.set_cases(report.cases)
         if self.linter is not None and self.settings.count_drafts:

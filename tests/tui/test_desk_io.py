@@ -306,3 +306,43 @@ async def test_on_a_really_full_disk_the_desk_keeps_running_and_the_text_survive
         app.emergency_save()
     assert draft.read_bytes() == before
     assert not [p.name for p in draft.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+# --- a shared queue whose permissions change under the desk ----------------------------------------
+
+
+@pytest.mark.parametrize("step", ["lock", "release", "reload"])
+async def test_an_oserror_on_lock_release_or_reload_is_a_message_not_the_end_of_the_desk(make_app, queue_dir, monkeypatch, step):
+    """Another operator's umask or a chmod on the queue: EACCES where the desk locks, unlocks or re-reads.
+
+    The error is injected at that call (root, which runs the tests, is never refused); the desk
+    must say which file and keep running, with the editor's text intact.
+    """
+    from replydesk.tui.queue.locks import Locks
+    from replydesk.tui.queue.store import QueueStore
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(queue_dir / ".locks"))
+
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        if step == "lock":
+            monkeypatch.setattr(Locks, "acquire", refused)
+            await open_case(pilot, RETURN_DISPUTE)
+            assert pilot.app.screen.__class__.__name__ == "QueueScreen"
+            assert any("Cannot open" in m and "Permission denied" in m for m in messages(app)), messages(app)
+        elif step == "release":
+            await open_case(pilot, RETURN_DISPUTE)
+            monkeypatch.setattr(Locks, "release", refused)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+            assert any("Could not remove your lock" in m for m in messages(app)), messages(app)
+        else:
+            monkeypatch.setattr(QueueStore, "load", refused)
+            await pilot.press("R")
+            await settle(pilot)
+            assert any("Could not re-read" in m for m in messages(app)), messages(app)
+        assert app.is_running
+        if step != "lock":
+            assert (await open_case(pilot, EMPTY_CANCEL)).case.id == EMPTY_CANCEL  # the desk still answers
