@@ -19,6 +19,8 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse]     open the operator desk
        replydesk glossary ...                            search and check the glossaries
        replydesk import FILE... [--queue DIR] [--replace]
                                                          turn exported notices into case files
+       replydesk doctor QUEUE_DIR                        check a shared queue's permissions,
+                                                         locks and clock; say what to fix
 
 The desk opens QUEUE_DIR, else $REPLYDESK_QUEUE, else a per-user queue
 (filled with a demo queue on first run). The mouse is off by default so
@@ -39,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from replydesk.tui.queue.importer import main as import_main
 
         return import_main(args[1:])
+    if args and args[0] == "doctor":
+        from replydesk.tui.queue.doctor import main as doctor_main
+
+        return doctor_main(args[1:])
     if args and args[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0

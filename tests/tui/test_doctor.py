@@ -1,0 +1,71 @@
+"""`replydesk doctor QUEUE`: each way a shared queue fails its team is named, with the command that fixes it."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from replydesk.tui.queue.doctor import check_queue
+from replydesk.tui.queue.locks import Operator
+
+
+@pytest.fixture
+def team_queue(tmp_path):
+    queue = tmp_path / "team"
+    for folder in (queue, queue / "cases", queue / "drafts", queue / ".locks", queue / ".recovery"):
+        folder.mkdir()
+        os.chmod(folder, 0o2770)
+    case = queue / "cases" / "CP-1.json"
+    case.write_text(json.dumps({"id": "CP-1"}), encoding="utf-8")
+    os.chmod(case, 0o660)
+    return queue
+
+
+def fixes(queue, **kw) -> dict[str, str]:
+    _fine, problems = check_queue(queue, **kw)
+    return {f"{p.path.relative_to(queue) if p.path != queue else '.'}: {p.what}": p.fix for p in problems}
+
+
+def test_a_ready_team_queue_has_nothing_to_fix(team_queue):
+    fine, problems = check_queue(team_queue)
+    assert problems == [] and any("setgid, group-writable" in line for line in fine)
+
+
+def test_each_problem_is_named_with_its_fix(team_queue):
+    os.chmod(team_queue, 0o755)  # not setgid, not group-writable, open to others
+    draft = team_queue / "drafts" / "CP-1.txt"
+    draft.write_text("x", encoding="utf-8")
+    os.chmod(draft, 0o644)  # written with umask 022 before the fix
+    journal = team_queue / ".recovery" / "CP-1.json"
+    journal.write_text("{}", encoding="utf-8")
+    os.chmod(journal, 0o664)  # draft text readable by others
+    os.chmod(team_queue / ".locks", 0o700)
+    stale = team_queue / ".locks" / "CP-1.lock"
+    stale.write_text(json.dumps({"case": "CP-1", "who": "op1", "host": "deskhost", "pid": 999_999_999, "token": "t"}), encoding="utf-8")
+    os.chmod(stale, 0o660)
+    future = time.time() + 3600
+    os.utime(team_queue / "cases" / "CP-1.json", (future, future))
+
+    found = fixes(team_queue, operator=Operator("doc", "deskhost", os.getpid(), "d"))
+    text = "\n".join(f"{k} -> {v}" for k, v in found.items())
+    assert f"chmod g+rwx {team_queue}" in text and f"chmod g+s {team_queue}" in text and f"chmod o-rwx {team_queue}" in text
+    assert f"drafts/CP-1.txt: 0o644: the group cannot read and write it -> chmod g+rw {draft}" in text
+    assert f".recovery/CP-1.json: 0o664: recovered draft text readable by others -> chmod o-rwx {journal}" in text
+    assert f".locks: 0o700: the group cannot work in it -> chmod 2770 {team_queue / '.locks'}" in text
+    assert "stale: op1@deskhost" in text and f"rm {stale}" in text
+    assert "in the future of this host's clock" in text
+
+
+def test_the_command_exits_1_with_problems_0_without_and_2_without_a_queue(team_queue, tmp_path):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "replydesk.tui.entry", "doctor", *a], capture_output=True, text=True, timeout=60)  # noqa: E731
+    ok = run(str(team_queue))
+    assert ok.returncode == 0 and "the queue is ready for a team" in ok.stdout, ok.stdout + ok.stderr
+    os.chmod(team_queue, 0o770)
+    bad = run(str(team_queue))
+    assert bad.returncode == 1 and f"→ chmod g+s {team_queue}" in bad.stdout and "1 thing(s) to fix" in bad.stdout
+    missing = run(str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "No such file or directory" in missing.stderr and "Traceback" not in missing.stderr
