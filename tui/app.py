@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from replydesk.linting.findings import Finding
 from replydesk.tui.clock import Clock, system_clock
-from replydesk.tui.desk import DeskSettings, DraftCountsUpdated, LinterFailed, LinterReady
+from replydesk.tui.desk import DeskSettings, DiskChange, DraftCountsUpdated, LinterFailed, LinterReady, QueueChangedOnDisk
 from replydesk.tui.linting_service import (
     NO_DRAFT,
     DeskLinter,
@@ -35,14 +35,16 @@ from replydesk.tui.linting_service import (
     draft_counts,
 )
 from replydesk.tui.plain import shown
-from replydesk.tui.queue.cases import Case, CaseFileError
+from replydesk.tui.queue.cases import Case, CaseFileError, load_case
 from replydesk.tui.queue.locks import LockOutcome, Locks, Operator
 from replydesk.tui.queue.recovery import Journal, describe_os_error, fallback_folder
 from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
+from replydesk.tui.queue.watch import FolderWatch
 
 # Seconds a signal or a lost terminal gives the orderly exit before the process ends regardless.
 EXIT_GRACE_SECONDS = 2.5
+WATCH_EVERY = 1.0  # seconds between looks at the queue's folders (other desks' changes show within ~2 s)
 # Drafts the counting worker lints before it hands a batch of counts to the queue.
 COUNTS_BATCH = 200
 
@@ -97,6 +99,14 @@ class ReplydeskApp(App):
         self.linter_ready: Signal[DeskLinter] = Signal(self, "linter-ready")
         self.counts_updated: Signal[None] = Signal(self, "counts-updated")
         self.cases_changed: Signal[None] = Signal(self, "cases-changed")
+        self.disk_changed: Signal[DiskChange] = Signal(self, "disk-changed")
+        # Other desks' and tools' changes, seen by folder mtimes (tui/queue/watch.py).
+        self._watches = {
+            "cases": FolderWatch(store.cases_dir, ".json"),
+            "drafts": FolderWatch(store.drafts_dir, ".txt"),
+            "locks": FolderWatch(store.locks_dir, ".lock"),
+        }
+        self._watching = threading.Lock()  # one look at a time; a slow one is not piled onto
         self._held_locks: set[str] = set()
         self._ending = threading.Event()  # set once: a signal or a lost terminal asked the desk to end
         self._journaled_for_exit = threading.Event()
@@ -152,6 +162,9 @@ class ReplydeskApp(App):
     def on_ready(self) -> None:
         # After the first frame: the queue is on screen before any heavy import starts.
         self.save_index()
+        for watch in self._watches.values():
+            watch.prime()
+        self.set_interval(WATCH_EVERY, self.look_for_changes, name="queue-watch")
         if self.linter_factory is not None:
             self.load_linter()
         else:
@@ -160,6 +173,68 @@ class ReplydeskApp(App):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def save_index(self) -> None:
         self.store.save_index()
+
+    # --- other desks' changes ------------------------------------------------------------
+
+    def look_for_changes(self) -> None:
+        if not self._watching.locked():
+            self.read_changes(self.linter)
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def read_changes(self, linter: DeskLinter | None) -> None:
+        """A look at the queue's folders; re-reads only what moved, and posts it to the main thread."""
+        if not self._watching.acquire(blocking=False):
+            return
+        try:
+            cases = self._watches["cases"].changes()
+            drafts = self._watches["drafts"].changes()
+            locks = self._watches["locks"].changes()
+            if cases is None and drafts is None and locks is None:
+                return
+            store = self.store
+            changed_ids, removed_ids = set(), set()
+            reread: list[Case] = []
+            errors: list[CaseFileError] = []
+            if cases is not None:
+                changed, removed = cases
+                removed_ids = {name[:-5] for name in removed}
+                for name in sorted(changed):
+                    try:
+                        case = load_case(store.cases_dir / name, store.packs, thorough=False)
+                    except CaseFileError as exc:
+                        errors.append(exc)
+                        continue
+                    reread.append(case)
+                    changed_ids.add(case.id)
+            draft_ids: set[str] = set()
+            if drafts is not None:
+                draft_ids = {name[:-4] for name in drafts[0] | drafts[1] if "." not in name[:-4]}  # not <id>.<who>.<time>.txt
+            counts: dict[str, DraftCounts] = {}
+            if linter is not None and self.settings.count_drafts:
+                by_id = {c.id: c for c in reread}
+                for case_id in draft_ids | changed_ids:
+                    case = by_id.get(case_id) or self.case_by_id(case_id)
+                    if case is not None:
+                        counts[case_id] = self._saved_draft_counts(linter, case)
+            change = DiskChange(frozenset(changed_ids), frozenset(removed_ids), frozenset(draft_ids), locks is not None)
+            self.post_message(QueueChangedOnDisk(change, reread, counts, errors))
+        finally:
+            self._watching.release()
+
+    @on(QueueChangedOnDisk)
+    def changed_on_disk(self, message: QueueChangedOnDisk) -> None:
+        change = message.change
+        if message.cases or change.removed:
+            self.view.apply_changes(message.cases, change.removed)
+            self.cases_changed.publish(None)
+        if message.counts:
+            for case_id in change.removed:
+                self.draft_counts.pop(case_id, None)
+            self.draft_counts.update(message.counts)
+            self.counts_updated.publish(None)
+        if message.errors:
+            self.notify(f"Skipped an unreadable case file: {message.errors[0]}", severity="warning", timeout=8)
+        self.disk_changed.publish(change)
 
     @work(thread=True, exclusive=True, group="linter", exit_on_error=False)
     def load_linter(self) -> None:

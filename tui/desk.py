@@ -59,6 +59,7 @@ class Desk(Protocol):
     linter_ready: Signal[DeskLinter]
     counts_updated: Signal[None]
     cases_changed: Signal[None]  # a case or the whole queue was re-read: rows may have moved
+    disk_changed: Signal["DiskChange"]  # another desk or tool changed cases, drafts or locks
 
     def open_case(self, case_id: str) -> None: ...
 
@@ -100,3 +101,24 @@ class DraftCountsUpdated(Message):
         super().__init__()
         self.counts = counts
         self.generation = generation
+
+
+@dataclass(frozen=True)
+class DiskChange:
+    """What the watch saw change in the queue since its last look (ids of cases)."""
+
+    cases: frozenset[str] = frozenset()  # case files added or rewritten
+    removed: frozenset[str] = frozenset()  # case files gone
+    drafts: frozenset[str] = frozenset()  # saved drafts added, rewritten or removed
+    locks: bool = False  # a lock was taken or released
+
+
+class QueueChangedOnDisk(Message):
+    """The watch worker's findings: re-read cases, lost ones, re-counted drafts (applied by the App)."""
+
+    def __init__(self, change: DiskChange, cases: list[Case], counts: dict[str, DraftCounts], errors: list[CaseFileError]) -> None:
+        super().__init__()
+        self.change = change
+        self.cases = cases
+        self.counts = counts
+        self.errors = errors

@@ -117,9 +117,14 @@ class QueueView:
 
     def replace_case(self, case: Case) -> None:
         """One case changed on disk (status, save): swap it in and re-sort."""
-        self._cases = [case if c.id == case.id else c for c in self._cases]
-        if all(c.id != case.id for c in self._cases):
-            self._cases.append(case)
+        self.apply_changes([case], ())
+
+    def apply_changes(self, changed: Iterable[Case], removed: Iterable[str]) -> None:
+        """Cases re-read from disk (new ones added) and cases whose files are gone; one re-sort."""
+        by_id = {case.id: case for case in changed}
+        gone = set(removed)
+        kept = [by_id.pop(c.id, c) for c in self._cases if c.id not in gone]
+        self._cases = kept + list(by_id.values())
         self._resort()
 
     def set_sort(self, sort: str, reverse: bool | None = None) -> None:

@@ -163,6 +163,7 @@ class CaseScreen(Screen):
         self.context_error: str | None = None
         self._journaled_text: str | None = None
         self._closing = False
+        self._offered_take = False  # a "take the case?" dialog is open (read-only view)
 
     # --- layout ---------------------------------------------------------------------
 
@@ -199,6 +200,57 @@ class CaseScreen(Screen):
             text.append(" · read-only", "bold")
         return text
 
+    # --- following the owner (read-only) --------------------------------------------------
+
+    def disk_changed(self, change) -> None:
+        """Read-only: show the owner's saves as they land; when they leave, offer the case."""
+        if not self.read_only or self._offered_take:
+            return
+        if self.case.id in change.drafts:
+            try:
+                text, stamp = self.desk.store.read_draft_stamped(self.case.id)
+            except CaseFileError:
+                text = None
+            if text is not None and text != self.saved_text:
+                self._show_disk_text(text, stamp)
+                self.request_lint(immediate=True)
+                self.notify(f"{self.lock_holder.who if self.lock_holder else 'The owner'} saved {self.case.id}.", timeout=3)
+        if change.locks:
+            try:
+                holder = self.desk.locks.read(self.case.id)
+            except CaseFileError:
+                return
+            if holder is None:
+                self.offer_take()
+
+    def offer_take(self) -> None:
+        """The lock was released: the case may be taken (re-opened for editing) or kept read-only."""
+        self._offered_take = True
+        who = self.lock_holder.who if self.lock_holder else "The owner"
+
+        async def take() -> None:  # once the dialog is gone: this read-only screen closes, an editable one opens
+            desk, case_id = self.desk, self.case.id
+            desk.release_case(case_id)  # a read-only view holds no lock: nothing to release, said for clarity
+            if self.app.screen is self:
+                await self.app.pop_screen()
+            desk.open_case(case_id)
+
+        def answered(answer: str | None) -> None:
+            if answer == "take":
+                self.app.call_later(take)
+            else:
+                self._offered_take = False  # asked again when the lock next changes
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "The case is free",
+                f"{who} has closed {self.case.id}. Take it (lock it and edit), or stay read-only?",
+                [Choice("t", "Take the case", "take", "primary"), Choice("s", "Stay read-only", "stay")],
+                id="take-dialog",
+            ),
+            answered,
+        )
+
     def banner_text(self) -> Text:
         if self.lock_holder is not None:
             return plain(f"Read-only: {self.lock_holder.describe()} has this case open.")
@@ -218,6 +270,7 @@ class CaseScreen(Screen):
         if not self.read_only:
             self._autosave = self.set_interval(self.desk.settings.autosave_interval, self.autosave, name="autosave")
         self.desk.linter_ready.subscribe(self, self.linter_ready, immediate=True)
+        self.desk.disk_changed.subscribe(self, self.disk_changed, immediate=True)
         self.request_lint(immediate=True)
 
     def on_screen_resume(self) -> None:

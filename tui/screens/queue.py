@@ -76,7 +76,7 @@ class QueueScreen(Screen):
         table = self.table
         table.counts = desk.draft_counts
         table.my_token = desk.operator.token
-        table.locks = desk.locks.all()
+        self.refresh_locks()
         table.fit_ids(self.view.cases)
         table.set_rows(self.view.rows)
         table.focus()
@@ -84,6 +84,7 @@ class QueueScreen(Screen):
         self._timer = self.set_interval(1.0, self.tick, name="queue-clock")
         desk.counts_updated.subscribe(self, self.counts_changed, immediate=True)
         desk.cases_changed.subscribe(self, self.cases_changed, immediate=True)
+        desk.disk_changed.subscribe(self, self.disk_changed, immediate=True)
 
     @property
     def table(self) -> QueueTable:
@@ -111,7 +112,10 @@ class QueueScreen(Screen):
         self.update_status()
 
     def refresh_locks(self) -> None:
-        self.table.locks = self.desk.locks.all()
+        locks = self.desk.locks
+        held = locks.all()
+        self.table.locks = held
+        self.table.stale_locks = frozenset(case_id for case_id, info in held.items() if locks.is_stale(info))
         self.table.refresh()
 
     @property
@@ -162,6 +166,11 @@ class QueueScreen(Screen):
 
     def cases_changed(self, _: None = None) -> None:
         self.rows_changed()
+
+    def disk_changed(self, change) -> None:
+        """Another desk took or released a lock: the LOCK column shows it now, not at the next scan."""
+        if change.locks:
+            self.refresh_locks()
 
     def show_facet(self, facet: str, value: str | None) -> None:
         """Show only cases whose `facet` is `value` (None: all); the palette's "Show …" commands."""

@@ -123,6 +123,7 @@ class QueueTable(ScrollView, can_focus=True):
         self.rows: list[Case] = []
         self.counts: dict[str, tuple[int, int]] = {}
         self.locks: dict[str, LockInfo] = {}
+        self.stale_locks: frozenset[str] = frozenset()  # case ids whose lock's process is gone (this host)
         self.my_token: str = ""
         self.empty_message = "No cases."
         self._id_width = 8
@@ -286,6 +287,8 @@ class QueueTable(ScrollView, can_focus=True):
                 value = ""
                 if lock is not None:
                     value = "me" if lock.token == self.my_token else lock.who
+                    if case.id in self.stale_locks:  # its desk's process is gone: the next to open it takes it over
+                        value = f"stale {value}" if wide else "stale"
                     style = row_style + get("queue-table--locked")
             else:
                 value = case.subject
