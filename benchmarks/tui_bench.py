@@ -179,6 +179,36 @@ async def warm_figures(queue: Path) -> dict:
     return figures
 
 
+async def idle_figures(queue: Path, seconds: float = 10.0) -> dict:
+    """CPU of a desk doing nothing on the queue (clock ticks, the watch's look each second), and
+    how long another desk's status change takes to show here."""
+    import json
+
+    from replydesk.tui.app import ReplydeskApp
+    from replydesk.tui.queue.store import QueueStore
+
+    app = ReplydeskApp(QueueStore(queue), linter_factory=None, count_drafts=False, cursor_blink=False)
+    figures: dict = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.5)
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        figures["idle_cpu_percent"] = 100 * (time.process_time() - cpu) / (time.perf_counter() - wall)
+        other = QueueStore(queue, index_path=False)
+        target = next(iter(sorted((queue / "cases").glob("*.json")))).stem
+        data = json.loads((queue / "cases" / f"{target}.json").read_text(encoding="utf-8"))
+        data["status"] = "ready" if data.get("status") != "ready" else "drafting"
+        start = time.perf_counter()
+        other.write_case(data)
+        while time.perf_counter() - start < 10:
+            case = app.case_by_id(target)
+            if case is not None and case.status == data["status"]:
+                break
+            await pilot.pause(0.05)
+        figures["change_seen_s"] = time.perf_counter() - start
+    return figures
+
+
 def relint_figures(runs: int = 300) -> dict:
     from replydesk.linting.context import context_from_mapping
     from replydesk.linting.loading import build_linter
@@ -250,6 +280,9 @@ def main(argv=None) -> int:
         print(f"through Pilot (upper bound, includes Pilot's waits): j {figures['pilot_press_j_ms_each']:.1f} ms, "
               f"filter key {figures['pilot_filter_key_ms_each']:.1f} ms, unbound key (Pilot baseline) "
               f"{figures['pilot_baseline_ms_each']:.1f} ms")
+        idle = asyncio.run(idle_figures(queue))
+        print(f"idle desk on {args.cases:,} cases (clock, watch): {idle['idle_cpu_percent']:.1f} % of one CPU; "
+              f"another desk's status change shown after {idle['change_seen_s']:.2f} s   budget ~2 s")
     relint = relint_figures()
     print(f"linter build: {relint['linter_build_s']:.2f} s (in a worker, after first paint)")
     print(f"re-lint {relint['draft_chars']} chars after a one-char edit: {relint['relint_2000_chars_ms']} ms   budget p95 10 ms")
