@@ -86,3 +86,33 @@ async def test_a_lock_whose_process_is_gone_shows_as_stale(make_app, queue_dir):
         row = table.rows.index(row_of(app, RETURN_DISPUTE))
         line = "".join(seg.text for seg in table.render_line(row + 1 - table.scroll_offset.y))  # +1: the header line
         assert "stale carol" in line, line
+
+
+async def test_the_details_pane_counts_down_with_the_clock(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, "CP-240520-0002")  # a cancellation appeal: a 2-hour window
+        details = screen.query_one("#case-details")
+        before = str(details.render())
+        clock.advance(minutes=30)
+        await wait_for(pilot, lambda: str(details.render()) != before, timeout=5)
+
+
+async def test_a_cut_id_in_a_narrow_terminal_ends_in_an_ellipsis(make_app, queue_dir):
+    long_id = "CP-CANCEL-2200000954623412345678"
+    data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
+    data["id"] = long_id
+    (queue_dir / "cases" / f"{long_id}.json").write_text(json.dumps(data), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("QueueTable")
+        row = table.rows.index(row_of(app, long_id))
+        while row - table.scroll_offset.y >= table.size.height - 1:
+            await pilot.press("j")
+            row = table.rows.index(row_of(app, long_id))
+            if table.cursor >= row:
+                break
+        line = "".join(seg.text for seg in table.render_line(row + 1 - table.scroll_offset.y))
+        assert "CP-CANCEL-220…" in line and long_id not in line, line

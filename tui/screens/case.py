@@ -282,6 +282,8 @@ class CaseScreen(Screen):
     def tick(self) -> None:
         self.query_one(DeskHeader).tick()
         self.query_one("#case-title", Static).update(self.title_line())
+        # The details pane counts down too (it froze at the time the case was opened).
+        self.query_one("#case-details", Static).update(case_details(self.case, self.desk.clock()))
 
     @property
     def editor(self) -> DraftEditor:

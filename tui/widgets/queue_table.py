@@ -277,6 +277,8 @@ class QueueTable(ScrollView, can_focus=True):
                 value = case.kind if wide else self._short_kind(case.platform, case.kind)
             elif col.key == "id":
                 value = case.id
+                if cell_len(value) > col.width:  # a cut ID looks like another valid ID: show that it is cut
+                    value = value[: max(col.width - 1, 0)] + "…"
             elif col.key == "status":
                 value = case.status if wide else STATUS_SHORT.get(case.status, case.status)
             elif col.key == "lint":
