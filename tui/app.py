@@ -595,6 +595,8 @@ class ReplydeskApp(App):
 
     def on_unmount(self) -> None:
         self.emergency_save()
+        for watch in self._watches.values():
+            watch.close()  # inotify descriptors are a per-user resource (128 by default)
 
     # --- command palette --------------------------------------------------------------------
 

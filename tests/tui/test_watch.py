@@ -41,3 +41,16 @@ def test_a_full_listing_catches_an_in_place_edit_that_no_signal_reports(tmp_path
     assert os.stat(tmp_path).st_mtime_ns == folder_mtime
     seen = [watch.changes() for _ in range(3)]
     assert seen[:2] == [None, None] and seen[2] == ({"CP-1.json"}, set())
+
+
+def test_closing_a_watch_gives_its_inotify_descriptor_back(tmp_path):
+    """Each desk holds three; the default limit is 128 per user, and tests start hundreds of desks."""
+    fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    watches = [FolderWatch(tmp_path, ".json") for _ in range(40)]
+    for watch in watches:
+        watch.prime()
+    for watch in watches:
+        watch.close()
+        assert watch.signal == "mtime" and watch.changes() is None  # still works, by mtime
+    if fds_before is not None:
+        assert len(os.listdir("/proc/self/fd")) <= fds_before

@@ -111,6 +111,12 @@ class FolderWatch:
         self._folder_mtime = self._mtime()
         self._seen = self._listing()
 
+    def close(self) -> None:
+        """Give back the inotify descriptor (the desk does on exit; tests start many desks)."""
+        if self._notifier is not None:
+            self._notifier.close()
+            self._notifier = None
+
     @property
     def signal(self) -> str:
         """What tells this watch that something changed: "inotify" or "mtime"."""
