@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .config import Config
 from .engine import Linter
-from .packs import PackError, merge_tables, pack_from_mapping
+from .packs import merge_tables, pack_from_mapping
+from .schema import SchemaError
 from .resources import Resources
 from .tomldata import DataFileError, load_toml_file
 
@@ -35,7 +36,7 @@ def load_packs(extra_dirs: tuple[Path, ...] = ()) -> dict:
         data = doc.data if name == BASE_PACK else merge_tables(base.data, doc.data)
         try:
             packs[name] = pack_from_mapping(name, data, source=str(doc.path))
-        except PackError as exc:
+        except SchemaError as exc:
             # The key may live in the base pack (inherited) or in this file.
             line = doc.locate(*exc.keys, exact=True) if exc.keys else None
             where = doc if line or name == BASE_PACK else base

@@ -452,11 +452,15 @@ def _leaf_chars(item, extra: str, ignorecase: bool) -> frozenset[str]:
 
 def _build(items, nfa: _Automaton, alphabet: str, ignorecase: bool) -> tuple[set[int], set[int], bool]:
     """(first states, last states, can match empty) of a sequence, adding its states to `nfa`."""
+    return _chain((_build_item(item, nfa, alphabet, ignorecase) for item in items), nfa)
+
+
+def _chain(parts, nfa: _Automaton) -> tuple[set[int], set[int], bool]:
+    """Link built parts (first, last, can match empty) in sequence, in order as they are built."""
     first: set[int] = set()
     last: set[int] = set()
     nullable = True
-    for item in items:
-        f, l, n = _build_item(item, nfa, alphabet, ignorecase)
+    for f, l, n in parts:
         nfa.link(last, f)
         if nullable:
             first |= f
@@ -505,16 +509,8 @@ def _build_item(item, nfa: _Automaton, alphabet: str, ignorecase: bool) -> tuple
             return f, l, n or lo == 0
         copies = min(hi, _BOUNDED_COPIES)
         seq = [(C.SUBPATTERN, (None, 0, 0, body))] * copies
-        first, last, nullable = set(), set(), True
-        for k, part in enumerate(seq):
-            f, l, n = _build_item(part, nfa, alphabet, ignorecase)
-            n = n or k >= lo
-            nfa.link(last, f)
-            if nullable:
-                first |= f
-            last = (last | l) if n else set(l)
-            nullable = nullable and n
-        return first, last, nullable
+        built = (_build_item(part, nfa, alphabet, ignorecase) for part in seq)
+        return _chain(((f, l, n or k >= lo) for k, (f, l, n) in enumerate(built)), nfa)  # copies past lo are optional
     if op in (C.ASSERT, C.ASSERT_NOT):  # zero width here; their bodies are checked on their own
         return set(), set(), True
     # AT (anchors, \b), GROUPREF (a back-reference: its text is fixed by then), FAILURE: no character read

@@ -19,8 +19,6 @@ from ..schema import SchemaError, decode, key, one_of, positive
 LANGUAGE_CODES = ("en", "ko", "zh", "ja", "other")
 PRIORITIES = ("high", "normal", "low")  # a case's priority; the kind's default comes from its pack
 
-PackError = SchemaError  # a pack that does not fit its schema: key path + message (loading adds file:line)
-
 
 @lru_cache(maxsize=None)
 def _regex_problem(pattern: str) -> str | None:
@@ -365,6 +363,6 @@ def merge_tables(base: dict, override: dict) -> dict:
 
 
 def pack_from_mapping(name: str, data: dict, *, source: str = "") -> Pack:
-    """Decode a merged pack mapping. Raises PackError(keys, message)."""
+    """Decode a merged pack mapping. Raises SchemaError(keys, message); loading adds file:line."""
     pack = decode(Pack, data, table_key=name)
     return replace(pack, source=source)

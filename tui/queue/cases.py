@@ -18,12 +18,7 @@ from replydesk.linting.casefile import (  # noqa: F401  (the queue package's nam
     load_case,
     search_text,
 )
-from replydesk.linting.context import KST, parse_datetime
-
-
-def parse_time(value, key: str):
-    """`parse_datetime` with the desk's argument order: ISO 8601, KST when there is no offset."""
-    return parse_datetime(key, value)
+from replydesk.linting.context import KST  # noqa: F401  (the desk's clock zone, defined with the case schema)
 
 
 def checked_id(case_id) -> str:

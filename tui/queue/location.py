@@ -14,8 +14,10 @@ from datetime import datetime, timedelta, timezone
 from importlib.resources import files
 from pathlib import Path
 
+from replydesk.linting.context import parse_datetime
+
 from .atomic import atomic_write_text
-from .cases import dump_case, parse_time
+from .cases import dump_case
 
 ENV_VAR = "REPLYDESK_QUEUE"
 TIME_KEYS = ("received_at", "deadline")
@@ -35,7 +37,7 @@ def demo_source() -> Path:
 def demo_anchor() -> datetime:
     from replydesk.tui.demo_queue import ANCHOR
 
-    return parse_time(ANCHOR, "ANCHOR")
+    return parse_datetime("ANCHOR", ANCHOR)
 
 
 def user_queue_dir() -> Path:
@@ -61,7 +63,7 @@ def shift_time(value, delta: timedelta):
     if not isinstance(value, str):
         return value
     try:
-        moment = parse_time(value, "time")
+        moment = parse_datetime("time", value)
     except ValueError:
         return value
     return (moment + delta).isoformat(timespec="seconds")

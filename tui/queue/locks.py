@@ -20,7 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .cases import CaseFileError, checked_id, parse_time
+from replydesk.linting.context import parse_datetime
+
+from .cases import CaseFileError, checked_id
 from .safeio import UnsafeFileError, read_regular
 from .sharing import QueueModes
 
@@ -148,7 +150,7 @@ class Locks:
             return LockInfo(case_id, "?", "?", 0, None, "")
         try:
             data = json.loads(raw.decode("utf-8"))
-            since = parse_time(data["since"], "since") if data.get("since") else None
+            since = parse_datetime("since", data["since"]) if data.get("since") else None
             return LockInfo(
                 case_id=case_id,
                 who=str(data.get("who", "?")),

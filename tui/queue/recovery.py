@@ -27,9 +27,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from replydesk.linting.context import parse_datetime
+
 from .atomic import atomic_write_text
 from .sharing import QueueModes
-from .cases import CaseFileError, checked_id, parse_time
+from .cases import CaseFileError, checked_id
 from .locks import Operator
 from .safeio import UnsafeFileError, read_regular
 
@@ -216,7 +218,7 @@ class Journal:
             text = data["text"]
             if not isinstance(text, str):
                 raise TypeError("text")
-            saved_at = parse_time(data["saved_at"], "saved_at") if data.get("saved_at") else None
+            saved_at = parse_datetime("saved_at", data["saved_at"]) if data.get("saved_at") else None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):  # not a journal a desk wrote
             self._set_aside(path, case_id, "corrupt")
             return None

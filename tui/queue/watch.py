@@ -36,7 +36,11 @@ def _inotify():
     global _libc
     if _libc is None:
         try:
-            lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            # libc.so.6 by name first: find_library runs ldconfig in a subprocess, on the desk's start path.
+            try:
+                lib = ctypes.CDLL("libc.so.6", use_errno=True)
+            except OSError:
+                lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             lib.inotify_init1  # noqa: B018 - raises AttributeError where there is none
             lib.inotify_add_watch.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32)
             _libc = lib

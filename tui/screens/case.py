@@ -26,12 +26,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 
-from replydesk.linting.context import ID_FIELDS, ContextError
+from replydesk.linting.context import ID_FIELDS, ContextError, parse_datetime
 from replydesk.linting.document import DraftError
 from replydesk.linting.findings import Finding, Severity
 from replydesk.tui.desk import Desk
 from replydesk.tui.linting_service import DeskLinter, count_findings
-from replydesk.tui.queue.cases import Case, CaseFileError, parse_time
+from replydesk.tui.queue.cases import Case, CaseFileError
 from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgency
 from replydesk.tui.queue.locks import LockInfo
 from replydesk.tui.plain import plain, shown
@@ -99,7 +99,7 @@ def case_details(case: Case, now) -> Text:
         who = str(message.get("who", "?"))
         when = message.get("when")
         try:
-            when_text = format_kst(parse_time(when, "when")) if when else ""
+            when_text = format_kst(parse_datetime("when", when)) if when else ""
         except ValueError:
             when_text = str(when)
         text.append(shown(who), "bold")
@@ -229,8 +229,7 @@ class CaseScreen(Screen):
         who = self.lock_holder.who if self.lock_holder else "The owner"
 
         async def take() -> None:  # once the dialog is gone: this read-only screen closes, an editable one opens
-            desk, case_id = self.desk, self.case.id
-            desk.release_case(case_id)  # a read-only view holds no lock: nothing to release, said for clarity
+            desk, case_id = self.desk, self.case.id  # a read-only view holds no lock: nothing to release
             if self.app.screen is self:
                 await self.app.pop_screen()
             desk.open_case(case_id)
