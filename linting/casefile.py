@@ -55,6 +55,12 @@ def _text(name: str):
     return check
 
 
+def _operator(value) -> str | None:
+    if value is None or (isinstance(value, str) and 0 < len(value.strip()) <= 64 and value.isprintable()):
+        return None
+    return f"assignee must be an operator's name (1-64 printable characters) or null, got {value!r}"
+
+
 def _one_of(name: str, choices: tuple[str, ...]):
     def check(value) -> str | None:
         return None if value in choices else f"{name} must be one of {', '.join(choices)}, got {value!r}"
@@ -85,11 +91,11 @@ class QueueFields:
     received_at: datetime = key(required=True, accepts=Any, convert=_time("received_at"), doc="when the notice arrived; a time without an offset is KST")
     deadline: datetime | None = key(None, accepts=Any, convert=_time("deadline"), doc="when the answer is due; none: the pack's `window` for the kind, if it has one")
     priority: str | None = key(None, accepts=Any, check=_one_of("priority", PRIORITIES), doc="`high`, `normal` or `low`; none: the pack kind's")
-    status: str = key("new", accepts=Any, check=_one_of("status", STATUSES), doc="`new`, `drafting`, `ready` or `sent`; saving a non-empty draft moves `new` to `drafting`; `ctrl+r` sets `ready`")
+    status: str = key("new", accepts=Any, check=_one_of("status", STATUSES), doc="`new`, `drafting`, `ready` or `sent`; saving a non-empty draft moves `new` (or `sent`: a follow-up) to `drafting`; `ctrl+r` sets `ready`, `ctrl+t` `sent`; each change is a record in `history`")
+    assignee: str | None = key(None, accepts=Any, check=_operator, convert=lambda v: v.strip() if isinstance(v, str) else v, doc="the operator the case is assigned to (`a`/`A` in the desk; recorded in `history`)")
     source_id: str | None = key(None, accepts=Any, doc="the platform ID the case was imported from, exactly as exported")
     notes: Any = key(None, accepts=Any, doc="free text for the team, kept untouched")
     language: Any = key(None, accepts=Any, doc="kept untouched")
-    assignee: Any = key(None, accepts=Any, doc="kept untouched")
     lock: Any = key(None, accepts=Any, doc="kept untouched")
 
 
@@ -170,6 +176,7 @@ class Case:
     priority: str
     status: str
     raw: dict
+    assignee: str | None = None
     path: Path | None = None
     search_text: str = field(default="", repr=False)
     _context: CaseContext | None = field(default=None, repr=False)
@@ -211,14 +218,6 @@ class Case:
         for item in self.raw.get("attachments") or []:
             out.append({"name": item} if isinstance(item, str) else item)
         return [a for a in out if isinstance(a, dict)]
-
-    def with_status(self, status: str) -> dict:
-        """The raw mapping with a new status (the caller writes it atomically)."""
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
-        data = dict(self.raw)
-        data["status"] = status
-        return data
 
 
 def _strings(value) -> tuple[str, ...]:
@@ -299,6 +298,7 @@ def case_from_mapping(
         status=status,
         raw=raw,
         path=path,
+        assignee=fields.assignee or None,
     )
     if thorough:
         case._context = case._with_times(context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text))
@@ -314,7 +314,7 @@ def case_from_mapping(
 
 def search_text(case: Case) -> str:
     """What `/` matches against: everything an operator might remember about a case."""
-    parts = [case.id, case.platform, case.kind, case.status, case.subject]
+    parts = [case.id, case.platform, case.kind, case.status, case.subject, case.assignee or ""]
     for key in ID_FIELDS:
         parts.extend(case.ids(key))
     return " ".join(parts).lower()

@@ -117,12 +117,19 @@ def _attachments(items) -> tuple[Attachment, ...]:
 
 @dataclass(frozen=True, slots=True)
 class HistoryMessage:
-    """One message of the case (the notice, the buyer's, ours); other keys a tool adds are kept in the file."""
+    """One entry of the case's history: a message (the notice, the buyer's, ours) or a desk record.
+
+    The desk records assignments and status changes in the same list, in
+    time order, so that the case has one history; such a record has an
+    `event` and is not a message: the linter reads only the messages.
+    Other keys a tool adds are kept in the file.
+    """
 
     __schema_open__ = True
-    who: str = key("", convert=_name, doc="`platform`, `customer`, or one of the pack's `seller_roles` (`seller`)")
+    who: str = key("", convert=_name, doc="`platform`, `customer`, or one of the pack's `seller_roles` (`seller`); on a desk record, the operator")
     when: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v), doc="ISO 8601; without an offset, KST")
-    text: str = key("", required=True, doc="the message as received or sent")
+    text: str = key("", required=True, doc="the message as received or sent; on a desk record, what happened in words")
+    event: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v), doc="set on the desk's own records (`assigned`, `status`, `undo`): not a message, the linter skips it")
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ class CaseContext:
     received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the notice came (ISO 8601; without an offset, KST)")
     deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the answer is due (ISO 8601; without an offset, KST)")
     ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes, doc="rule codes to silence for this draft or case")
-    history: tuple[HistoryMessage, ...] = key((), doc="the case's messages in order; the seller's own are checked for repeats")
+    history: tuple[HistoryMessage, ...] = key((), doc="the case's messages and the desk's records (`event`) in time order; the seller's own messages are checked for repeats")
     # The fields its source wrote (front matter, a case file), so that a case file laid over
     # front matter sets exactly those, a default value included; None (a context built in
     # code): the fields that differ from the default.
@@ -171,11 +178,15 @@ class CaseContext:
     def sent_replies(self, seller_roles: frozenset[str]) -> tuple[str, ...]:
         """Texts this seller already sent in the case (for the repeat check); `seller_roles`:
         the `who` values that are the seller's own (the pack's `[history] seller_roles`)."""
-        return tuple(m.text for m in self.history if m.who in seller_roles)
+        return tuple(m.text for m in self.messages() if m.who in seller_roles)
 
     def notice_text(self, seller_roles: frozenset[str]) -> str:
         """Everything in the history that the seller did not write: the notice and the buyer's messages."""
-        return " ".join(m.text for m in self.history if m.who not in seller_roles)
+        return " ".join(m.text for m in self.messages() if m.who not in seller_roles)
+
+    def messages(self) -> tuple[HistoryMessage, ...]:
+        """The history's messages: the desk's records of assignments and status changes left out."""
+        return tuple(m for m in self.history if m.event is None)
 
 
 _CONTEXT_FIELDS = tuple(f.name for f in fields(CaseContext) if f.name != "given")

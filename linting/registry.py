@@ -37,7 +37,8 @@ class RuleExample:
     """A fixture: `text` linted in `context` must flag exactly `flags` (substrings, in order) with this rule.
 
     An empty `flags` is a negative example: the rule must stay silent.
-    `suggestions` and `severities`, when given, pin each finding's.
+    `suggestions` and `severities`, when given, pin each finding's;
+    `fixed`, the text once every fix of this rule is applied (unsafe ones too).
     """
 
     rule: str = key(required=True)
@@ -47,6 +48,7 @@ class RuleExample:
     context: dict[str, Any] | None = None
     suggestions: tuple[str, ...] | None = None
     severities: tuple[str, ...] | None = None
+    fixed: str | None = None
 
 
 def all_rules() -> dict[str, RuleInfo]:

@@ -40,6 +40,8 @@ from replydesk.tui.queue.locks import LockOutcome, Locks, Operator
 from replydesk.tui.queue.recovery import Journal, describe_os_error, fallback_folder
 from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
+from replydesk.tui.queue.alarms import DeadlineAlarms
+from replydesk.tui.queue.seen import SeenCases, default_seen_path
 from replydesk.tui.queue.watch import FolderWatch
 
 # Seconds a signal or a lost terminal gives the orderly exit before the process ends regardless.
@@ -72,6 +74,8 @@ class ReplydeskApp(App):
         lint_delay: float = 0.15,
         cursor_blink: bool = True,
         count_drafts: bool = True,
+        bell: bool = False,
+        seen_path: Path | None | bool = True,
         glossary_dirs: Iterable[Path] | None = None,
         term_source: Callable[[], tuple[list, str | None]] | None = None,
     ):
@@ -81,7 +85,11 @@ class ReplydeskApp(App):
         self.operator = operator or Operator.current()
         self.linter_factory = linter_factory
         self.settings = DeskSettings(
-            autosave_interval=autosave_interval, lint_delay=lint_delay, cursor_blink=cursor_blink, count_drafts=count_drafts
+            autosave_interval=autosave_interval,
+            lint_delay=lint_delay,
+            cursor_blink=cursor_blink,
+            count_drafts=count_drafts,
+            bell=bell,
         )
         self.glossary_dirs = tuple(glossary_dirs) if glossary_dirs else None
         self.term_source = term_source
@@ -91,7 +99,11 @@ class ReplydeskApp(App):
         )
         report = store.load()
         self.load_errors: list[CaseFileError] = report.errors
-        self.view = QueueView(report.cases)
+        self.view = QueueView(report.cases, me=self.operator.who)
+        if seen_path is True:
+            seen_path = default_seen_path(store.root) if store.index_path is not None else None
+        self.seen = SeenCases(seen_path or None)
+        self.alarms = DeadlineAlarms(self.operator.who)
         self.linter: DeskLinter | None = None
         self.linter_status = "Loading the linter…"
         self.draft_counts: dict[str, DraftCounts] = {}
@@ -165,6 +177,8 @@ class ReplydeskApp(App):
         for watch in self._watches.values():
             watch.prime()
         self.set_interval(WATCH_EVERY, self.look_for_changes, name="queue-watch")
+        self.set_interval(1.0, self.check_deadlines, name="deadline-alarms")
+        self.check_deadlines()  # learns where things stand: nothing is told for cases already late
         if self.linter_factory is not None:
             self.load_linter()
         else:
@@ -179,6 +193,13 @@ class ReplydeskApp(App):
     def look_for_changes(self) -> None:
         if not self._watching.locked():
             self.read_changes(self.linter)
+        marks = self.seen.snapshot()
+        if marks is not None:
+            self.write_seen(marks)
+
+    @work(thread=True, group="seen", exit_on_error=False)
+    def write_seen(self, text: str) -> None:
+        self.seen.write(text)
 
     @work(thread=True, group="watch", exit_on_error=False)
     def read_changes(self, linter: DeskLinter | None) -> None:
@@ -226,7 +247,10 @@ class ReplydeskApp(App):
         change = message.change
         if message.cases or change.removed:
             self.view.apply_changes(message.cases, change.removed)
+            self.alarms.cases_changed()
             self.cases_changed.publish(None)
+        if message.cases or change.removed or message.errors:
+            self._update_load_errors(message)
         if message.counts:
             for case_id in change.removed:
                 self.draft_counts.pop(case_id, None)
@@ -235,6 +259,30 @@ class ReplydeskApp(App):
         if message.errors:
             self.notify(f"Skipped an unreadable case file: {message.errors[0]}", severity="warning", timeout=8)
         self.disk_changed.publish(change)
+
+    def _update_load_errors(self, message: QueueChangedOnDisk) -> None:
+        """The unreadable case files as the watch sees them now: fixed or removed ones leave the list."""
+        cases_dir = self.store.cases_dir
+        gone = {str(cases_dir / f"{case_id}.json") for case_id in message.change.removed}
+        gone |= {str(case.path) for case in message.cases if case.path is not None}
+        errors = {str(e.path): e for e in self.load_errors if str(e.path) not in gone}
+        errors.update((str(e.path), e) for e in message.errors)
+        self.load_errors = list(errors.values())
+
+    # --- deadlines ----------------------------------------------------------------------
+
+    def check_deadlines(self) -> None:
+        """Once a second: a case of mine (or nobody's) that came within 2 h or passed its deadline is told."""
+        from replydesk.tui.queue.alarms import describe
+
+        now = self.clock()
+        crossings = self.alarms.check(self.view.cases, now)
+        if not crossings:
+            return
+        message, severity = describe(crossings, now)
+        self.notify(message, title="Deadline", severity=severity, timeout=12)
+        if self.settings.bell:
+            self.bell()
 
     @work(thread=True, exclusive=True, group="linter", exit_on_error=False)
     def load_linter(self) -> None:
@@ -387,7 +435,80 @@ class ReplydeskApp(App):
 
     def case_changed(self, case: Case) -> None:
         self.view.replace_case(case)
+        self.seen.looked_at(case)  # this desk's own change is not news to its operator
+        self.alarms.cases_changed()
         self.cases_changed.publish(None)
+
+    # --- the team's work on a case: assignment, undo ------------------------------------------
+
+    def assign_case(self, case_id: str, assignee: str | None) -> Case | None:
+        """Assign (None: unassign) and say so; the record lands in the case's history."""
+        who = self.operator.who
+        try:
+            case = self.store.assign(case_id, assignee, who, self.clock())
+        except (CaseFileError, OSError) as exc:
+            self.notify(f"Not assigned: {exc}", severity="error", timeout=8, markup=False)
+            return None
+        self.case_changed(case)
+        if assignee is None:
+            self.notify(f"{case_id}: assigned to nobody.", timeout=3)
+        else:
+            self.notify(f"{case_id}: assigned to {'you' if assignee == who else assignee}.", timeout=3)
+        return case
+
+    def undo_status(self, case_id: str, after: Callable[[Case], None] | None = None) -> None:
+        """Undo the case's last status change; a send is undone only after a question, and not under another's lock."""
+        from replydesk.tui.queue import workflow
+        from replydesk.tui.screens.dialogs import confirm
+
+        case = self.case_by_id(case_id)
+        try:
+            case = self.store.reload_case(case_id)
+        except CaseFileError as exc:
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return
+        record = workflow.last_status_change(case.raw)
+        if record is None or record.get("to") != case.status:
+            why = "no status change to undo" if record is None else f"its status is {case.status}, not what the last recorded change set"
+            self.notify(f"{case_id}: {why}.", severity="warning", timeout=4, markup=False)
+            return
+
+        def undo() -> None:
+            try:
+                updated, undone = self.store.undo_status(case_id, self.operator.who, self.clock())
+            except workflow.NothingToUndo as exc:
+                self.notify(f"{case_id}: {exc}.", severity="warning", timeout=5, markup=False)
+                return
+            except (CaseFileError, OSError) as exc:
+                self.notify(f"Not undone: {exc}", severity="error", timeout=8, markup=False)
+                return
+            self.case_changed(updated)
+            self.recount(case_id)
+            back = f"{case_id} is {updated.status} again"
+            self.notify(back + (": the sent text is back in the draft." if undone.sent_text else "."), timeout=4)
+            if after is not None:
+                after(updated)
+
+        if record.get("to") != "sent":
+            undo()
+            return
+        try:
+            holder = self.locks.read(case_id)
+        except (CaseFileError, OSError):
+            holder = None
+        if holder is not None and not self.locks.is_mine(holder) and not self.locks.is_stale(holder):
+            self.notify(f"{case_id} is open at {holder.describe()}: undo the send when they have closed it.", severity="warning", timeout=6, markup=False)
+            return
+        self.push_screen(
+            confirm(
+                "Undo the send?",
+                f"{record.get('text', 'The case was marked sent')} ({record.get('when')}). Undo it: the case goes back to "
+                f"{record.get('from')} and the sent text back into the draft. Do this only if the reply did not reach the platform.",
+                yes="Undo the send",
+                no="Keep it sent",
+            ),
+            lambda answer: undo() if answer == "yes" else None,
+        )
 
     def reload_queue(self) -> None:
         try:
@@ -397,6 +518,7 @@ class ReplydeskApp(App):
             return
         self.load_errors = report.errors
         self.view.set_cases(report.cases)
+        self.alarms.cases_changed()
         if self.linter is not None and self.settings.count_drafts:
             self.start_counting()
 
@@ -595,6 +717,9 @@ class ReplydeskApp(App):
 
     def on_unmount(self) -> None:
         self.emergency_save()
+        marks = self.seen.snapshot()
+        if marks is not None:
+            self.seen.write(marks)
         for watch in self._watches.values():
             watch.close()  # inotify descriptors are a per-user resource (128 by default)
 

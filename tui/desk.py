@@ -13,7 +13,7 @@ which screens care.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 from textual.message import Message
 from textual.signal import Signal
@@ -28,6 +28,7 @@ from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
 
 if TYPE_CHECKING:
+    from replydesk.tui.queue.seen import SeenCases
     from replydesk.tui.queue.terms import TermRow
     from replydesk.tui.screens.case import CaseScreen
 
@@ -40,6 +41,7 @@ class DeskSettings:
     lint_delay: float = 0.15  # seconds of no typing before the draft is linted
     cursor_blink: bool = True
     count_drafts: bool = True  # lint every saved draft for the queue's E/W column
+    bell: bool = False  # ring the terminal bell with a deadline alarm (`replydesk --bell`)
 
 
 class Desk(Protocol):
@@ -52,6 +54,7 @@ class Desk(Protocol):
     journal: Journal
     settings: DeskSettings
     view: QueueView
+    seen: "SeenCases"  # what this operator last saw of each case ("updated since I last looked")
     load_errors: list[CaseFileError]
     linter: DeskLinter | None  # None until the worker has built it (or when it failed)
     linter_status: str  # what to show instead of findings while `linter` is None
@@ -68,6 +71,12 @@ class Desk(Protocol):
     def acquire_lock(self, case_id: str) -> LockOutcome: ...
 
     def case_changed(self, case: Case) -> None: ...
+
+    def case_by_id(self, case_id: str) -> Case | None: ...
+
+    def assign_case(self, case_id: str, assignee: str | None) -> Case | None: ...
+
+    def undo_status(self, case_id: str, after: Callable[[Case], None] | None = None) -> None: ...
 
     def reload_queue(self) -> None: ...
 

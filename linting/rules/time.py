@@ -241,6 +241,12 @@ def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, of
     return text
 
 
+def _stays_on_its_day(date, suggestion: str | None) -> bool:
+    """May the suggestion replace the time as written? Not when it moved to another day that
+    the text does not give: "(next day)" is advice, not wording for a Korean or Chinese reply."""
+    return suggestion is not None and (date is not None or not suggestion.endswith("day)"))
+
+
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 _DATE_NEAR = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{4}년[ \t]?\d{1,2}월|\d{1,2}월[ \t]?\d{1,2}일|\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日"
@@ -334,12 +340,18 @@ def check(inp: RuleInput):
                     date_m = _DATE_BEFORE.search(low, max(0, start - 16), start)
                     date = tuple(int(g) for g in date_m.groups()) if date_m else None
                     hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
+                    suggestion = _in_local_zone(hour, t.minute, date, offset, pack)
+                    # The span starts at the zone: a date written before the zone stays outside it,
+                    # so a suggestion that restates that date cannot replace the span.
+                    inside = (date_m is None or date_m.start() >= zone_start) and _stays_on_its_day(date, suggestion)
                     yield inp.finding(
                         "TIME002",
                         zone_start,
                         end,
                         f"time given in {body[zone_start:zone_start + len(phrase)]}, not {zone} ({zone} is UTC{local_offset:+g})",
-                        suggestion=_in_local_zone(hour, t.minute, date, offset, pack),
+                        suggestion=suggestion,
+                        replacement=suggestion if inside else None,
+                        safe=False,
                     )
                 else:
                     zoned_local[t.start] = t.end
@@ -357,13 +369,18 @@ def check(inp: RuleInput):
         date = tuple(int(g) for g in date_m.groups()) if date_m else None
         hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
         zone_text = body[end:zone_end].strip(" \t(（[,")
+        suggestion = _in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else None
         yield inp.finding(
             "TIME002",
             span_start,
             zone_end,
             f"time given in {zone_text}, not {zone}"
             + (f" ({zone} is UTC{local_offset:+g})" if offset is not None else ""),
-            suggestion=_in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else None,
+            suggestion=suggestion,
+            # Unsafe: `lint --fix` leaves it (a carrier's time in its own zone is a fact as quoted);
+            # an operator's fix key converts it.
+            replacement=suggestion if _stays_on_its_day(date, suggestion) else None,
+            safe=False,
         )
     if bare:
         yield from _bare_times(inp, c, low, body, zone, bare, zoned_local, times)

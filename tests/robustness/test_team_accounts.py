@@ -21,10 +21,12 @@ import subprocess
 import tempfile
 import traceback
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from replydesk.tui.queue.cases import KST
 from replydesk.tui.queue.locks import Locks, Operator
 from replydesk.tui.queue.recovery import Journal
 from replydesk.tui.queue.store import QueueStore
@@ -120,7 +122,7 @@ def _scenario(queue: Path):
         assert locks.acquire("CP-1").acquired
         Journal(store.recovery_dir, _operator("alice", "ta")).write("CP-1", "alice's unsaved text", "")
         store.save_draft("CP-1", "alice's draft", expected=None)
-        store.write_case(store.reload_case("CP-1").with_status("drafting"))
+        store.set_status("CP-1", "drafting", "alice", datetime.now(KST))
         # alice's desk stays open (her lock is live); her unsaved text is in the journal
 
     def bob_sees_her_lock_then_discards_her_journal():
@@ -145,7 +147,10 @@ def _scenario(queue: Path):
         assert text == "alice's draft"
         store.save_draft("CP-1", text + "\nbob's line", expected=stamp)
         Journal(store.recovery_dir, _operator("bob", "tb")).write("CP-1", "bob typing", text)
-        store.write_case(store.reload_case("CP-1").with_status("ready"))
+        store.set_status("CP-1", "ready", "bob", datetime.now(KST))
+        store.assign("CP-1", "alice", "bob", datetime.now(KST))
+        sent = store.mark_sent("CP-1", text + "\nbob's line", "bob", datetime.now(KST))
+        assert sent.status == "sent" and sent.assignee == "alice" and not store.draft_exists("CP-1")
         assert locks.release("CP-1")
 
     return (alice_opens_types_and_leaves, bob_sees_her_lock_then_discards_her_journal,
@@ -164,8 +169,14 @@ def test_two_operators_share_one_queue_with_umask_022(team, tmp_path):
         report = as_operator(who, step)
         assert report == "", report
 
-    assert json.loads((queue / "cases" / "CP-1.json").read_text(encoding="utf-8"))["status"] == "ready"
-    assert (queue / "drafts" / "CP-1.txt").read_text(encoding="utf-8") == "alice's draft\nbob's line"
+    case = json.loads((queue / "cases" / "CP-1.json").read_text(encoding="utf-8"))
+    assert case["status"] == "sent" and case["assignee"] == "alice"
+    # Both operators' records, in order, and the sent text frozen in the history; the draft is cleared.
+    records = [(m.get("event"), m["who"]) for m in case["history"]]
+    assert records == [("status", "alice"), ("status", "bob"), ("assigned", "bob"), (None, "seller"), ("status", "bob")]
+    assert case["history"][3]["text"] == "alice's draft\nbob's line" and case["history"][3]["sent_by"] == "bob"
+    assert not (queue / "drafts" / "CP-1.txt").exists()
+    assert (queue / ".locks" / ".case-writes").exists()  # the writers' flock file, shared like the rest
     gid = alice[1]
     for path in [queue, *queue.rglob("*")]:
         st = os.lstat(path)

@@ -14,6 +14,7 @@ from collections import defaultdict
 import pytest
 
 from replydesk.linting.context import context_from_mapping
+from replydesk.linting.fixer import apply_fixes
 from replydesk.linting.registry import all_rules, rule_examples
 
 EXAMPLES = list(rule_examples())
@@ -35,6 +36,8 @@ def test_rule_example(linter, example):
         assert tuple(f.suggestion for f in found) == example.suggestions
     if example.severities is not None:
         assert tuple(f.severity.label for f in found) == example.severities
+    if example.fixed is not None:
+        assert apply_fixes(result.draft.text, found, unsafe=True)[0] == example.fixed
 
 
 def test_every_rule_has_positive_and_negative_examples():

@@ -101,3 +101,30 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)
+
+
+async def open_case(pilot, case_id: str, *, edit: bool = True):
+    """Move the cursor to a case with j/k and open it with enter, as an operator would.
+
+    A case opens with the focus outside the editor (the notice is read
+    first); `edit` then presses `e`, as an operator does to start typing.
+    """
+    from replydesk.tui.screens.case import CaseScreen
+
+    table = pilot.app.screen.query_one("QueueTable")
+    target = next(i for i, c in enumerate(table.rows) if c.id == case_id)
+    while table.cursor < target:
+        await pilot.press("j")
+    while table.cursor > target:
+        await pilot.press("k")
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    if isinstance(screen, CaseScreen) and screen.case.id == case_id and edit and not screen.read_only:
+        await pilot.press("e")
+    return pilot.app.screen
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("enter" if ch == "\n" else "space" if ch == " " else ch)

@@ -19,27 +19,14 @@ from pathlib import Path
 import pytest
 
 
-from .conftest import settle, wait_for
+from .conftest import open_case, settle, type_text, wait_for
 
 RETURN_DISPUTE = "CP-240518-0003"  # has a saved draft
 EMPTY_CANCEL = "CP-240520-0002"  # empty draft
 
 
-async def open_case(pilot, case_id: str):
-    table = pilot.app.screen.query_one("QueueTable")
-    target = next(i for i, c in enumerate(table.rows) if c.id == case_id)
-    while table.cursor < target:
-        await pilot.press("j")
-    while table.cursor > target:
-        await pilot.press("k")
-    await pilot.press("enter")
-    await settle(pilot)
-    return pilot.app.screen
 
 
-async def type_text(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
 
 
 def messages(app) -> list[str]:

@@ -19,33 +19,15 @@ import pytest
 
 from replydesk.tui.queue.locks import Locks, Operator
 
-from .conftest import settle, wait_for
+from .conftest import open_case, settle, type_text, wait_for
 
 RETURN_DISPUTE = "CP-240518-0003"  # row 9 of the demo queue at the anchor time
 EMPTY_CANCEL = "CP-240520-0002"  # row 5, empty draft, overdue
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def open_case(pilot, case_id: str):
-    """Move the cursor to a case with j/k and open it with enter, as an operator would."""
-    from replydesk.tui.screens.case import CaseScreen
-
-    table = pilot.app.screen.query_one("QueueTable")
-    target = next(i for i, c in enumerate(table.rows) if c.id == case_id)
-    while table.cursor < target:
-        await pilot.press("j")
-    while table.cursor > target:
-        await pilot.press("k")
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CaseScreen)
-    assert pilot.app.screen.case.id == case_id
-    return pilot.app.screen
 
 
-async def type_text(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press("enter" if ch == "\n" else "space" if ch == " " else ch)
 
 
 def finding_rules(screen) -> list[tuple[str, str]]:
@@ -171,7 +153,7 @@ async def test_next_finding_moves_the_cursor_onto_its_span_and_ctrl_f_applies_th
         selected = editor.selected_text
         assert selected == "!"
         assert editor.selection.start == (0, 28) and editor.selection.end == (0, 29)
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+o")
         await settle(pilot)
         assert editor.text.splitlines()[0] == "Order 22000009551870 shipped."
         assert "TONE004" not in [rule for rule, _ in finding_rules(screen)]
@@ -193,18 +175,18 @@ async def test_enter_in_the_findings_panel_jumps_to_the_finding(make_app):
         await pilot.press("enter")
         assert pilot.app.focused is screen.editor
         assert screen.editor.selected_text == "delivery delay"
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+o")
         await settle(pilot)
         assert "shipping delay was caused" in screen.editor.text
 
 
-async def test_ctrl_f_without_a_fix_at_the_cursor_changes_nothing(make_app):
+async def test_fix_one_without_a_fix_at_the_cursor_changes_nothing(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = await open_case(pilot, RETURN_DISPUTE)
         before = screen.editor.text
-        await pilot.press("ctrl+home", "ctrl+f")
+        await pilot.press("ctrl+home", "ctrl+o")
         await settle(pilot)
         assert screen.editor.text == before
 
@@ -316,7 +298,7 @@ async def test_help_lists_every_key_of_the_floor(make_app):
     from replydesk.tui.screens.help import help_sections
 
     keys = {single for _title, rows in help_sections() for k, _d in rows for single in k.split(" / ")}
-    for floor in ["j", "down", "k", "up", "enter", "esc", "/", "ctrl+s", "ctrl+r", "n", "N", "ctrl+f", "y", "g", "?", "q"]:
+    for floor in ["j", "down", "k", "up", "enter", "esc", "/", "ctrl+s", "ctrl+r", "ctrl+t", "n", "N", "ctrl+f", "ctrl+o", "y", "g", "?", "q", "a", "m", "u", "h", "e"]:
         assert floor in keys, floor
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -336,7 +318,7 @@ async def test_command_palette_offers_the_case_actions(make_app):
         await settle(pilot)
         screen = await open_case(pilot, RETURN_DISPUTE)
         titles = {c.title for c in pilot.app.get_system_commands(screen)}
-        for title in ("Save", "Ready", "Fix", "Next", "Copy", "Back", "Glossary", "Help", "Quit"):
+        for title in ("Save", "Ready", "Sent", "Fix all", "Fix one", "Next", "History", "Copy", "Back", "Glossary", "Help", "Quit"):
             assert title in titles, title
 
 
@@ -408,6 +390,7 @@ DESK_SCRIPT = textwrap.dedent(
                 await pilot.press("j")
             await pilot.press("enter")
             await pilot.pause(0.3)
+            await pilot.press("e")  # a case opens outside the editor
             for ch in "Typed before the line dropped":
                 await pilot.press("space" if ch == " " else ch)
             await pilot.pause(0.6)  # a few autosave ticks

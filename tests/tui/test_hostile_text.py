@@ -193,7 +193,7 @@ async def test_a_draft_with_control_characters_is_saved_exactly_as_read_plus_wha
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = await open_first_case(pilot)
-        await pilot.press("end", "x", "ctrl+s")
+        await pilot.press("e", "end", "x", "ctrl+s")
         await settle(pilot)
         assert not screen.is_dirty()
     assert draft.read_text(encoding="utf-8") == "Hello \x1b]52;c;aGk=\x07 there \x9b2J\tendx\n"

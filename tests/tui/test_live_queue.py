@@ -29,7 +29,7 @@ async def test_another_desks_status_change_new_case_removal_and_save_show_withou
         await wait_for(pilot, lambda: RETURN_DISPUTE in app.draft_counts)
         other = QueueStore(queue_dir, index_path=False)
         started = time.monotonic()
-        other.set_status(other.reload_case(RETURN_DISPUTE), "ready")
+        other.set_status(RETURN_DISPUTE, "ready", "op2", app.clock())
         new = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
         new.update(id="CP-NEW-1", subject="a case imported by someone else")
         other.write_case(new)

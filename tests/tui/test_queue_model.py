@@ -135,10 +135,13 @@ def test_set_status_keeps_other_keys_and_rewrites_atomically(tmp_path):
     path = tmp_path / "cases" / "CP-1.json"
     path.write_text(json.dumps(case(notes="call the carrier", extra={"x": 1}), ensure_ascii=False), encoding="utf-8")
     store = QueueStore(tmp_path)
-    c = store.reload_case("CP-1")
-    updated = store.set_status(c, "ready")
+    updated = store.set_status("CP-1", "ready", "op1", datetime(2026, 12, 1, 5, 2, 5, tzinfo=timezone.utc))
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["status"] == "ready" and data["notes"] == "call the carrier" and data["extra"] == {"x": 1}
+    record = data["history"][-1]
+    assert (record["event"], record["who"], record["when"], record["from"], record["to"]) == (
+        "status", "op1", "2026-12-01T14:02:05+09:00", "new", "ready"
+    )
     assert updated.status == "ready"
     assert not [p for p in (tmp_path / "cases").iterdir() if p.name.startswith(".")]
 

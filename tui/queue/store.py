@@ -14,9 +14,11 @@ user's file into the editor, nor a FIFO freeze the desk.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,11 +35,19 @@ from .cases import Case, CaseFileError, case_from_mapping, checked_id, dump_case
 from .index import CaseIndex, default_index_path
 from .safeio import UnsafeFileError, read_regular, refuse_unless_regular
 from .sharing import QueueModes
+from . import workflow
 
 CASES = "cases"
 DRAFTS = "drafts"
 LOCKS = ".locks"
 RECOVERY = ".recovery"
+WRITES_LOCK = ".case-writes"  # in .locks/: flock'ed around every read-change-write of a case file
+
+
+def seller_role(pack) -> str:
+    """The `who` the desk writes on the seller's sent messages: `seller` when the pack counts it as one."""
+    roles = pack.history.seller_roles
+    return "seller" if "seller" in roles or not roles else sorted(roles)[0]
 
 
 class QueueError(Exception):
@@ -95,7 +105,8 @@ class QueueStore:
         self.recovery_dir = self.root / RECOVERY
         if index_path is True:
             index_path = default_index_path(self.root)
-        self._index = CaseIndex(index_path or None, self.root)
+        self.index_path: Path | None = index_path or None  # None: this store keeps nothing in the user's cache
+        self._index = CaseIndex(self.index_path, self.root)
         self._index_loaded = False
 
     # --- cases -------------------------------------------------------------
@@ -173,10 +184,92 @@ class QueueStore:
         atomic_write_text(path, text, parents=False, new_mode=self.modes.file)
         return case
 
-    def set_status(self, case: Case, status: str) -> Case:
-        """Re-read the file first so another tool's edits to other keys are not overwritten."""
-        current = self.reload_case(case.id)
-        return self.write_case(current.with_status(status))
+    def update_case(self, case_id: str, change: Callable[[dict], dict]) -> Case:
+        """Re-read the case, apply `change` to its mapping, write it; one writer at a time.
+
+        Two desks that change the same case at once (one assigns it while
+        the other marks it sent) must not lose either change: the re-read,
+        change and write happen under an exclusive `flock` on
+        `.locks/.case-writes`, which every desk on the host takes. Another
+        tool's edits to other keys are kept (the file is re-read first).
+        """
+        with self._one_writer():
+            current = self.reload_case(case_id)
+            data = change(current.raw)
+            if data is current.raw:
+                return current
+            return self.write_case(data)
+
+    @contextmanager
+    def _one_writer(self):
+        try:
+            self.modes.make_folder(self.locks_dir)
+            fd = os.open(self.locks_dir / WRITES_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, self.modes.file)
+        except OSError:
+            yield  # a read-only .locks: the write itself says what is wrong
+            return
+        try:
+            try:
+                self.modes.fix_file(fd)
+            except OSError:
+                pass  # someone else's file: its mode is theirs to keep
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    def set_status(self, case_id: str, status: str, who: str, when: datetime, *, note: str = "") -> Case:
+        """A status change, recorded in the case's history with who and when (workflow.py)."""
+        return self.update_case(case_id, lambda data: workflow.change_status(data, status, who, when, note=note))
+
+    def assign(self, case_id: str, assignee: str | None, who: str, when: datetime) -> Case:
+        return self.update_case(case_id, lambda data: workflow.assign(data, assignee, who, when))
+
+    def mark_sent(self, case_id: str, text: str, who: str, when: datetime) -> Case:
+        """Record the text as sent (frozen in the history), then clear the draft: what is written next is a follow-up.
+
+        The draft file is removed only while it still holds exactly the sent
+        text; anything else there is someone's newer work and stays.
+        """
+        case = self.reload_case(case_id)
+        role = seller_role(self.packs[case.platform])
+        updated = self.update_case(case_id, lambda data: workflow.mark_sent(data, text, who, when, seller_role=role))
+        self._remove_draft_holding(case_id, text)
+        return updated
+
+    def undo_status(self, case_id: str, who: str, when: datetime) -> tuple[Case, workflow.Undone]:
+        """Undo the last status change (workflow.NothingToUndo when there is none to undo).
+
+        Undoing a send puts the sent text back into the draft when the draft is
+        empty, so the reply can be edited and sent again; nothing is lost either way
+        (the undo record keeps which record it undid, the text is in the draft).
+        """
+        outcome: list[workflow.Undone] = []
+
+        def change(data: dict) -> dict:
+            undone = workflow.undo_last_status_change(data, who, when)
+            outcome.append(undone)
+            return undone.data
+
+        updated = self.update_case(case_id, change)
+        undone = outcome[-1]
+        if undone.sent_text:
+            current, stamp = self.read_draft_stamped(case_id)
+            if not current.strip():
+                self.save_draft(case_id, undone.sent_text, expected=stamp)
+        return updated, undone
+
+    def _remove_draft_holding(self, case_id: str, text: str) -> None:
+        path = self.draft_path(case_id)
+        try:
+            current, _stamp = self.read_draft_stamped(case_id)
+        except CaseFileError:
+            return
+        if current == text:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
     # --- drafts ------------------------------------------------------------
 

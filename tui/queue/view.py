@@ -16,7 +16,8 @@ from .cases import PRIORITIES, STATUSES, Case
 
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 SORTS = ("deadline", "priority", "received", "platform", "status", "id")
-FACETS = ("platform", "kind", "status")
+FACETS = ("platform", "kind", "status", "assignee")
+NOBODY = "(nobody)"  # the assignee facet's value for unassigned cases
 
 
 def _deadline_key(case: Case):
@@ -76,13 +77,18 @@ class Facets:
     platform: str | None = None
     kind: str | None = None
     status: str | None = None
+    assignee: str | None = None  # an operator, NOBODY, or None (everyone's)
 
     def matches(self, case: Case) -> bool:
         return (
             (self.platform is None or case.platform == self.platform)
             and (self.kind is None or case.kind == self.kind)
             and (self.status is None or case.status == self.status)
+            and (self.assignee is None or (case.assignee or NOBODY) == self.assignee)
         )
+
+    def any(self) -> bool:
+        return any(getattr(self, name) is not None for name in FACETS)
 
     def describe(self) -> str:
         parts = [f"{name}={getattr(self, name)}" for name in FACETS if getattr(self, name)]
@@ -92,7 +98,9 @@ class Facets:
 class QueueView:
     """The sorted, filtered list of cases; `rows` is what the table draws."""
 
-    def __init__(self, cases: Iterable[Case] = ()):
+    def __init__(self, cases: Iterable[Case] = (), *, me: str | None = None):
+        """`me`: this desk's operator, for the "mine" facet."""
+        self.me = me
         self.sort = "deadline"
         self.reverse = False
         self.facets = Facets()
@@ -147,7 +155,34 @@ class QueueView:
     def facet_values(self, facet: str) -> list[str]:
         if facet == "status":
             return list(STATUSES)
+        if facet == "assignee":
+            return sorted({c.assignee for c in self._cases if c.assignee} | ({self.me} if self.me else set())) + [NOBODY]
         return sorted({getattr(c, facet) for c in self._cases})
+
+    def toggle_mine(self) -> bool:
+        """Only this operator's cases, or everyone's again; True when now showing only mine."""
+        mine = self.me is not None and self.facets.assignee != self.me
+        self.set_facet("assignee", self.me if mine else None)
+        return mine
+
+    def next_urgent(self, after: int, now: datetime, direction: int = 1) -> int | None:
+        """The next shown row, from `after` and wrapping, that is overdue; else the next due within 2 h.
+
+        Sent cases are left out: they need no answer. None when no shown case is either.
+        """
+        from .deadlines import Urgency, urgency
+
+        rows = self.rows
+        count = len(rows)
+        if not count:
+            return None
+        order = [(after + direction * step) % count for step in range(1, count + 1)]
+        for wanted in (Urgency.OVERDUE, Urgency.SOON):
+            for i in order:
+                case = rows[i]
+                if case.status != "sent" and urgency(case.deadline, now) is wanted:
+                    return i
+        return None
 
     def set_facet(self, facet: str, value: str | None) -> None:
         if facet not in FACETS:
@@ -188,7 +223,7 @@ class QueueView:
 
     def _refacet(self) -> None:
         facets = self.facets
-        if facets.platform is None and facets.kind is None and facets.status is None:
+        if not facets.any():
             self._faceted = self._sorted
         else:
             self._faceted = [c for c in self._sorted if facets.matches(c)]

@@ -23,12 +23,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 
-from replydesk.linting.context import ID_FIELDS, ContextError, parse_datetime
+from replydesk.linting.context import ID_FIELDS, ContextError
 from replydesk.linting.document import DraftError
 from replydesk.linting.findings import Finding, Severity
+from replydesk.linting.fixer import apply_fixes
 from replydesk.tui.desk import Desk
 from replydesk.tui.linting_service import DeskLinter, count_findings
 from replydesk.tui.queue.cases import Case, CaseFileError
@@ -37,6 +39,8 @@ from replydesk.tui.queue.locks import LockInfo
 from replydesk.tui.plain import plain, shown
 from replydesk.tui.queue.recovery import describe_os_error
 from replydesk.tui.queue.store import UNCHECKED, DraftConflict
+from replydesk.tui.queue.workflow import last_sent
+from replydesk.tui.screens.history import append_entry, in_time_order, when_label
 from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
 from replydesk.tui.widgets.draft_editor import DraftEditor, line_starts_of, offset_to_location
 from replydesk.tui.widgets.findings import FindingsList
@@ -64,12 +68,13 @@ def case_details(case: Case, now) -> Text:
     row("Platform", case.platform)
     row("Kind", case.kind)
     row("Priority", case.priority)
+    row("Assigned", case.assignee or "nobody")
     row("Received", format_kst(case.received_at))
     if case.deadline is not None:
         left = countdown(case.deadline, now)
         source = " (from the pack window)" if case.deadline_computed else ""
         level = urgency(case.deadline, now)
-        style = "bold reverse" if level is Urgency.OVERDUE else "bold" if level is Urgency.SOON else ""
+        style = "bold reverse" if level is Urgency.OVERDUE else "bold underline" if level is Urgency.SOON else ""
         row("Deadline", f"{format_kst(case.deadline)} ({left}){source}", style)
     else:
         row("Deadline", "none given")
@@ -92,19 +97,14 @@ def case_details(case: Case, now) -> Text:
             extra.append(shown(f"{item['width']}×{item['height']}"))
         text.append(f"  • {shown(item.get('name', '?'))}")
         text.append(f"  {' '.join(extra)}\n" if extra else "\n", "dim")
-    history = case.history
+    sent = last_sent(case.raw)
+    if sent is not None:
+        row("Sent", f"{when_label(sent.get('when'))} by {sent.get('sent_by')}", "bold")
+    history = in_time_order(case.history)
     text.append("\nHistory", "bold underline")
-    text.append(f" ({len(history)})\n")
-    for message in history:
-        who = str(message.get("who", "?"))
-        when = message.get("when")
-        try:
-            when_text = format_kst(parse_datetime("when", when)) if when else ""
-        except ValueError:
-            when_text = str(when)
-        text.append(shown(who), "bold")
-        text.append(f"  {shown(when_text)}\n", "dim")
-        text.append(shown(message.get("text", ""), multiline=True) + "\n\n")
+    text.append(f" ({len(history)}, oldest first; h: search)\n")
+    for entry in history:
+        append_entry(text, entry)
     return text
 
 
@@ -118,19 +118,26 @@ class CaseScreen(Screen):
     """One case: read it, write the reply, fix what the linter finds, save, mark ready."""
 
     HELP = "A case: details and history on the left, the draft and its findings on the right."
+    PLACE = "Case"
     COMMANDS = {_commands}
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the draft (atomically) to drafts/<id>.txt", id="case.save"),
         Binding("ctrl+r", "mark_ready", "Ready", tooltip="Save and mark the case ready (asks while errors remain)", id="case.ready"),
-        Binding("ctrl+f", "apply_fix", "Fix", tooltip="Apply the fix of the finding at the cursor (or highlighted)", id="case.fix"),
+        Binding("ctrl+t", "mark_sent", "Sent", tooltip="Mark sent: the saved draft is what went to the platform; it is kept in the history (asks while errors remain)", id="case.sent"),
+        Binding("ctrl+f", "fix_all", "Fix all", tooltip="Apply every finding whose suggestion is a concrete replacement (ctrl+z undoes)", id="case.fix-all"),
+        Binding("ctrl+o", "apply_fix", "Fix one", show=False, tooltip="Apply the fix of the finding at the cursor (or highlighted)", id="case.fix"),
+        Binding("f", "apply_fix", "Fix one", show=False, tooltip="Apply the fix of the highlighted finding (outside the editor)", id="case.fix-here"),
         Binding("ctrl+n", "next_finding", "Next", tooltip="Next finding: select its span in the editor", id="case.next-finding"),
         Binding("ctrl+b", "previous_finding", "Prev", show=False, tooltip="Previous finding", id="case.previous-finding"),
         Binding("n", "next_finding", "Next", show=False, tooltip="Next finding (outside the editor)", id="case.next"),
         Binding("N", "previous_finding", "Prev", show=False, tooltip="Previous finding (outside the editor)", id="case.previous"),
-        Binding("e", "edit", "Edit", tooltip="Back into the editor", id="case.edit"),
+        Binding("e", "edit", "Edit", tooltip="Into the editor (a case opens with the cursor outside it)", id="case.edit"),
+        Binding("h", "history", "History", tooltip="The case's history, oldest first, searchable", id="case.history"),
+        Binding("u", "undo_status", "Undo status", show=False, tooltip="Undo the last status change (outside the editor)", id="case.undo"),
         Binding("i", "focus_info", "Info", show=False, tooltip="Case details and history pane", id="case.info"),
         Binding("y", "copy", "Copy", tooltip="Copy the draft to your own clipboard over SSH (OSC 52)", id="case.copy"),
+        Binding("q", "close", "Back", show=False, tooltip="Back to the queue (outside the editor; asks if unsaved)", id="case.q-back"),
         Binding("escape", "close", "Back", tooltip="Back to the queue (asks if unsaved)", id="case.back"),
     ]
 
@@ -178,9 +185,24 @@ class CaseScreen(Screen):
             with CaseInfo(id="case-info"):
                 yield Static(case_details(self.case, desk.clock()), id="case-details")
             with Vertical(id="draft-pane"):
-                yield DraftEditor(self.saved_text, id="editor", read_only=self.read_only)
+                yield DraftEditor(self.saved_text, id="editor", read_only=self.read_only, placeholder=Content(self.placeholder()))
                 yield FindingsList(id="findings")
         yield Footer(compact=True, show_command_palette=False)
+
+    def placeholder(self) -> str:
+        sent = last_sent(self.case.raw)
+        if sent is not None and self.case.status == "sent":
+            return shown(f"Sent {when_label(sent.get('when'))} by {sent.get('sent_by')} (in the history, h). What you write here is a follow-up.")
+        return "" if self.read_only else "Empty draft: press e to write."
+
+    def refresh_case(self) -> None:
+        """The case file changed (a status, an assignment, a new message): show it."""
+        self.query_one("#case-title", Static).update(self.title_line())
+        self.query_one("#case-details", Static).update(case_details(self.case, self.desk.clock()))
+        try:
+            self.editor.placeholder = Content(self.placeholder())
+        except Exception:
+            pass
 
     def title_line(self) -> Text:
         case = self.case
@@ -189,9 +211,11 @@ class CaseScreen(Screen):
         text.append(shown(case.id), "bold")
         text.append(f" · {shown(case.platform)} · {shown(case.kind)} · ")
         text.append(shown(case.status), "bold")
+        if case.assignee:
+            text.append(f" · {shown(case.assignee)}")
         if case.deadline is not None:
             level = urgency(case.deadline, now)
-            style = "bold reverse" if level is Urgency.OVERDUE and case.status != "sent" else "bold"
+            style = "bold" if case.status == "sent" else "bold reverse" if level is Urgency.OVERDUE else "bold underline" if level is Urgency.SOON else "bold"
             text.append(" · due ")
             text.append(f"{countdown(case.deadline, now)}", style)
         if self.is_dirty():
@@ -203,7 +227,14 @@ class CaseScreen(Screen):
     # --- following the owner (read-only) --------------------------------------------------
 
     def disk_changed(self, change) -> None:
-        """Read-only: show the owner's saves as they land; when they leave, offer the case."""
+        """The case file changed on disk: show it. Read-only: the owner's saves too, and when they leave, offer the case."""
+        if self.case.id in change.cases:
+            fresh = self.desk.case_by_id(self.case.id)
+            if fresh is not None and fresh is not self.case:
+                self.case = fresh
+                self.build_context()
+                self.refresh_case()
+                self.request_lint(immediate=True)
         if not self.read_only or self._offered_take:
             return
         if self.case.id in change.drafts:
@@ -259,10 +290,8 @@ class CaseScreen(Screen):
         editor = self.editor
         editor.cursor_blink = self.desk.settings.cursor_blink
         self.build_context()
-        if self.read_only:
-            self.findings.focus()
-        else:
-            editor.focus()
+        # Outside the editor: the notice is read first, and `q` or esc goes back instead of typing (e edits).
+        self.query_one(CaseInfo).focus()
         if self.took_over is not None:
             self.notify(f"Took over a stale lock from {self.took_over.describe()} (process gone).", timeout=6)
         self._clock = self.set_interval(1.0, self.tick, name="case-clock")
@@ -299,7 +328,7 @@ class CaseScreen(Screen):
             return False
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if self.read_only and action in ("save", "apply_fix", "mark_ready", "edit"):
+        if self.read_only and action in ("save", "apply_fix", "fix_all", "mark_ready", "mark_sent", "undo_status", "edit"):
             return False  # hidden from the footer: a read-only case cannot be changed
         return True
 
@@ -463,7 +492,27 @@ class CaseScreen(Screen):
         if not self.read_only:
             editor.focus()
 
-    # --- save, ready, copy ------------------------------------------------------------------
+    def action_fix_all(self) -> None:
+        """Every concrete replacement at once (safe and unsafe: the operator asked), as one edit ctrl+z undoes."""
+        if self.desk.linter is None:
+            self.notify("The linter is still loading.", severity="warning", timeout=2)
+            return
+        findings = [f for f in self.current_findings() if f.fix is not None]
+        editor = self.editor
+        text = editor.text
+        fixed, applied = apply_fixes(text, findings, unsafe=True)
+        if not applied:
+            self.notify("No finding has a concrete replacement (the rest need your words).", timeout=3)
+            return
+        cursor = editor.cursor_location
+        editor.replace(fixed, (0, 0), editor.document.end)
+        rows = fixed.count("\n")
+        editor.move_cursor((min(cursor[0], rows), cursor[1]))
+        rules = sorted({f.rule for f in findings})
+        self.notify(f"Applied {applied} fix(es): {', '.join(rules)}. ctrl+z undoes them.", timeout=4)
+        self.lint_now()
+
+    # --- save, ready, sent, copy ------------------------------------------------------------
 
     def action_save(self) -> bool:
         """Save the draft; False when it was not written (failure told, or a conflict being asked)."""
@@ -491,8 +540,9 @@ class CaseScreen(Screen):
             pass  # the draft is saved; a leftover journal equal to it is cleared on the next open
         self._journaled_text = None
         self._journal_notice = None
-        if self.case.status == "new" and text.strip():
-            self.set_status("drafting", quiet=True)
+        if self.case.status in ("new", "sent") and text.strip():
+            # A draft on a sent case is a follow-up: the case needs an answer again.
+            self.set_status("drafting", quiet=True, note="a follow-up" if self.case.status == "sent" else "")
         if self.result is not None and self.result_version == self.version:
             desk.record_counts(self.case.id, self.result.findings, text)
         else:
@@ -600,18 +650,26 @@ class CaseScreen(Screen):
         self.editor.load_text(text)
         self.query_one("#case-title", Static).update(self.title_line())
 
-    def set_status(self, status: str, quiet: bool = False) -> None:
+    def set_status(self, status: str, quiet: bool = False, note: str = "") -> None:
+        desk = self.desk
         try:
-            self.case = self.desk.store.set_status(self.case, status)
+            self.case = desk.store.set_status(self.case.id, status, desk.operator.who, desk.clock(), note=note)
         except (CaseFileError, OSError) as exc:
             self.notify(f"Could not update the case file: {exc}", severity="error")
             return
-        self.desk.case_changed(self.case)
-        self.query_one("#case-title", Static).update(self.title_line())
+        desk.case_changed(self.case)
+        self.refresh_case()
         if not quiet:
-            self.notify(f"{self.case.id} marked {status}.", timeout=3)
+            self.notify(f"{self.case.id} marked {status} (u undoes).", timeout=3)
 
     def action_mark_ready(self) -> None:
+        self.guarded("ready", lambda: self.set_status("ready"))
+
+    def action_mark_sent(self) -> None:
+        self.guarded("sent", self.mark_sent)
+
+    def guarded(self, status: str, then) -> None:
+        """Save, lint, and ask before `status` while errors remain; then `then()`."""
         if self.read_only:
             return
         if self.is_dirty() and not self.action_save():
@@ -625,23 +683,67 @@ class CaseScreen(Screen):
             self.notify("The draft is empty.", severity="warning")
             return
         if not errors:
-            self.set_status("ready")
+            then()
             return
 
         def answered(answer: str | None) -> None:
             if answer == "yes":
-                self.set_status("ready")
+                then()
 
         self.app.push_screen(
             confirm(
                 "Errors remain",
                 f"{len(errors)} error(s) remain in this draft (first: {errors[0].rule} {errors[0].message}).\n"
-                "Mark it ready anyway?",
-                yes="Mark ready",
+                f"Mark it {status} anyway?",
+                yes=f"Mark {status}",
                 no="Keep editing",
             ),
             answered,
         )
+
+    def mark_sent(self) -> None:
+        """The saved draft is what went out: frozen in the history; the case closes, and the lock is released."""
+        desk = self.desk
+        now = desk.clock()
+        try:
+            self.case = desk.store.mark_sent(self.case.id, self.saved_text, desk.operator.who, now)
+        except (CaseFileError, OSError, ValueError) as exc:
+            self.notify(f"Not marked sent: {exc}", severity="error", timeout=8, markup=False)
+            return
+        desk.case_changed(self.case)
+        desk.recount(self.case.id)
+        try:
+            desk.journal.clear(self.case.id)
+        except OSError:
+            pass
+        self.notify(
+            f"{self.case.id} marked sent by {desk.operator.who} at {format_kst(now)}; the text is in its history. "
+            "u (in the queue) undoes.",
+            timeout=6,
+        )
+        desk.close_case(self)
+
+    def action_undo_status(self) -> None:
+        if self.read_only:
+            return
+        self.desk.undo_status(self.case.id, after=self._after_undo)
+
+    def _after_undo(self, case: Case) -> None:
+        self.case = case
+        self.refresh_case()
+        if not self.is_dirty():
+            try:
+                text, stamp = self.desk.store.read_draft_stamped(case.id)
+            except CaseFileError:
+                return
+            if text != self.saved_text:
+                self._show_disk_text(text, stamp)
+                self.request_lint(immediate=True)
+
+    def action_history(self) -> None:
+        from replydesk.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.case))
 
     def action_copy(self) -> None:
         text = self.editor.text
@@ -765,6 +867,8 @@ class CaseScreen(Screen):
                 if self._autosave_now(force=True) is None:
                     self.desk.close_case(self)
                 # else: the journal failed (told); the text stays open in the editor rather than be lost
+            elif answer == "discard":
+                self.discard_changes()
 
         self.app.push_screen(
             ChoiceDialog(
@@ -773,11 +877,33 @@ class CaseScreen(Screen):
                 [
                     Choice("s", "Save", "save", "primary"),
                     Choice("k", "Keep for later", "keep"),
+                    Choice("d", "Discard", "discard"),
                     Choice("c", "Cancel", "cancel"),
                 ],
+                id="unsaved-dialog",
             ),
             answered,
         )
+
+    def discard_changes(self) -> None:
+        """Back to the saved draft; the unsaved text is set aside in .recovery/discarded/, not deleted."""
+        desk = self.desk
+        text = self.editor.text
+        try:
+            desk.journal.write(self.case.id, text, self.saved_text)
+            kept = desk.journal.discard(self.case.id)
+        except OSError as exc:
+            self.notify(
+                f"Not discarded: the text could not be set aside first ({describe_os_error(exc)}). It is still in the editor.",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self._journaled_text = None
+        self.editor.load_text(self.saved_text)
+        self.notify(f"Discarded the changes to {self.case.id}; the text was set aside in {kept}.", timeout=5, markup=False)
+        desk.close_case(self)
 
     def emergency_save(self) -> str | None:
         """SIGHUP/SIGTERM or quit without saving: whatever was typed goes to the journal; returns what failed."""

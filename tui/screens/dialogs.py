@@ -79,3 +79,67 @@ class ChoiceDialog(ModalScreen[str | None]):
 def confirm(title: str, message: str, yes: str = "Yes", no: str = "No") -> ChoiceDialog:
     """Yes (y) / No (n); escape means no."""
     return ChoiceDialog(title, message, [Choice("y", yes, "yes", "primary"), Choice("n", no, "no")])
+
+
+class AskText(ModalScreen[str | None]):
+    """One line of text (enter answers it, escape answers None); completes from `suggestions`."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+
+    def __init__(self, title: str, message: str, *, value: str = "", suggestions: list[str] = (), id: str | None = None):
+        super().__init__(id=id)
+        self.title_text = title
+        self.message = message
+        self.value = value
+        self.suggestions = list(suggestions)
+
+    def compose(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+        from textual.widgets import Input
+
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message, multiline=True), classes="dialog-message")
+            yield Input(self.value, suggester=SuggestFromList(self.suggestions, case_sensitive=False), id="ask-input")
+            yield Static(plain("enter: done · right arrow: complete · esc: cancel"), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#ask-input").focus()
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ListDialog(ModalScreen[None]):
+    """Lines to read (each plain text, control characters shown); any of esc, enter or q closes it."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="list.close"),
+    ]
+
+    def __init__(self, title: str, message: str, lines: list[str], *, id: str | None = None):
+        super().__init__(id=id)
+        self.title_text = title
+        self.message = message
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message, multiline=True), classes="dialog-message")
+            with VerticalScroll(classes="dialog-list", can_focus=True):
+                for line in self.lines:
+                    yield Static(plain(line, multiline=True))
+            yield Static(plain("esc, enter or q: close"), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-list").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -42,6 +42,7 @@ class QueueScreen(Screen):
     """Sorted by deadline (sent cases sink); `/` filters as you type."""
 
     HELP = "The queue: every case, most urgent first. Countdowns run in KST."
+    PLACE = "Queue"
     COMMANDS = {_commands}
 
     BINDINGS = [
@@ -54,6 +55,13 @@ class QueueScreen(Screen):
         Binding("c", "clear_filters", "Clear", show=False, tooltip="Clear the filter and every facet", id="queue.clear"),
         Binding("escape", "clear_filters", "Clear filters", show=False, tooltip="Clear the filter and every facet", id="queue.escape"),
         Binding("R", "reload", "Reload", show=False, tooltip="Re-read the queue directory", id="queue.reload"),
+        Binding("n", "next_urgent(1)", "Next urgent", tooltip="Next overdue case; when none, next due within 2 h", id="queue.next-urgent"),
+        Binding("N", "next_urgent(-1)", "Previous urgent", show=False, tooltip="Previous overdue (or due within 2 h) case", id="queue.previous-urgent"),
+        Binding("a", "assign_me", "Take", tooltip="Assign the case to me (again: to nobody)", id="queue.assign-me"),
+        Binding("A", "assign_to", "Assign", show=False, tooltip="Assign the case to a named operator", id="queue.assign"),
+        Binding("m", "mine", "Mine", tooltip="Only the cases assigned to me (again: everyone's)", id="queue.mine"),
+        Binding("u", "undo_status", "Undo", show=False, tooltip="Undo the case's last status change (a send asks first)", id="queue.undo"),
+        Binding("E", "unreadable", "Unreadable", show=False, tooltip="List the case files that could not be read, and why", id="queue.unreadable"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -76,6 +84,8 @@ class QueueScreen(Screen):
         table = self.table
         table.counts = desk.draft_counts
         table.my_token = desk.operator.token
+        table.me = desk.operator.who
+        table.is_updated = desk.seen.is_updated
         self.refresh_locks()
         table.fit_ids(self.view.cases)
         table.set_rows(self.view.rows)
@@ -149,7 +159,7 @@ class QueueScreen(Screen):
             text.append(f" · /{view.query}", "italic")
         errors = self.desk.load_errors
         if errors:
-            text.append(f" · {len(errors)} unreadable case file(s)", "bold")
+            text.append(f" · {len(errors)} unreadable case file(s) (E lists them)", "bold")
         self.query_one("#queue-status", Static).update(text)
 
     # --- data changes ------------------------------------------------------------
@@ -221,6 +231,70 @@ class QueueScreen(Screen):
         self.desk.reload_queue()
         self.table.fit_ids(self.view.cases)
         self.rows_changed()
+
+    def action_next_urgent(self, direction: int = 1) -> None:
+        table = self.table
+        index = self.view.next_urgent(table.cursor, self.desk.clock(), direction)
+        if index is None:
+            self.notify("No shown case is overdue or due within 2 h.", timeout=2)
+            return
+        table.set_cursor(index)
+
+    def action_assign_me(self) -> None:
+        case = self.table.current
+        if case is None:
+            return
+        me = self.desk.operator.who
+        self.desk.assign_case(case.id, None if case.assignee == me else me)
+
+    def action_assign_to(self) -> None:
+        from replydesk.tui.screens.dialogs import AskText
+
+        case = self.table.current
+        if case is None:
+            return
+        known = sorted({c.assignee for c in self.view.cases if c.assignee} | {info.who for info in self.table.locks.values()} | {self.desk.operator.who})
+
+        def answered(name: str | None) -> None:
+            if name is not None:
+                self.desk.assign_case(case.id, name.strip() or None)
+
+        self.app.push_screen(
+            AskText(
+                f"Assign {case.id}",
+                "To whom? An operator's name (empty: nobody). Known: " + ", ".join(known),
+                value=case.assignee or "",
+                suggestions=known,
+                id="assign-dialog",
+            ),
+            answered,
+        )
+
+    def action_mine(self) -> None:
+        mine = self.view.toggle_mine()
+        self.rows_changed()
+        self.notify("assigned to me" if mine else "everyone's cases", timeout=1.5)
+
+    def action_undo_status(self) -> None:
+        case = self.table.current
+        if case is not None:
+            self.desk.undo_status(case.id)
+
+    def action_unreadable(self) -> None:
+        from replydesk.tui.screens.dialogs import ListDialog
+
+        errors = self.desk.load_errors
+        if not errors:
+            self.notify("Every case file in the queue was read.", timeout=2)
+            return
+        self.app.push_screen(
+            ListDialog(
+                f"{len(errors)} unreadable case file(s)",
+                "These files are not in the queue until they are fixed (replydesk doctor QUEUE checks permissions):",
+                [str(e) for e in errors],
+                id="unreadable-dialog",
+            )
+        )
 
     @on(QueueTable.Opened)
     def open_case(self, event: QueueTable.Opened) -> None:

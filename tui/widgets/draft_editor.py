@@ -103,6 +103,11 @@ class DraftEditor(TextArea):
 
     BINDINGS = [
         Binding("escape", "leave", "Done", tooltip="Leave the editor (to the findings); esc again goes back", id="editor.leave"),
+        # Habits from every other editor: ctrl+a selects all (home still goes to the line start, as does f7's
+        # select-all); ctrl+home / ctrl+end go to the top and the end of the draft.
+        Binding("ctrl+a", "select_all", "Select all", show=False, tooltip="Select the whole draft", id="editor.select-all"),
+        Binding("ctrl+home", "go_to_top", "Top", show=False, tooltip="Go to the top of the draft", id="editor.top"),
+        Binding("ctrl+end", "go_to_end", "End", show=False, tooltip="Go to the end of the draft", id="editor.end"),
     ]
 
     def __init__(self, text: str = "", **kwargs):
@@ -113,6 +118,12 @@ class DraftEditor(TextArea):
         self.register_theme(replydesk_theme())
         self.theme = THEME_NAME
         self._finding_spans: list[Span] = []
+
+    def action_go_to_top(self) -> None:
+        self.move_cursor((0, 0))
+
+    def action_go_to_end(self) -> None:
+        self.move_cursor(self.document.end)
 
     def set_findings(self, text: str, findings: list[Finding]) -> None:
         """Mark findings computed for `text` (must be the editor's current text)."""

@@ -44,12 +44,15 @@ COLUMNS = {
     "due": (("DUE", 7), ("DUE", 7)),
     "platform": (("PLATFORM", 8), ("PLT", 3)),
     "kind": (("KIND", 19), ("KIND", 8)),
+    "updated": (("", 1), ("", 1)),  # • = changed by someone else since this operator last opened it
     "id": (("ID", 18), ("ID", 14)),
     "status": (("STATUS", 8), ("STAT", 5)),
     "lint": (("E/W", 5), ("E/W", 5)),
+    "assignee": (("ASSIGNEE", 10), ("WHO", 5)),
     "lock": (("LOCK", 12), ("LOCK", 6)),
     "subject": (("SUBJECT", 0), ("SUBJECT", 0)),
 }
+UPDATED_MARK = "•"
 
 
 def layout_columns(width: int, id_width: int) -> list[Column]:
@@ -125,6 +128,8 @@ class QueueTable(ScrollView, can_focus=True):
         self.locks: dict[str, LockInfo] = {}
         self.stale_locks: frozenset[str] = frozenset()  # case ids whose lock's process is gone (this host)
         self.my_token: str = ""
+        self.me: str = ""  # this operator's name: their own cases show "me" in the assignee column
+        self.is_updated: Callable[[Case], bool] = lambda case: False
         self.empty_message = "No cases."
         self._id_width = 8
 
@@ -285,6 +290,12 @@ class QueueTable(ScrollView, can_focus=True):
                 value = lint_cell(counts)
                 if counts is not None and counts[0] > 0:
                     style = row_style + get("queue-table--errors")
+            elif col.key == "updated":
+                value = UPDATED_MARK if self.is_updated(case) else " "
+            elif col.key == "assignee":
+                value = "" if not case.assignee else "me" if case.assignee == self.me else case.assignee
+                if cell_len(value) > col.width:
+                    value = value[: max(col.width - 1, 0)] + "…"
             elif col.key == "lock":
                 value = ""
                 if lock is not None:

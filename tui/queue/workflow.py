@@ -1,0 +1,166 @@
+"""The work done on a case, as records in its history: assignment, status changes, sending, undo.
+
+A case has one history (`history` in the case file, README "Case files"):
+the notice and the messages, and, in the same time-ordered list, the
+desk's records of what the team did. A record has an `event`; the linter
+reads only the entries without one (`CaseContext.messages`).
+
+    {"event": "assigned", "id": "…", "who": "op1", "when": "2026-12-01T14:02:05+09:00",
+     "from": null, "to": "op2", "text": "op1 assigned the case to op2"}
+    {"event": "status", "id": "…", "who": "op2", "when": "…", "from": "ready", "to": "sent",
+     "text": "op2 marked the case sent (was ready)"}
+    {"event": "undo", "id": "…", "who": "op2", "when": "…", "undoes": "<id>", "from": "sent",
+     "to": "ready", "text": "op2 undid “marked sent” (back to ready)"}
+
+Marking a case sent also appends the text that went to the platform as a
+message of the seller (`who` = the pack's first seller role, `sent_by` the
+operator, `record` the status record's id): the sent text is frozen in the
+history, and the repeat rule (TPL002) sees it when a follow-up is drafted.
+
+Pure: each function takes a case file's mapping and returns a new one;
+the store writes it (store.update_case). Times are written in KST with
+their offset, as every other time in a case file.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from .cases import KST, STATUSES
+
+ASSIGNED = "assigned"
+STATUS = "status"
+UNDO = "undo"
+EVENTS = (ASSIGNED, STATUS, UNDO)
+
+
+class NothingToUndo(Exception):
+    """No status change to undo, or the case's status moved on since the last recorded change."""
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo did: the new mapping, the record it undid and, when it undid a send, the text sent."""
+
+    data: dict
+    record: dict
+    sent_text: str | None
+
+
+def when_text(moment: datetime) -> str:
+    """A record's time: KST, to the second, with its offset (`2026-12-01T14:02:05+09:00`)."""
+    return moment.astimezone(KST).replace(microsecond=0).isoformat()
+
+
+def _history(data: dict) -> list:
+    value = data.get("history")
+    return list(value) if isinstance(value, list) else []
+
+
+def _record(event: str, who: str, when: datetime, text: str, **fields) -> dict:
+    return {"event": event, "id": uuid.uuid4().hex[:12], "who": who, "when": when_text(when), **fields, "text": text}
+
+
+def records(data: dict) -> list[dict]:
+    """The desk's records in a case mapping, in file order."""
+    return [m for m in _history(data) if isinstance(m, dict) and m.get("event") in EVENTS]
+
+
+def assign(data: dict, assignee: str | None, who: str, when: datetime) -> dict:
+    """`assignee` (None: nobody) takes the case; recorded. Unchanged data when it is theirs already."""
+    assignee = assignee.strip() if isinstance(assignee, str) else None
+    assignee = assignee or None
+    before = data.get("assignee") or None
+    if before == assignee:
+        return data
+    if assignee is None:
+        text = f"{who} unassigned the case (was {before})"
+    elif assignee == who:
+        text = f"{who} took the case" + (f" (was {before})" if before else "")
+    else:
+        text = f"{who} assigned the case to {assignee}" + (f" (was {before})" if before else "")
+    out = dict(data)
+    out["assignee"] = assignee
+    out["history"] = _history(data) + [_record(ASSIGNED, who, when, text, **{"from": before, "to": assignee})]
+    return out
+
+
+def change_status(data: dict, status: str, who: str, when: datetime, *, note: str = "") -> dict:
+    """A new status, recorded with who and when; unchanged data when it is that status already."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+    before = data.get("status") or "new"
+    if before == status:
+        return data
+    text = f"{who} marked the case {status} (was {before})" + (f": {note}" if note else "")
+    out = dict(data)
+    out["status"] = status
+    out["history"] = _history(data) + [_record(STATUS, who, when, text, **{"from": before, "to": status})]
+    return out
+
+
+def mark_sent(data: dict, sent_text: str, who: str, when: datetime, *, seller_role: str = "seller") -> dict:
+    """Status `sent`, and the text that went to the platform kept in the history as the seller's message."""
+    if not sent_text.strip():
+        raise ValueError("nothing to send: the draft is empty")
+    out = change_status(data, "sent", who, when)
+    if out is data:
+        raise ValueError("the case is marked sent already")
+    history = out["history"]
+    record = history[-1]
+    message = {"who": seller_role, "when": record["when"], "text": sent_text, "sent_by": who, "record": record["id"]}
+    out["history"] = history[:-1] + [message, record]
+    return out
+
+
+def last_status_change(data: dict) -> dict | None:
+    """The latest status record that no undo has undone (None: nothing to undo)."""
+    undone = {r.get("undoes") for r in records(data) if r.get("event") == UNDO}
+    for record in reversed(records(data)):
+        if record.get("event") == STATUS and record.get("id") not in undone:
+            return record
+    return None
+
+
+def undo_last_status_change(data: dict, who: str, when: datetime) -> Undone:
+    """Put the status back to what the latest (not yet undone) change found; recorded as an undo.
+
+    Undoing "sent" takes the sent text out of the messages (it is returned
+    so that the draft can hold it again): the reply was not sent after all.
+    """
+    record = last_status_change(data)
+    if record is None:
+        raise NothingToUndo("no status change of this case to undo")
+    status = data.get("status") or "new"
+    if record.get("to") != status:
+        raise NothingToUndo(
+            f"the case is {status} now, not {record.get('to')} as its last recorded change left it; set the status instead"
+        )
+    back = record.get("from")
+    if back not in STATUSES:
+        raise NothingToUndo(f"the last status change has no previous status to go back to ({back!r})")
+    history = _history(data)
+    sent_text = None
+    if status == "sent":
+        kept = []
+        for entry in history:
+            if isinstance(entry, dict) and entry.get("record") == record.get("id") and entry.get("sent_by"):
+                sent_text = str(entry.get("text", ""))
+                continue
+            kept.append(entry)
+        history = kept
+    text = f"{who} undid “{record.get('text', 'a status change')}” (back to {back})"
+    undo = _record(UNDO, who, when, text, undoes=record.get("id"), **{"from": status, "to": back})
+    out = dict(data)
+    out["status"] = back
+    out["history"] = history + [undo]
+    return Undone(out, record, sent_text)
+
+
+def last_sent(data: dict) -> dict | None:
+    """The latest message the desk recorded as sent (None when the case was never marked sent)."""
+    for entry in reversed(_history(data)):
+        if isinstance(entry, dict) and entry.get("sent_by") and "event" not in entry:
+            return entry
+    return None
