@@ -54,6 +54,7 @@ COUNTS_BATCH = 200
 class ReplydeskApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (tests, benchmarks) live elsewhere
     TITLE = "replydesk"
+    PLACE = "Everywhere"
 
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", tooltip="Every key (this list)", id="app.help"),
@@ -460,8 +461,8 @@ class ReplydeskApp(App):
         """Undo the case's last status change; a send is undone only after a question, and not under another's lock."""
         from replydesk.tui.queue import workflow
         from replydesk.tui.screens.dialogs import confirm
+        from replydesk.tui.screens.history import when_label
 
-        case = self.case_by_id(case_id)
         try:
             case = self.store.reload_case(case_id)
         except CaseFileError as exc:
@@ -502,7 +503,7 @@ class ReplydeskApp(App):
         self.push_screen(
             confirm(
                 "Undo the send?",
-                f"{record.get('text', 'The case was marked sent')} ({record.get('when')}). Undo it: the case goes back to "
+                f"{record.get('text', 'The case was marked sent')} at {when_label(record.get('when'))}. Undo it: the case goes back to "
                 f"{record.get('from')} and the sent text back into the draft. Do this only if the reply did not reach the platform.",
                 yes="Undo the send",
                 no="Keep it sent",
@@ -731,7 +732,7 @@ class ReplydeskApp(App):
         The queue's facets, sorts and cases, and a case's statuses, come from
         the screens' own providers (tui/commands.py).
         """
-        from replydesk.tui.screens.help import bindings_of, key_label
+        from replydesk.tui.screens.help import bindings_of, key_label, place_of
 
         seen: set[str] = set()
         owners: list = [screen]
@@ -747,13 +748,13 @@ class ReplydeskApp(App):
                 seen.add(binding.action)
                 yield SystemCommand(
                     binding.description,
-                    f"{type(owner).__name__}: key {key_label(binding.key)}",
+                    f"{place_of(owner)} · key {key_label(binding.key)}",
                     _runner(owner, binding.action),
                 )
         for binding in bindings_of(type(self)):
             if binding.description and binding.action not in seen:
                 seen.add(binding.action)
-                yield SystemCommand(binding.description, f"key {key_label(binding.key)}", _runner(self, binding.action))
+                yield SystemCommand(binding.description, f"{place_of(self)} · key {key_label(binding.key)}", _runner(self, binding.action))
         yield from super().get_system_commands(screen)
 
 

@@ -12,7 +12,8 @@ from replydesk.linting.display import visible_controls
 LINTER_COMMANDS = frozenset({"lint", "rules", "explain", "glossary"})
 
 USAGE = """\
-usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse]     open the operator desk
+usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse] [--bell]
+                                                         open the operator desk
        replydesk lint PATH... [options]                  lint draft replies
        replydesk rules [--format text|json]              list every rule
        replydesk explain CODE                            explain a rule
@@ -25,7 +26,9 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse]     open the operator desk
 The desk opens QUEUE_DIR, else $REPLYDESK_QUEUE, else a per-user queue
 (filled with a demo queue on first run). The mouse is off by default so
 that the terminal's own text selection works over SSH; --mouse turns it on.
-Operator name for locks: $REPLYDESK_OPERATOR, else the login name.
+Operator name for locks, assignment and the case history: $REPLYDESK_OPERATOR,
+else the login name. --bell (or REPLYDESK_BELL=1) rings the terminal bell when
+a case of yours, or nobody's, comes within 2 h of its deadline or passes it.
 
 Run `replydesk COMMAND --help` for a command's options; inside the desk press ? for every key.
 """
@@ -52,10 +55,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_desk(args: list[str]) -> int:
+    import os
+
     mouse = False
+    bell = os.environ.get("REPLYDESK_BELL", "").strip().lower() in ("1", "yes", "true", "on")
     queue_arg: str | None = None
     for arg in args:
-        if arg == "--mouse":
+        if arg == "--bell":
+            bell = True
+        elif arg == "--mouse":
             mouse = True
         elif arg == "--no-mouse":
             mouse = False
@@ -82,7 +90,7 @@ def run_desk(args: list[str]) -> int:
 
     from replydesk.tui.app import ReplydeskApp
 
-    app = ReplydeskApp(store)
+    app = ReplydeskApp(store, bell=bell)
     app.run(mouse=mouse)
     return app.return_code or 0
 

@@ -70,6 +70,8 @@ def test_queue_screen_filtered_and_faceted(snap_compare, make_app):
         for ch in "return":
             await pilot.press(ch)
         await settle(pilot)
+        pilot.app.clear_notifications()  # the facet toasts last 1.5 s: on a loaded machine one may be gone already
+        await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 

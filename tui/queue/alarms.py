@@ -10,7 +10,10 @@ milliseconds.
 Which cases ring: those assigned to this operator and those assigned to
 nobody (a colleague's cases are theirs to answer), that are not sent. The
 first scan at start-up only learns where things stand: a desk that has
-just opened says nothing about cases that were already late.
+just opened says nothing about cases that were already late. A new case
+that arrives already within two hours rings; a known case that becomes
+watched again (a send undone, a case taken) does not: someone just did
+that on purpose.
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ class Crossing:
 class DeadlineAlarms:
     def __init__(self, operator: str):
         self.operator = operator
-        self._levels: dict[str, Urgency] = {}
+        self._levels: dict[str, Urgency] = {}  # the watched cases' levels at the last scan
+        self._known: set[str] = set()  # every case id scanned so far, watched or not
         self._next: datetime | None = None
         self._primed = False
         self._stale = True  # the cases changed: scan at the next check
@@ -52,14 +56,19 @@ class DeadlineAlarms:
         crossings: list[Crossing] = []
         levels: dict[str, Urgency] = {}
         upcoming: datetime | None = None
+        known = self._known
         for case in cases:
             if not self.watches(case):
+                known.add(case.id)
                 continue
             level = urgency(case.deadline, now)
             levels[case.id] = level
-            before = self._levels.get(case.id, Urgency.NORMAL)
-            if self._primed and _RANK[level] > _RANK[before]:
+            before = self._levels.get(case.id)
+            if before is None and case.id in known:
+                before = level  # watched again (a send undone, reassigned): the operator did that, no alarm
+            if self._primed and _RANK[level] > _RANK[before or Urgency.NORMAL]:
                 crossings.append(Crossing(case, level))
+            known.add(case.id)
             boundary = case.deadline - SOON if level is Urgency.NORMAL else case.deadline if level is Urgency.SOON else None
             if boundary is not None and (upcoming is None or boundary < upcoming):
                 upcoming = boundary

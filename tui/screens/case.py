@@ -50,6 +50,8 @@ from replydesk.tui.widgets.header import DeskHeader
 class CaseInfo(VerticalScroll, can_focus=True):
     """Case details, attachments and message history; scrolls with the arrow keys."""
 
+    PLACE = "Case details"
+
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="info.down"),
         Binding("k", "scroll_up", "Up", show=False, id="info.up"),

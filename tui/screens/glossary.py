@@ -42,6 +42,7 @@ def term_detail(row: TermRow | None) -> Text:
 
 class GlossaryScreen(Screen):
     HELP = "Search terms in Korean, English or Chinese (fuzzy). Read-only."
+    PLACE = "Glossary"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="glossary.back"),

@@ -50,6 +50,16 @@ def bindings_of(cls) -> list[Binding]:
     return out
 
 
+def place_of(owner) -> str:
+    """Where a key works, in the operator's words (the help's section titles, the palette's help text).
+
+    Each screen and widget with keys names itself in `PLACE`; never the
+    class name ("QueueScreen: key c" told an operator nothing).
+    """
+    cls = owner if isinstance(owner, type) else type(owner)
+    return getattr(cls, "PLACE", None) or "This screen"
+
+
 def help_sections():
     """(title, [(keys, description)]) for every screen and widget that has keys."""
     from replydesk.tui.app import ReplydeskApp
@@ -70,15 +80,18 @@ def help_sections():
                 seen.setdefault(label, binding.tooltip or binding.description or binding.action)
         return list(seen.items())
 
+    from replydesk.tui.screens.history import HistoryScreen
+
     return [
-        ("Everywhere", rows(ReplydeskApp) + [("ctrl+p", "Command palette: every action by name")]),
-        ("Queue", rows(QueueTable, QueueScreen)),
-        ("Queue filter (/)", rows(FilterInput) + [("enter", "Keep the filter, back to the table")]),
-        ("Case", rows(CaseScreen)),
-        ("Draft editor", rows(DraftEditor) + EDITOR_KEYS),
-        ("Findings panel", rows(FindingsList) + [("up / down", "Move"), ("n / N", "Next / previous finding")]),
-        ("Case details", rows(CaseInfo) + [("up / down / pgup / pgdn", "Scroll")]),
-        ("Glossary", rows(GlossaryScreen)),
+        (place_of(ReplydeskApp), rows(ReplydeskApp) + [("ctrl+p", "Command palette: every action by name")]),
+        (place_of(QueueScreen), rows(QueueTable, QueueScreen)),
+        (place_of(FilterInput), rows(FilterInput) + [("enter", "Keep the filter, back to the table")]),
+        (place_of(CaseScreen), rows(CaseScreen)),
+        (place_of(DraftEditor), rows(DraftEditor) + EDITOR_KEYS),
+        (place_of(FindingsList), rows(FindingsList) + [("up / down", "Move"), ("n / N", "Next / previous finding")]),
+        (place_of(CaseInfo), rows(CaseInfo) + [("up / down / pgup / pgdn", "Scroll")]),
+        (place_of(HistoryScreen), rows(HistoryScreen) + [("type", "In the search line: every word must appear")]),
+        (place_of(GlossaryScreen), rows(GlossaryScreen)),
         ("Dialogs", [("y / n, letter in [ ]", "Choose an answer"), ("tab / enter", "Move between / press buttons"), ("esc", "Cancel")]),
     ]
 

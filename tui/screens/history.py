@@ -88,7 +88,7 @@ class HistoryScreen(ModalScreen[None]):
     """The whole history of one case; `/` searches, esc or q goes back."""
 
     HELP = "A case's history, oldest first: messages and the desk's records. Type to search."
-    PLACE = "History"
+    PLACE = "Case history (h)"
 
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the case", id="history.back"),
@@ -128,7 +128,7 @@ class HistoryScreen(ModalScreen[None]):
         if query.strip():
             text.append(f"{len(self.shown)} of {len(self.entries)} entries match")
         else:
-            text.append(f"{len(self.entries)} entries, oldest first")
+            text.append(f"{len(self.entries)} {'entry' if len(self.entries) == 1 else 'entries'}, oldest first")
         return text
 
     @on(Input.Changed, "#history-search")

@@ -25,6 +25,7 @@ def _commands():
 
 
 class FilterInput(Input):
+    PLACE = "Queue filter (/)"
     BINDINGS = [
         Binding("escape", "clear_and_leave", "Clear filter", id="filter.clear"),
         Binding("down", "leave", "To table", show=False, id="filter.leave"),

@@ -101,6 +101,8 @@ class DrawnLines:
 class DraftEditor(TextArea):
     """Plain-text reply editor with finding marks; Tab moves focus, as a form field should."""
 
+    PLACE = "Draft editor"
+
     BINDINGS = [
         Binding("escape", "leave", "Done", tooltip="Leave the editor (to the findings); esc again goes back", id="editor.leave"),
         # Habits from every other editor: ctrl+a selects all (home still goes to the line start, as does f7's

@@ -39,6 +39,8 @@ def finding_label(finding: Finding, draft: Draft | None) -> Text:
 class FindingsList(OptionList):
     """Findings for the current text; enter jumps to one, n/N walk them."""
 
+    PLACE = "Findings panel"
+
     BINDINGS = [
         Binding("enter", "select", "Jump", id="findings.jump", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="findings.down"),

@@ -80,6 +80,8 @@ def lint_cell(counts: tuple[int, int] | None) -> str:
 class QueueTable(ScrollView, can_focus=True):
     """Rows of cases sorted by deadline; the cursor follows a case id across re-filtering."""
 
+    PLACE = "Queue"
+
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="queue.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="queue.up"),
