@@ -45,6 +45,8 @@ def _open_case_and_type(queue: Path, tmp_path: Path, word: bytes):
         os.write(master, b"\r")
         assert _read_until(master, b"Findings", 60), "the case never opened"
         time.sleep(0.3)
+        os.write(master, b"e")  # a case opens outside the editor: e goes in
+        time.sleep(0.2)
         os.write(master, word)
         assert _read_until(master, word, 30), "the typed text never reached the editor"
         assert list((queue / ".locks").glob("*.lock")), "the open case holds a lock"

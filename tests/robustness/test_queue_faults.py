@@ -211,6 +211,8 @@ def test_sighup_to_a_real_desk_journals_the_unsaved_text_and_releases_the_lock(t
         os.write(master, b"\r")
         assert _read_until(master, b"Findings", 60), "the case never opened"
         time.sleep(0.3)
+        os.write(master, b"e")  # a case opens outside the editor: e goes in
+        time.sleep(0.2)
         os.write(master, b"Hupsurvivor")
         assert _read_until(master, b"Hupsurvivor", 30), "the typed text never reached the editor"
         assert list((queue / ".locks").glob("*.lock")), "the open case holds a lock"
