@@ -30,7 +30,7 @@ def finding_label(finding: Finding, draft: Draft | None) -> Text:
     text.append(f" {shown(finding.rule)} ", "bold")
     text.append(shown(finding.message))
     if finding.fix is not None:
-        text.append("  [fix: ctrl+f]", "italic")
+        text.append("  [fix: ctrl+o; all: ctrl+f]", "italic")
     if finding.suggestion:
         text.append("\n    → " + shown(finding.suggestion), "dim")
     return text
