@@ -278,7 +278,7 @@ def case_from_mapping(
     if deadline is None:
         window = pack.kind(kind).window
         try:
-            deadline = window.deadline(received_at, pack.tz) if window is not None else None
+            deadline = window.deadline(received_at, pack.tz, pack.business_calendar) if window is not None else None
         except (OverflowError, ValueError):  # received_at near 9999-12-31: its window ends past the calendar
             raise fail("received_at", f"received_at {data['received_at']!r}: date out of range: its reply window ends past the year 9999") from None
         deadline_computed = deadline is not None

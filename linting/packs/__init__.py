@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 
+from ..calendar import WEEKENDS_ONLY, BusinessCalendar
 from ..context import ID_FIELDS
 from ..schema import SchemaError, decode, key, one_of, positive
 
@@ -57,7 +58,7 @@ class Window:
 
     hours: float | None = key(None, check=positive, doc="hours from the notice")
     days: int | None = key(None, check=positive, doc="calendar days (holidays do not stop the clock)")
-    business_days: int | None = key(None, check=positive, doc="days Monday to Friday")
+    business_days: int | None = key(None, check=positive, doc="days Monday to Friday that are not public holidays of the pack's `[calendar] country`")
     end_of_day: bool = key(False, doc="until 23:59:59 local time of the last day")
     note: str = key("", doc="what the notice itself may say (shown with the deadline)")
 
@@ -74,18 +75,16 @@ class Window:
             return f"{self.business_days} business days"
         return self.note or "as the notice states"
 
-    def deadline(self, received_at: datetime, tz: timezone) -> datetime | None:
+    def deadline(self, received_at: datetime, tz: timezone, calendar: BusinessCalendar = WEEKENDS_ONLY) -> datetime | None:
+        """When the window closes. Business days skip weekends and `calendar`'s holidays;
+        calendar days and hours run through holidays (DOMAIN.md)."""
         start = received_at.astimezone(tz)
         if self.hours is not None:
             return start + timedelta(hours=self.hours)
         if self.days is not None:
             end = start + timedelta(days=self.days)
         elif self.business_days is not None:
-            end, left = start, self.business_days
-            while left:
-                end += timedelta(days=1)
-                if end.weekday() < 5:
-                    left -= 1
+            end = calendar.add_business_days(start, self.business_days)
         else:
             return None
         if self.end_of_day:
@@ -273,6 +272,15 @@ class SimilaritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSettings:
+    """`[calendar]`: whose public holidays are not business days."""
+
+    country: str = key("", check=lambda v: None if v == "" or (len(v) == 2 and v.isalpha() and v.isupper()) else f"country must be a two-letter ISO 3166 code such as KR, got {v!r}",
+                       doc="ISO 3166 code of the holidays (`KR`: Seollal, Chuseok, substitute and election days, from the `holidays` library; none: weekends only); one-off holidays in `calendars/<code>.toml`")
+    extra: dict = key(default_factory=dict, derived=True)  # date → name, from calendars/<country>.toml (loading.py)
+
+
+@dataclass(frozen=True, slots=True)
 class HistorySettings:
     """How a case's `history` is read."""
 
@@ -305,6 +313,7 @@ class Pack:
     similarity: SimilaritySettings = SimilaritySettings()
     attachments: AttachmentRules = AttachmentRules()
     history: HistorySettings = HistorySettings()
+    calendar: CalendarSettings = CalendarSettings()
     kinds: dict[str, KindRules] = key(default_factory=dict)
     ids: tuple[IdType, ...] = ()
     source: str = key("", derived=True)  # the file it came from
@@ -334,6 +343,10 @@ class Pack:
     @property
     def title(self) -> str:
         return self.meta.title or self.name
+
+    @property
+    def business_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(self.calendar.country, self.calendar.extra) if self.calendar.country or self.calendar.extra else WEEKENDS_ONLY
 
     @property
     def short(self) -> str:
