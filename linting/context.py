@@ -144,6 +144,7 @@ class CaseContext:
     asins: tuple[str, ...] = key((), accepts=IdList, convert=_strings, doc="its products' ASINs")
     required_keywords: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings, doc="when present, the complete list of keywords the notice demands (else the pack's for the kind); `a | b`: either")
     attachments: tuple[Attachment, ...] = key((), accepts=tuple[str | Attachment, ...], convert=_attachments, doc="the files that go with the reply: names, or tables")
+    required_evidence: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings, doc="the evidence the notice itself demands: `[evidence]` types of the pack or the notice's own words; when present, the complete list (ATT008)")
     received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the notice came (ISO 8601; without an offset, KST)")
     deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the answer is due (ISO 8601; without an offset, KST)")
     ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes, doc="rule codes to silence for this draft or case")

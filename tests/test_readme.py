@@ -48,8 +48,11 @@ def test_the_generated_tables_cover_every_key_a_file_may_hold():
     from replydesk.linting.packs import Pack
     from replydesk.linting.schema import allowed_keys
 
-    assert allowed_keys(Pack) == {"pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "kinds", "ids"}
+    assert allowed_keys(Pack) == {
+        "pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "calendar", "evidence", "kinds", "ids"
+    }
     case_table = table("case-file")
     for key in allowed_keys(QueueFields) | allowed_keys(CaseContext):
         assert f"| `{key}" in case_table, key
     assert "| `[[kinds.<kind>.topics]]` | `notice` |" in table("packs")
+    assert "| `[evidence.<evidence>]` | `names` |" in table("packs") and "| `[calendar]` | `country` |" in table("packs")

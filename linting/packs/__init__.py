@@ -120,6 +120,18 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceType:
+    """`[evidence.<type>]`: one kind of evidence, and how a file name shows it is that (ATT008, ATT009)."""
+
+    name: str = key("", derived=True)  # the table's name
+    title: str = key("", doc="how messages name it (none: the type's name with spaces)")
+    names: tuple[str, ...] = key((), doc="words that, in an attachment's file name, show it is this evidence (case, spaces, `_`, `-` and `.` ignored; 3 letters or fewer: a whole word); `Evidence_<Type>_<Date>_<OrderID>.<ext>` names the type")
+
+    def __post_decode__(self) -> "EvidenceType | None":
+        return None if self.title else replace(self, title=self.name.replace("-", " "))
+
+
+@dataclass(frozen=True, slots=True)
 class KindRules:
     """What one kind of notice (`[kinds.<name>]`) demands of its reply."""
 
@@ -138,6 +150,7 @@ class KindRules:
     min_chars: int | None = key(None, doc="the kind's minimum (none: the pack's `[length]`)")
     max_paragraph_lines: int | None = key(None, doc="the kind's paragraph limit (none: the pack's `[length]`)")
     order_id_in_name: bool | None = key(None, doc="overrides `[attachments] order_id_in_name` for this kind")
+    evidence: tuple[str, ...] = key((), doc="the `[evidence]` types a reply to this kind carries, unless the case lists its own `required_evidence` (ATT008)")
 
     def __post_decode__(self) -> "KindRules | None":
         return None if self.title else replace(self, title=self.name.replace("-", " "))
@@ -314,6 +327,7 @@ class Pack:
     attachments: AttachmentRules = AttachmentRules()
     history: HistorySettings = HistorySettings()
     calendar: CalendarSettings = CalendarSettings()
+    evidence: dict[str, EvidenceType] = key(default_factory=dict, doc="the kinds of evidence, by type name")
     kinds: dict[str, KindRules] = key(default_factory=dict)
     ids: tuple[IdType, ...] = ()
     source: str = key("", derived=True)  # the file it came from
@@ -326,6 +340,10 @@ class Pack:
             if id_type.name in seen:
                 raise SchemaError(("ids", i, "name"), f"two [[ids]] named {id_type.name!r}: the later would silently replace the earlier")
             seen.add(id_type.name)
+        for kind_name, kind in self.kinds.items():
+            for i, item in enumerate(kind.evidence):
+                if item not in self.evidence:
+                    raise SchemaError(("kinds", kind_name, "evidence", i), f"unknown evidence type {item!r} (known: {', '.join(sorted(self.evidence)) or 'none'})")
         length = self.length
         kinds = {
             name: replace(
