@@ -40,7 +40,7 @@ from replydesk.tui.queue.locks import LockOutcome, Locks, Operator
 from replydesk.tui.queue.recovery import Journal, describe_os_error, fallback_folder
 from replydesk.tui.queue.store import QueueStore
 from replydesk.tui.queue.view import QueueView
-from replydesk.tui.queue.alarms import DeadlineAlarms
+from replydesk.tui.queue.alarms import DeadlineAlarms, describe
 from replydesk.tui.queue.seen import SeenCases, default_seen_path
 from replydesk.tui.queue.watch import FolderWatch
 
@@ -274,8 +274,6 @@ class ReplydeskApp(App):
 
     def check_deadlines(self) -> None:
         """Once a second: a case of mine (or nobody's) that came within 2 h or passed its deadline is told."""
-        from replydesk.tui.queue.alarms import describe
-
         now = self.clock()
         crossings = self.alarms.check(self.view.cases, now)
         if not crossings:
@@ -468,10 +466,10 @@ class ReplydeskApp(App):
         except CaseFileError as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        record = workflow.last_status_change(case.raw)
-        if record is None or record.get("to") != case.status:
-            why = "no status change to undo" if record is None else f"its status is {case.status}, not what the last recorded change set"
-            self.notify(f"{case_id}: {why}.", severity="warning", timeout=4, markup=False)
+        try:
+            record = workflow.undoable(case.raw)
+        except workflow.NothingToUndo as exc:
+            self.notify(f"{case_id}: {exc}.", severity="warning", timeout=4, markup=False)
             return
 
         def undo() -> None:

@@ -227,24 +227,23 @@ def _zone_before(c: _Compiled, low: str, start: int):
     return None
 
 
-def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, offset: float, pack: Pack) -> str | None:
+def _in_local_zone(hour: int, minute: int, date: tuple[int, int, int] | None, offset: float, pack: Pack) -> tuple[str | None, bool]:
+    """(the time in the pack's zone, whether it may replace the time as written).
+
+    Not a replacement when the time moves to another day that the text does
+    not give: "(next day)" is advice, not wording for a Korean or Chinese reply.
+    """
     try:
         base = datetime(*(date or (2000, 1, 1)), hour, minute)
     except ValueError:
-        return None
+        return None, False
     local = base + timedelta(hours=pack.time.utc_offset_hours - offset)
     text = local.strftime("%H:%M") + f" {pack.time.zone}"
     if date:
-        return local.strftime("%Y-%m-%d ") + text
+        return local.strftime("%Y-%m-%d ") + text, True
     if local.date() != base.date():
-        text += " (next day)" if local.date() > base.date() else " (previous day)"
-    return text
-
-
-def _stays_on_its_day(date, suggestion: str | None) -> bool:
-    """May the suggestion replace the time as written? Not when it moved to another day that
-    the text does not give: "(next day)" is advice, not wording for a Korean or Chinese reply."""
-    return suggestion is not None and (date is not None or not suggestion.endswith("day)"))
+        return text + (" (next day)" if local.date() > base.date() else " (previous day)"), False
+    return text, True
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
@@ -340,10 +339,10 @@ def check(inp: RuleInput):
                     date_m = _DATE_BEFORE.search(low, max(0, start - 16), start)
                     date = tuple(int(g) for g in date_m.groups()) if date_m else None
                     hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
-                    suggestion = _in_local_zone(hour, t.minute, date, offset, pack)
+                    suggestion, replaceable = _in_local_zone(hour, t.minute, date, offset, pack)
                     # The span starts at the zone: a date written before the zone stays outside it,
                     # so a suggestion that restates that date cannot replace the span.
-                    inside = (date_m is None or date_m.start() >= zone_start) and _stays_on_its_day(date, suggestion)
+                    inside = (date_m is None or date_m.start() >= zone_start) and replaceable
                     yield inp.finding(
                         "TIME002",
                         zone_start,
@@ -369,7 +368,7 @@ def check(inp: RuleInput):
         date = tuple(int(g) for g in date_m.groups()) if date_m else None
         hour = t.hour % 12 + (12 if t.ap == "p" else 0) if t.ap else t.hour % 24
         zone_text = body[end:zone_end].strip(" \t(（[,")
-        suggestion = _in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else None
+        suggestion, replaceable = _in_local_zone(hour, t.minute, date, offset, pack) if offset is not None else (None, False)
         yield inp.finding(
             "TIME002",
             span_start,
@@ -379,7 +378,7 @@ def check(inp: RuleInput):
             suggestion=suggestion,
             # Unsafe: `lint --fix` leaves it (a carrier's time in its own zone is a fact as quoted);
             # an operator's fix key converts it.
-            replacement=suggestion if _stays_on_its_day(date, suggestion) else None,
+            replacement=suggestion if replaceable else None,
             safe=False,
         )
     if bare:

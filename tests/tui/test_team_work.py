@@ -31,6 +31,12 @@ async def cursor_to(pilot, case_id: str):
     return table
 
 
+def next_to_cross(app, now):
+    """The unsent case whose deadline is nearest while still more than 2 h away."""
+    waiting = [c for c in app.view.cases if c.status != "sent" and urgency(c.deadline, now) is Urgency.NORMAL]
+    return min(waiting, key=lambda c: c.deadline)
+
+
 # --- assignment ----------------------------------------------------------------------------
 
 
@@ -196,11 +202,7 @@ async def test_a_case_crossing_2_h_and_then_its_deadline_is_told_once_each_with_
     app.bell = lambda: rings.append(clock())
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        now = clock()
-        upcoming = sorted(
-            (c for c in app.view.cases if c.status != "sent" and urgency(c.deadline, now) is Urgency.NORMAL),
-            key=lambda c: c.deadline,
-        )[0]
+        upcoming = next_to_cross(app, clock())
         await pilot.pause(1.2)
         assert not [m for m in messages(app) if "due within 2 h" in m or "overdue" in m]  # already-late cases: quiet at start
         clock.moment = upcoming.deadline - SOON + timedelta(seconds=30)
@@ -219,11 +221,7 @@ async def test_a_colleagues_case_does_not_ring(make_app, queue_dir, clock):
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        now = clock()
-        upcoming = sorted(
-            (c for c in app.view.cases if c.status != "sent" and urgency(c.deadline, now) is Urgency.NORMAL),
-            key=lambda c: c.deadline,
-        )[0]
+        upcoming = next_to_cross(app, clock())
         app.assign_case(upcoming.id, "bob")
         clock.moment = upcoming.deadline + timedelta(seconds=1)
         await pilot.pause(1.5)

@@ -21,7 +21,8 @@ FORMAT = 1
 ENV_VAR = "REPLYDESK_CACHE_DIR"
 
 
-def default_index_path(queue_root: Path) -> Path:
+def user_queue_file(queue_root: Path, kind: str) -> Path:
+    """This user's `<kind>` file about one queue, in their cache folder (or $REPLYDESK_CACHE_DIR)."""
     base = os.environ.get(ENV_VAR)
     if base:
         folder = Path(base)
@@ -30,7 +31,11 @@ def default_index_path(queue_root: Path) -> Path:
 
         folder = user_cache_path("replydesk", appauthor=False)
     digest = hashlib.sha1(str(queue_root).encode("utf-8")).hexdigest()[:16]
-    return folder / f"queue-index-{digest}.json"
+    return folder / f"queue-{kind}-{digest}.json"
+
+
+def default_index_path(queue_root: Path) -> Path:
+    return user_queue_file(queue_root, "index")
 
 
 class CaseIndex:

@@ -17,28 +17,18 @@ file loses the marks, nothing else.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
 from .atomic import atomic_write_text
 from .cases import Case
-from .index import ENV_VAR
+from .index import user_queue_file
 
 FORMAT = 1
 
 
 def default_seen_path(queue_root: Path) -> Path:
-    base = os.environ.get(ENV_VAR)
-    if base:
-        folder = Path(base)
-    else:
-        from platformdirs import user_cache_path
-
-        folder = user_cache_path("replydesk", appauthor=False)
-    digest = hashlib.sha1(str(queue_root).encode("utf-8")).hexdigest()[:16]
-    return folder / f"queue-seen-{digest}.json"
+    return user_queue_file(queue_root, "seen")
 
 
 def revision(case: Case) -> str:

@@ -231,9 +231,10 @@ class QueueStore:
         The draft file is removed only while it still holds exactly the sent
         text; anything else there is someone's newer work and stays.
         """
-        case = self.reload_case(case_id)
-        role = seller_role(self.packs[case.platform])
-        updated = self.update_case(case_id, lambda data: workflow.mark_sent(data, text, who, when, seller_role=role))
+        updated = self.update_case(
+            case_id,
+            lambda data: workflow.mark_sent(data, text, who, when, seller_role=seller_role(self.packs[data["platform"]])),
+        )
         self._remove_draft_holding(case_id, text)
         return updated
 

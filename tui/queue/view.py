@@ -13,6 +13,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 
 from .cases import PRIORITIES, STATUSES, Case
+from .deadlines import Urgency, urgency
 
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 SORTS = ("deadline", "priority", "received", "platform", "status", "id")
@@ -170,8 +171,6 @@ class QueueView:
 
         Sent cases are left out: they need no answer. None when no shown case is either.
         """
-        from .deadlines import Urgency, urgency
-
         rows = self.rows
         count = len(rows)
         if not count:

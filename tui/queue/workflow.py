@@ -67,23 +67,28 @@ def records(data: dict) -> list[dict]:
     return [m for m in _history(data) if isinstance(m, dict) and m.get("event") in EVENTS]
 
 
+def _set(data: dict, key: str, value, before, event: str, who: str, when: datetime, text: str) -> dict:
+    """`data` with `key` = `value` and the record of the change (before → value) appended."""
+    out = dict(data)
+    out[key] = value
+    out["history"] = _history(data) + [_record(event, who, when, text, **{"from": before, "to": value})]
+    return out
+
+
 def assign(data: dict, assignee: str | None, who: str, when: datetime) -> dict:
     """`assignee` (None: nobody) takes the case; recorded. Unchanged data when it is theirs already."""
-    assignee = assignee.strip() if isinstance(assignee, str) else None
-    assignee = assignee or None
+    assignee = (assignee.strip() if isinstance(assignee, str) else None) or None
     before = data.get("assignee") or None
     if before == assignee:
         return data
+    was = f" (was {before})" if before else ""
     if assignee is None:
-        text = f"{who} unassigned the case (was {before})"
+        text = f"{who} unassigned the case{was}"
     elif assignee == who:
-        text = f"{who} took the case" + (f" (was {before})" if before else "")
+        text = f"{who} took the case{was}"
     else:
-        text = f"{who} assigned the case to {assignee}" + (f" (was {before})" if before else "")
-    out = dict(data)
-    out["assignee"] = assignee
-    out["history"] = _history(data) + [_record(ASSIGNED, who, when, text, **{"from": before, "to": assignee})]
-    return out
+        text = f"{who} assigned the case to {assignee}{was}"
+    return _set(data, "assignee", assignee, before, ASSIGNED, who, when, text)
 
 
 def change_status(data: dict, status: str, who: str, when: datetime, *, note: str = "") -> dict:
@@ -94,10 +99,7 @@ def change_status(data: dict, status: str, who: str, when: datetime, *, note: st
     if before == status:
         return data
     text = f"{who} marked the case {status} (was {before})" + (f": {note}" if note else "")
-    out = dict(data)
-    out["status"] = status
-    out["history"] = _history(data) + [_record(STATUS, who, when, text, **{"from": before, "to": status})]
-    return out
+    return _set(data, "status", status, before, STATUS, who, when, text)
 
 
 def mark_sent(data: dict, sent_text: str, who: str, when: datetime, *, seller_role: str = "seller") -> dict:
@@ -123,23 +125,29 @@ def last_status_change(data: dict) -> dict | None:
     return None
 
 
+def undoable(data: dict) -> dict:
+    """The status record an undo would undo, or NothingToUndo saying why there is none."""
+    record = last_status_change(data)
+    if record is None:
+        raise NothingToUndo("no status change to undo")
+    status = data.get("status") or "new"
+    if record.get("to") != status:
+        raise NothingToUndo(
+            f"the case is {status} now, not {record.get('to')} as its last recorded change left it; set the status instead"
+        )
+    if record.get("from") not in STATUSES:
+        raise NothingToUndo(f"the last status change has no previous status to go back to ({record.get('from')!r})")
+    return record
+
+
 def undo_last_status_change(data: dict, who: str, when: datetime) -> Undone:
     """Put the status back to what the latest (not yet undone) change found; recorded as an undo.
 
     Undoing "sent" takes the sent text out of the messages (it is returned
     so that the draft can hold it again): the reply was not sent after all.
     """
-    record = last_status_change(data)
-    if record is None:
-        raise NothingToUndo("no status change of this case to undo")
-    status = data.get("status") or "new"
-    if record.get("to") != status:
-        raise NothingToUndo(
-            f"the case is {status} now, not {record.get('to')} as its last recorded change left it; set the status instead"
-        )
-    back = record.get("from")
-    if back not in STATUSES:
-        raise NothingToUndo(f"the last status change has no previous status to go back to ({back!r})")
+    record = undoable(data)
+    status, back = record["to"], record["from"]
     history = _history(data)
     sent_text = None
     if status == "sent":

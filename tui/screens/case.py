@@ -201,10 +201,7 @@ class CaseScreen(Screen):
         """The case file changed (a status, an assignment, a new message): show it."""
         self.query_one("#case-title", Static).update(self.title_line())
         self.query_one("#case-details", Static).update(case_details(self.case, self.desk.clock()))
-        try:
-            self.editor.placeholder = Content(self.placeholder())
-        except Exception:
-            pass
+        self.editor.placeholder = Content(self.placeholder())
 
     def title_line(self) -> Text:
         case = self.case
