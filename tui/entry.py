@@ -22,6 +22,10 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse] [--bell]
                                                          turn exported notices into case files
        replydesk doctor QUEUE_DIR                        check a shared queue's permissions,
                                                          locks and clock; say what to fix
+       replydesk export CASE_ID... | --all [--since DATE] [--format json|csv|html] [--output FILE]
+                                                         a case's whole chain, for evidence
+       replydesk stats [QUEUE_DIR] [--since DATE] [--by platform|kind|operator|week] [--format text|json]
+                                                         response and on-time rates, outcomes
 
 The desk opens QUEUE_DIR, else $REPLYDESK_QUEUE, else a per-user queue
 (filled with a demo queue on first run). The mouse is off by default so
@@ -48,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         from replydesk.tui.queue.doctor import main as doctor_main
 
         return doctor_main(args[1:])
+    if args and args[0] == "export":
+        from replydesk.tui.queue.export import main as export_main
+
+        return export_main(args[1:])
+    if args and args[0] == "stats":
+        from replydesk.tui.queue.stats import main as stats_main
+
+        return stats_main(args[1:])
     if args and args[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0

@@ -1,0 +1,750 @@
+"""`replydesk stats`: how the team answers, overall and per platform, kind, operator or week.
+
+Figures (one `Figures` per group, the same in text and JSON):
+
+- cases: the cases counted (after `--since`, which filters by `received_at`);
+- answered: the reply has gone: the status is `sent`, `under-review` or
+  `closed` (`casefile.ANSWERED`), or a send is still in the history (a case
+  sent and then followed up is `drafting` again, but it was answered);
+- due: answered, or not answered and its deadline has passed (`now`);
+- overdue: not answered and the deadline has passed;
+- on time: answered with the first send at or before the deadline; a case
+  without a deadline that is answered is on time, and so is an answered case
+  whose deadline is still ahead (whenever it went, it went before it);
+- late: the first send after the deadline;
+- untimed: answered, deadline passed, but the history says nothing of when
+  it went (a case imported as `sent`): neither on time nor late;
+- response rate = on time / due; on-time rate = on time / answered;
+- median answer: the median of (first send − received_at) over the cases
+  whose first send is known;
+- under review: status `under-review`; outcomes: closed cases by `outcome`
+  (`(none)` for a closed case without one).
+
+The first send is the earliest seller message with `sent_by` still in the
+history (an undone send's message is removed), else the earliest status
+record to `sent` that no undo undid. The operator of a case is who sent it
+first (`sent_by`, else that record's `who`), else its assignee, else
+`(nobody)`. A week is the ISO week of `received_at` in KST (`2026-W48`).
+
+The core is pure: `rows(...)` turns `Case` objects (the desk's), case
+mappings or `CaseRow`s into `CaseRow`s; `compute(items, now, by=...)` gives
+`Stats`; `weekly(items, now, weeks=8)` the per-week series a desk screen
+draws. Only `load_rows` and `main` read files.
+
+Speed: a 10,000-case queue must give its figures in about a second, and
+validating every case file (`QueueStore.load`) alone takes longer. So
+`load_rows` keeps a per-user cache beside the desk's case index
+(`queue-stats-*.json` in `~/.cache/replydesk` or `$REPLYDESK_CACHE_DIR`):
+one small `CaseRow` per valid case file, keyed by file name, mtime and size,
+and discarded whole when the packs (platforms, kinds, reply windows,
+calendars), the holidays library or the statuses change. A file not in it is
+validated exactly as the desk does (`case_from_mapping`, the desk's index
+when it has the file, else the file itself), with its deadline from the
+pack's window. The cache can be deleted at any time.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from stat import S_ISREG
+from typing import Callable, Iterable, Mapping
+
+from replydesk.linting.casefile import ANSWERED, OUTCOMES, STATUSES, Case, CaseFileError, case_from_mapping, load_case
+from replydesk.linting.context import KST, ContextError, parse_datetime
+from replydesk.linting.display import visible_controls
+
+EXIT_OK, EXIT_ERROR = 0, 2
+GROUPINGS = ("platform", "kind", "operator", "week")
+NOBODY = "(nobody)"
+NO_OUTCOME = "(none)"
+CACHE_FORMAT = 1
+CACHE_KIND = "stats"  # index.user_queue_file(root, "stats")
+_EPOCH = datetime(2000, 1, 1, tzinfo=KST)
+INDEX_WORTH_IT = 200  # files to read before reading the desk's whole index (~5 MB for 10,000 cases) pays
+
+
+# --- one case, as the figures need it ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """What the figures need of one case; `first_sent` None when the history does not say."""
+
+    id: str
+    platform: str
+    kind: str
+    received_at: datetime
+    deadline: datetime | None
+    status: str
+    outcome: str | None = None
+    assignee: str | None = None
+    first_sent: datetime | None = None
+    sent_by: str | None = None
+    sent_recorded: bool = False  # a send is still in the history (even without a time)
+
+    @property
+    def answered(self) -> bool:
+        return self.status in ANSWERED or self.sent_recorded
+
+    @property
+    def operator(self) -> str:
+        return self.sent_by or self.assignee or NOBODY
+
+    @property
+    def week(self) -> str:
+        return iso_week(self.received_at)
+
+    def to_list(self) -> list:
+        """The cache's compact form (`from_list` reads it back)."""
+        return [
+            self.id, self.platform, self.kind, _iso(self.received_at), _iso(self.deadline), self.status,
+            self.outcome, self.assignee, _iso(self.first_sent), self.sent_by, self.sent_recorded,
+        ]
+
+    @classmethod
+    def from_list(cls, value) -> "CaseRow | None":
+        """None for anything that is not exactly what `to_list` wrote (a cache is never trusted)."""
+        if type(value) is not list or len(value) != 11:
+            return None
+        ident, platform, kind, received, deadline, status, outcome, assignee, first, sent_by, recorded = value
+        if (
+            type(ident) is not str or type(platform) is not str or type(kind) is not str
+            or type(received) is not str or type(status) is not str or type(recorded) is not bool
+            or not (outcome is None or type(outcome) is str) or not (assignee is None or type(assignee) is str)
+            or not (sent_by is None or type(sent_by) is str)
+        ):
+            return None
+        try:
+            received = _from_iso(received)
+            deadline = None if deadline is None else _from_iso(deadline)
+            first = None if first is None else _from_iso(first)
+        except (TypeError, ValueError):
+            return None
+        return cls(ident, platform, kind, received, deadline, status, outcome, assignee, first, sent_by, recorded)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _from_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)  # TypeError for a non-string
+    if moment.tzinfo is None:
+        raise ValueError("no offset")
+    return moment
+
+
+def iso_week(moment: datetime) -> str:
+    """`2026-W48`: the ISO week of a moment, in KST."""
+    year, week, _day = moment.astimezone(KST).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _when(entry: Mapping) -> datetime | None:
+    value = entry.get("when")
+    if value is None:
+        return None
+    try:
+        return parse_datetime("when", value)
+    except (ContextError, ValueError, TypeError, OverflowError):
+        return None
+
+
+def first_send(history) -> tuple[datetime | None, str | None, bool]:
+    """(when, by whom, whether any send is recorded) of a case's first send, from its history.
+
+    The earliest message with `sent_by` still in the history; else the
+    earliest status record to `sent` that no undo undid.
+    """
+    if not isinstance(history, list):
+        return None, None, False
+    messages: list[tuple[datetime | None, str | None]] = []
+    records: list[tuple[datetime | None, str | None, object]] = []
+    undone: set = set()
+    for entry in history:
+        if not isinstance(entry, dict):
+            continue
+        event = entry.get("event")
+        if event is None:
+            if entry.get("sent_by"):
+                messages.append((_when(entry), _name(entry.get("sent_by"))))
+        elif event == "status":
+            if entry.get("to") == "sent":
+                records.append((_when(entry), _name(entry.get("who")), entry.get("id")))
+        elif event == "undo":
+            target = entry.get("undoes")
+            if isinstance(target, (str, int)):
+                undone.add(target)
+    if messages:
+        return _earliest(messages)
+    live = [(when, who) for when, who, ident in records if not (isinstance(ident, (str, int)) and ident in undone)]
+    if live:
+        return _earliest(live)
+    return None, None, False
+
+
+def _earliest(items: list[tuple[datetime | None, str | None]]) -> tuple[datetime | None, str | None, bool]:
+    timed = [item for item in items if item[0] is not None]
+    if not timed:
+        return None, items[0][1], True
+    when, who = min(timed, key=lambda item: item[0])
+    return when, who, True
+
+
+def _name(value) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def row_of(case: Case) -> CaseRow:
+    """The figures' view of one validated case."""
+    sent_at, sent_by, recorded = first_send(case.raw.get("history"))
+    return CaseRow(
+        id=case.id,
+        platform=case.platform,
+        kind=case.kind,
+        received_at=case.received_at,
+        deadline=case.deadline,
+        status=case.status,
+        outcome=getattr(case, "outcome", None) or None,
+        assignee=case.assignee,
+        first_sent=sent_at,
+        sent_by=sent_by,
+        sent_recorded=recorded,
+    )
+
+
+def rows(items: Iterable, *, packs: Mapping | None = None) -> list[CaseRow]:
+    """`CaseRow`s of `Case` objects, case mappings (validated like the desk's, CaseFileError if not) or rows."""
+    out = []
+    for item in items:
+        if isinstance(item, CaseRow):
+            out.append(item)
+        elif isinstance(item, Case):
+            out.append(row_of(item))
+        elif isinstance(item, Mapping):
+            if packs is None:
+                from replydesk.linting.loading import load_packs
+
+                packs = load_packs()
+            out.append(row_of(case_from_mapping(item, packs, thorough=False)))
+        else:
+            raise TypeError(f"not a case: {type(item).__name__}")
+    return out
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The figures of one group of cases (see the module's docstring for each one's meaning)."""
+
+    cases: int = 0
+    due: int = 0
+    answered: int = 0
+    on_time: int = 0
+    late: int = 0
+    untimed: int = 0
+    overdue: int = 0
+    under_review: int = 0
+    closed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    median_answer_seconds: float | None = None
+    _answer_seconds: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def response_rate(self) -> float | None:
+        """On time / due (None when nothing is due)."""
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On time / answered (None when nothing is answered)."""
+        return self.on_time / self.answered if self.answered else None
+
+    def add(self, row: CaseRow, now: datetime) -> None:
+        self.cases += 1
+        answered = row.answered
+        overdue = not answered and row.deadline is not None and row.deadline < now
+        if answered:
+            self.answered += 1
+            if row.deadline is None:
+                self.on_time += 1
+            elif row.first_sent is not None:
+                if row.first_sent <= row.deadline:
+                    self.on_time += 1
+                else:
+                    self.late += 1
+            elif row.deadline >= now:
+                self.on_time += 1  # answered, and the deadline has not come yet
+            else:
+                self.untimed += 1
+            if row.first_sent is not None:
+                self._answer_seconds.append((row.first_sent - row.received_at).total_seconds())
+        if overdue:
+            self.overdue += 1
+        if answered or overdue:
+            self.due += 1
+        if row.status == "under-review":
+            self.under_review += 1
+        elif row.status == "closed":
+            self.closed += 1
+            key = row.outcome if row.outcome in OUTCOMES else NO_OUTCOME
+            self.outcomes[key] = self.outcomes.get(key, 0) + 1
+
+    def finish(self) -> "Figures":
+        self.median_answer_seconds = statistics.median(self._answer_seconds) if self._answer_seconds else None
+        return self
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        out["outcomes"] = {name: self.outcomes.get(name, 0) for name in (*OUTCOMES, NO_OUTCOME)}
+        out["response_rate"] = _round(self.response_rate)
+        out["on_time_rate"] = _round(self.on_time_rate)
+        return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass
+class Stats:
+    """Figures overall and per group (`by`), computed at `now` over the cases received since `since`."""
+
+    now: datetime
+    by: str | None
+    since: datetime | None
+    overall: Figures
+    groups: dict[str, Figures]
+
+    def to_dict(self) -> dict:
+        return {
+            "now": self.now.astimezone(KST).isoformat(),
+            "since": self.since.astimezone(KST).isoformat() if self.since else None,
+            "by": self.by,
+            "overall": self.overall.to_dict(),
+            "groups": [{"group": key, **figures.to_dict()} for key, figures in self.groups.items()],
+        }
+
+
+def group_key(row: CaseRow, by: str) -> str:
+    if by == "platform":
+        return row.platform
+    if by == "kind":
+        return row.kind
+    if by == "operator":
+        return row.operator
+    if by == "week":
+        return row.week
+    raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUPINGS)})")
+
+
+def _order(by: str | None):
+    def key(name: str):
+        return (name == NOBODY, name.casefold(), name)
+    return key
+
+
+def compute(
+    items: Iterable,
+    now: datetime,
+    by: str | None = None,
+    *,
+    since: datetime | None = None,
+    packs: Mapping | None = None,
+) -> Stats:
+    """The figures of `items` (Cases, case mappings or CaseRows) at `now`, overall and per `by` group."""
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUPINGS)})")
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=KST)
+    overall = Figures()
+    groups: dict[str, Figures] = {}
+    for row in rows(items, packs=packs):
+        if since is not None and row.received_at < since:
+            continue
+        overall.add(row, now)
+        if by is not None:
+            name = group_key(row, by)
+            figures = groups.get(name)
+            if figures is None:
+                figures = groups[name] = Figures()
+            figures.add(row, now)
+    ordered = {name: groups[name].finish() for name in sorted(groups, key=_order(by))}
+    return Stats(now=now, by=by, since=since, overall=overall.finish(), groups=ordered)
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One week of `weekly`: the cases received that week, as of `now`."""
+
+    week: str  # 2026-W48
+    start: date  # its Monday (KST)
+    due: int
+    on_time: int
+    answered: int
+    overdue: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "start": self.start.isoformat(), "response_rate": _round(self.response_rate)}
+
+
+def weekly(items: Iterable, now: datetime, weeks: int = 8, *, packs: Mapping | None = None) -> list[WeekPoint]:
+    """The last `weeks` ISO weeks up to `now`'s (oldest first), by the week each case was received:
+    due vs answered on time, and the response rate, per week. Weeks without cases are zeros."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=KST)
+    today = now.astimezone(KST).date()
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    first = datetime.combine(mondays[0], time(0), tzinfo=KST) if mondays else now
+    figures = {monday: Figures() for monday in mondays}
+    for row in rows(items, packs=packs):
+        if row.received_at < first:
+            continue
+        day = row.received_at.astimezone(KST).date()
+        monday = day - timedelta(days=day.weekday())
+        if monday in figures:
+            figures[monday].add(row, now)
+    out = []
+    for monday in mondays:
+        f = figures[monday]
+        year, week, _ = monday.isocalendar()
+        out.append(WeekPoint(f"{year}-W{week:02d}", monday, f.due, f.on_time, f.answered, f.overdue))
+    return out
+
+
+# --- text --------------------------------------------------------------------------------------
+
+
+def duration_text(seconds: float | None) -> str:
+    """`1d04h`, `3h12m`, `12m05s` (the desk's countdown form); `--` for none."""
+    if seconds is None:
+        return "--"
+    from .deadlines import countdown
+
+    return countdown(_EPOCH + timedelta(seconds=round(seconds)), _EPOCH)
+
+
+def _percent(value: float | None) -> str:
+    return "--" if value is None else f"{value * 100:.0f}%"
+
+
+def _cell(text: str, width: int) -> str:
+    """Untrusted text (an operator's name) for one column: controls visible, cut to fit, padded."""
+    from rich.cells import cell_len, set_cell_size
+
+    text = visible_controls(text)
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+_COLUMNS = (  # header, value
+    ("cases", lambda f: str(f.cases)),
+    ("due", lambda f: str(f.due)),
+    ("answd", lambda f: str(f.answered)),
+    ("ontime", lambda f: str(f.on_time)),
+    ("late", lambda f: str(f.late)),
+    ("ovrdue", lambda f: str(f.overdue)),
+    ("resp", lambda f: _percent(f.response_rate)),
+    ("ontm%", lambda f: _percent(f.on_time_rate)),
+    ("median", lambda f: duration_text(f.median_answer_seconds)),
+    ("review", lambda f: str(f.under_review)),
+)
+_OUTCOME_COLUMNS = (*OUTCOMES, NO_OUTCOME)
+WIDTH = 80
+
+
+def _table(title: str, headers: list[str], body: list[tuple[str, list[str]]]) -> list[str]:
+    """Right-aligned columns as wide as their widest cell; the first (group) column gets what is left of 80."""
+    from rich.cells import cell_len
+
+    widths = [max([len(h)] + [len(values[i]) for _name, values in body]) for i, h in enumerate(headers)]
+    room = WIDTH - sum(w + 1 for w in widths)
+    first = max(8, min(room, max(cell_len(visible_controls(t)) for t in [title] + [name for name, _v in body])))
+    lines = [_cell(title, first) + "".join(f" {h:>{w}}" for h, w in zip(headers, widths))]
+    for name, values in body:
+        lines.append(_cell(name, first) + "".join(f" {v:>{w}}" for v, w in zip(values, widths)))
+    return lines
+
+
+def format_text(stats: Stats, *, queue: str | None = None) -> str:
+    """Aligned tables (the figures; closed cases by outcome), readable at 80 columns."""
+    title = f"{stats.by}" if stats.by else "queue"
+    lines = [f"replydesk stats{' ' + visible_controls(queue) if queue else ''}"]
+    lines.append(
+        f"at {_kst(stats.now)}"
+        + (f", cases received since {_kst(stats.since)}" if stats.since else "")
+        + f": {stats.overall.cases} case(s)"
+    )
+    entries = [("(all)", stats.overall), *stats.groups.items()]
+    lines.append("")
+    lines += _table(title, [h for h, _v in _COLUMNS], [(name, [value(f) for _h, value in _COLUMNS]) for name, f in entries])
+    closed = [(name, f) for name, f in entries if f.closed]
+    if closed:
+        lines.append("")
+        lines += _table("closed", list(_OUTCOME_COLUMNS), [(name, [str(f.outcomes.get(o, 0)) for o in _OUTCOME_COLUMNS]) for name, f in closed])
+    lines += [
+        "",
+        "due: answered or past its deadline   ovrdue: not answered, past its deadline",
+        "resp: on time / due   ontm%: on time / answered   median: first send - received",
+    ]
+    if stats.overall.untimed:
+        lines.append(f"{stats.overall.untimed} answered case(s) past their deadline do not say when they were sent:")
+        lines.append("neither on time nor late.")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _kst(moment: datetime) -> str:
+    from .deadlines import format_kst
+
+    return format_kst(moment)
+
+
+# --- reading a queue fast ----------------------------------------------------------------------
+
+
+def packs_fingerprint(packs: Mapping) -> str:
+    """Changes whenever a cached row could: platforms, kinds, reply windows, calendars, statuses."""
+    parts: list = [CACHE_FORMAT, STATUSES, OUTCOMES, sorted(ANSWERED)]
+    needs_holidays = False
+    for name in sorted(packs):
+        pack = packs[name]
+        calendar = pack.business_calendar
+        needs_holidays = needs_holidays or bool(calendar.country)
+        parts.append((
+            name,
+            repr(pack.tz),
+            calendar.country,
+            sorted((d.isoformat(), str(n)) for d, n in calendar.extra.items()),
+            sorted((kind, repr(rules.window), rules.priority) for kind, rules in pack.kinds.items()),
+        ))
+    if needs_holidays:  # its release says which holidays it knows; an upgrade rewrites its files
+        parts.append(("holidays", _module_stamp("holidays")))
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _module_stamp(name: str) -> tuple:
+    """Where a module is installed and its file's mtime and size, without importing it (~1 ms, not ~40)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None
+    except (ImportError, ValueError, OSError):
+        return (name, None)
+    return (origin, st.st_mtime_ns, st.st_size) if st is not None else (name, None)
+
+
+def _read_cache(path: Path | None, root: Path, fingerprint: str) -> dict[str, list]:
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != CACHE_FORMAT
+        or data.get("queue") != str(root)
+        or data.get("fingerprint") != fingerprint
+        or not isinstance(data.get("rows"), dict)
+    ):
+        return {}
+    return data["rows"]
+
+
+def _write_cache(path: Path, root: Path, fingerprint: str, entries: dict[str, list]) -> None:
+    from .atomic import atomic_write_text
+
+    data = {"format": CACHE_FORMAT, "queue": str(root), "fingerprint": fingerprint, "rows": entries}
+    try:
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
+
+
+@dataclass
+class Loaded:
+    rows: list[CaseRow]
+    errors: list[CaseFileError]
+    from_cache: int = 0
+
+
+def load_rows(store, *, cache: bool = True, on_error: Callable[[CaseFileError], None] | None = None) -> Loaded:
+    """Every valid case of a `QueueStore`'s queue as a CaseRow; broken files are errors (file:line), not fatal.
+
+    The same cases as `store.load()` (same validation, same deadlines),
+    through the stats cache described in the module's docstring.
+    """
+    from .index import CaseIndex, user_queue_file
+
+    errors: list[CaseFileError] = []
+
+    def fail(exc: CaseFileError) -> None:
+        errors.append(exc)
+        if on_error is not None:
+            on_error(exc)
+
+    folder = store.cases_dir
+    if not folder.is_dir():
+        return Loaded([], errors)
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(
+                (e for e in it if e.name.endswith(".json") and not e.name.startswith(".")), key=lambda e: e.name
+            )
+            items = []
+            for entry in entries:
+                try:
+                    items.append((entry.name, entry.stat(follow_symlinks=False)))
+                except FileNotFoundError:
+                    continue
+                except OSError as exc:
+                    fail(CaseFileError(folder / entry.name, None, f"cannot read: {exc.strerror or exc}"))
+    except OSError as exc:
+        fail(CaseFileError(folder, None, f"cannot list the case files: {exc.strerror or exc}"))
+        return Loaded([], errors)
+    packs = store.packs
+    fingerprint = packs_fingerprint(packs)
+    cache_path = user_queue_file(store.root, CACHE_KIND) if cache else None
+    cached = _read_cache(cache_path, store.root, fingerprint)
+    out: list[CaseRow] = []
+    keep: dict[str, list] = {}
+    misses = []
+    for name, st in items:
+        if not S_ISREG(st.st_mode):
+            from replydesk.linting.tomldata import file_kind
+
+            fail(CaseFileError(folder / name, None, f"is {file_kind(st.st_mode)}, not a regular file; refusing to use it"))
+            continue
+        hit = cached.get(name)
+        if isinstance(hit, list) and len(hit) == 3 and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+            row = CaseRow.from_list(hit[2])
+            if row is not None:
+                out.append(row)
+                keep[name] = hit
+                continue
+        misses.append((name, st))
+    from_cache = len(out)
+    if misses:
+        # The desk's index holds every valid case it has read: a cheaper source than 10,000 files.
+        index = CaseIndex(store.index_path, store.root).load() if store.index_path is not None and len(misses) > INDEX_WORTH_IT else None
+        for name, st in misses:
+            path = folder / name
+            case = None
+            raw = index.get(name, st.st_mtime_ns, st.st_size) if index is not None else None
+            if raw is not None:
+                try:
+                    case = case_from_mapping(raw, packs, path=path, thorough=False)
+                except CaseFileError:
+                    case = None  # packs changed since: the file itself gives a proper file:line error
+            if case is None:
+                try:
+                    case = load_case(path, packs, thorough=False)
+                except CaseFileError as exc:
+                    fail(exc)
+                    continue
+            row = row_of(case)
+            out.append(row)
+            keep[name] = [st.st_mtime_ns, st.st_size, row.to_list()]
+        out.sort(key=lambda r: r.id)
+    if cache_path is not None and (misses or len(keep) != len(cached)):
+        _write_cache(cache_path, store.root, fingerprint, keep)
+    return Loaded(out, errors, from_cache)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def parse_since(text: str) -> datetime:
+    """`YYYY-MM-DD` (midnight KST) or an ISO date-time (no offset: KST); ValueError if neither."""
+    text = text.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None and len(text) == 10:
+        return datetime.combine(day, time(0), tzinfo=KST)
+    try:
+        return parse_datetime("--since", text)
+    except ContextError:
+        raise ValueError(f"not a date (YYYY-MM-DD) or an ISO 8601 date-time: {text!r}") from None
+
+
+def _moment(label: str):
+    def convert(text: str) -> datetime:
+        try:
+            if label == "--now":
+                return parse_datetime("--now", text.strip())
+            return parse_since(text)
+        except (ValueError, ContextError):
+            raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) or an ISO 8601 date-time: {text!r}") from None
+    return convert
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="replydesk stats",
+        description="How the team answers: cases, due, answered, on time, overdue, response and on-time rates, "
+        "median time to answer, cases under review and outcomes; overall and per group.",
+        epilog="due = answered or past its deadline; response rate = on time / due; on-time rate = on time / answered. "
+        "Unreadable case files are named on stderr (file:line) and left out. Exit status: 0 figures printed, "
+        "2 a usage error or a queue that cannot be opened.",
+    )
+    parser.add_argument("queue", nargs="?", help="the queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
+    parser.add_argument("--since", type=_moment("--since"), help="only cases received since: YYYY-MM-DD (KST) or an ISO date-time")
+    parser.add_argument("--by", choices=GROUPINGS, help="one row per platform, kind, operator (who sent first, else the assignee) or ISO week received")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="an aligned table (default) or JSON")
+    parser.add_argument("--now", type=_moment("--now"), help="the clock to count deadlines against (ISO date-time; default: now)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .location import ENV_VAR, user_queue_dir
+    from .store import QueueError, QueueStore
+
+    if args.queue:
+        root = Path(args.queue).expanduser()
+    elif os.environ.get(ENV_VAR):
+        root = Path(os.environ[ENV_VAR]).expanduser()
+    else:
+        root = user_queue_dir()
+    try:
+        store = QueueStore(root)
+    except (QueueError, OSError) as exc:
+        sys.stderr.write(f"replydesk stats: error: {visible_controls(str(exc))}\n")
+        return EXIT_ERROR
+
+    def warn(exc: CaseFileError) -> None:
+        sys.stderr.write(f"replydesk stats: warning: {visible_controls(str(exc))} (left out)\n")
+
+    loaded = load_rows(store, on_error=warn)
+    now = args.now or datetime.now(KST)
+    stats = compute(loaded.rows, now, args.by, since=args.since)
+    if args.format == "json":
+        from replydesk.linting.reporters import dumps
+
+        data = {"queue": str(store.root), **stats.to_dict(), "skipped": len(loaded.errors)}
+        sys.stdout.write(dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_text(stats, queue=str(store.root)))
+    return EXIT_OK
