@@ -22,9 +22,11 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse] [--bell]
                                                          turn exported notices into case files
        replydesk doctor QUEUE_DIR                        check a shared queue's permissions,
                                                          locks and clock; say what to fix
-       replydesk export CASE_ID... | --all [--since DATE] [--format json|csv|html] [--output FILE]
-                                                         a case's whole chain, for evidence
-       replydesk stats [QUEUE_DIR] [--since DATE] [--by platform|kind|operator|week] [--format text|json]
+       replydesk export CASE_ID... | --all [--since DATE] [--queue DIR]
+                        [--format json|csv|html] [--output FILE]
+                                                         cases' whole chains, as evidence
+       replydesk stats [QUEUE_DIR] [--since DATE] [--by platform|kind|operator|week]
+                       [--format text|json] [--now ISO]
                                                          response and on-time rates, outcomes
 
 The desk opens QUEUE_DIR, else $REPLYDESK_QUEUE, else a per-user queue

@@ -417,10 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("ids", nargs="*", metavar="CASE_ID", help="the cases to export")
     parser.add_argument("--all", action="store_true", help="every case of the queue")
-    parser.add_argument("--since", type=_since, help="only cases received since: YYYY-MM-DD (KST) or an ISO date-time")
-    parser.add_argument("--queue", type=Path, help="the queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
+    parser.add_argument("--since", type=_since, metavar="DATE", help="only cases received since: YYYY-MM-DD (KST) or an ISO date-time")
+    parser.add_argument("--queue", type=Path, metavar="DIR", help="the queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
     parser.add_argument("--format", choices=FORMATS, default="json", help="json (default), csv or html")
-    parser.add_argument("--output", "-o", type=Path, help="write here (atomically: all or nothing) instead of standard output")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (atomically: all or nothing) instead of standard output")
     parser.add_argument("--title", help="the HTML page's title (default: 'replydesk export' and the case ids)")
     return parser
 
@@ -494,8 +494,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .atomic import atomic_write_text
 
+        target = args.output.expanduser()
+        if not target.parent.is_dir():  # the atomic writer would create it; a typo should not
+            say(f"error: cannot write {args.output}: no such directory {target.parent}")
+            return EXIT_ERROR
         try:
-            atomic_write_text(args.output.expanduser(), text, parents=False)
+            atomic_write_text(target, text, parents=False)
         except OSError as exc:
             say(f"error: cannot write {args.output}: {exc.strerror or exc}")
             return EXIT_ERROR

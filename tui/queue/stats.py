@@ -709,11 +709,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Unreadable case files are named on stderr (file:line) and left out. Exit status: 0 figures printed, "
         "2 a usage error or a queue that cannot be opened.",
     )
-    parser.add_argument("queue", nargs="?", help="the queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
-    parser.add_argument("--since", type=_moment("--since"), help="only cases received since: YYYY-MM-DD (KST) or an ISO date-time")
+    parser.add_argument("queue", nargs="?", metavar="QUEUE_DIR", help="the queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
+    parser.add_argument("--since", type=_moment("--since"), metavar="DATE", help="only cases received since: YYYY-MM-DD (KST) or an ISO date-time")
     parser.add_argument("--by", choices=GROUPINGS, help="one row per platform, kind, operator (who sent first, else the assignee) or ISO week received")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="an aligned table (default) or JSON")
-    parser.add_argument("--now", type=_moment("--now"), help="the clock to count deadlines against (ISO date-time; default: now)")
+    parser.add_argument("--now", type=_moment("--now"), metavar="ISO", help="the clock to count deadlines against (ISO date-time; default: now)")
     return parser
 
 
