@@ -16,6 +16,7 @@ The queue below is shared with test_export.py. Now is Tuesday 2026-12-01 12:00 K
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -269,3 +270,32 @@ def test_usage_errors_exit_2(queue, tmp_path, capsys):
     assert exc.value.code == 2 and "not a date" in capsys.readouterr().err
     assert main(["stats", str(tmp_path / "nowhere")]) == 2
     assert "no such queue directory" in capsys.readouterr().err
+
+
+def test_the_stats_benchmark_runs_and_checks_its_figures(capsys):
+    """`make bench` is not part of `make test`: run the stats benchmark small, so that it cannot rot unseen."""
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo))
+    try:
+        from benchmarks import stats_bench
+    finally:
+        sys.path.remove(str(repo))
+    assert stats_bench.main(["--cases", "40", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "fresh process, warm (stats cache)" in out and "figures from the cache == figures from QueueStore.load()" in out
+    assert " yes" in out and "40 cases" in out
+
+
+def test_stats_and_export_load_neither_textual_nor_nlp(queue):
+    import subprocess
+
+    code = (
+        "import sys, io, contextlib\nfrom replydesk.tui.entry import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    main(['stats', {str(queue)!r}, '--by', 'week'])\n"
+        f"    main(['export', '--all', '--queue', {str(queue)!r}, '--format', 'html'])\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    modules = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert "replydesk.tui.queue.stats" in modules and "replydesk.tui.queue.export" in modules  # the check itself works
+    assert not {"textual", "spacy", "langdetect", "thinc"} & modules
