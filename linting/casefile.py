@@ -37,7 +37,12 @@ from .tomldata import (
     read_regular_file,
 )
 
-STATUSES = ("new", "drafting", "ready", "sent")
+# A case's life: drafted, ready, sent; then the platform reviews it and closes it with an outcome.
+STATUSES = ("new", "drafting", "ready", "sent", "under-review", "closed")
+# The statuses of a case whose reply has gone to the platform: its deadline no longer runs.
+ANSWERED = frozenset({"sent", "under-review", "closed"})
+# What the platform decided when it closed the case (the seeds' Claim Reversed, Partial Recovery, Review Denied; accepted: an appeal or reply taken).
+OUTCOMES = ("reversed", "partial", "denied", "accepted")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 # The times a queue case keeps; the desk reads them itself (`Case.received_at`, `Case.deadline`).
 _TIME_KEYS = ("received_at", "deadline")
@@ -91,7 +96,8 @@ class QueueFields:
     received_at: datetime = key(required=True, accepts=Any, convert=_time("received_at"), doc="when the notice arrived; a time without an offset is KST")
     deadline: datetime | None = key(None, accepts=Any, convert=_time("deadline"), doc="when the answer is due; none: the pack's `window` for the kind, if it has one")
     priority: str | None = key(None, accepts=Any, check=_one_of("priority", PRIORITIES), doc="`high`, `normal` or `low`; none: the pack kind's")
-    status: str = key("new", accepts=Any, check=_one_of("status", STATUSES), doc="`new`, `drafting`, `ready` or `sent`; saving a non-empty draft moves `new` (or `sent`: a follow-up) to `drafting`; `ctrl+r` sets `ready`, `ctrl+t` `sent`; each change is a record in `history`")
+    status: str = key("new", accepts=Any, check=_one_of("status", STATUSES), doc="`new`, `drafting`, `ready`, `sent`, `under-review` or `closed`; saving a non-empty draft moves `new` (or an answered case: a follow-up) to `drafting`; `ctrl+r` sets `ready`, `ctrl+t` `sent`, `o` in the queue `under-review` or `closed`; each change is a record in `history`")
+    outcome: str | None = key(None, accepts=Any, check=lambda v: None if v is None else _one_of("outcome", OUTCOMES)(v), doc="what the platform decided, set when the case is closed: `reversed`, `partial`, `denied` or `accepted`")
     assignee: str | None = key(None, accepts=Any, check=_operator, convert=lambda v: v.strip() if isinstance(v, str) else v, doc="the operator the case is assigned to (`a`/`A` in the desk; recorded in `history`)")
     source_id: str | None = key(None, accepts=Any, doc="the platform ID the case was imported from, exactly as exported")
     notes: Any = key(None, accepts=Any, doc="free text for the team, kept untouched")
@@ -177,6 +183,9 @@ class Case:
     status: str
     raw: dict
     assignee: str | None = None
+    outcome: str | None = None
+    # Once answered: the pack's dates after the last reply sent ({"follow-up": …, "result": …}).
+    after_sending: dict[str, datetime] = field(default_factory=dict)
     path: Path | None = None
     search_text: str = field(default="", repr=False)
     _context: CaseContext | None = field(default=None, repr=False)
@@ -198,6 +207,23 @@ class Case:
         times = {"received_at": self.received_at, "deadline": self.deadline}
         given = (ctx.given or frozenset()) | {name for name, value in times.items() if value is not None}
         return replace(ctx, **times, given=given)
+
+    @property
+    def answered(self) -> bool:
+        """The reply has gone to the platform (sent, under review or closed): its deadline no longer runs."""
+        return self.status in ANSWERED
+
+    def next_date(self, now: datetime) -> tuple[str, datetime] | None:
+        """The next date that matters, with what it is: `due` (the deadline) before sending;
+        once sent, `follow-up` or `result` (the earliest still ahead, else the earliest,
+        now past); None for a closed case or one with no such date."""
+        if not self.answered:
+            return ("due", self.deadline) if self.deadline is not None else None
+        if self.status == "closed" or not self.after_sending:
+            return None
+        dates = sorted(self.after_sending.items(), key=lambda item: item[1])
+        ahead = [item for item in dates if item[1] >= now]
+        return (ahead or dates)[0]
 
     def ids(self, field_name: str) -> tuple[str, ...]:
         """The IDs the file lists under one of `ID_FIELDS` (strings; odd items dropped)."""
@@ -284,6 +310,7 @@ def case_from_mapping(
         deadline_computed = deadline is not None
     status = fields.status
     priority = fields.priority or pack.kind(kind).priority
+    after_sending = _dates_after_sending(data.get("history"), pack, kind) if status in ANSWERED else {}
     raw = dict(data)
     raw["platform"], raw["kind"] = platform, kind
     case = Case(
@@ -299,6 +326,8 @@ def case_from_mapping(
         raw=raw,
         path=path,
         assignee=fields.assignee or None,
+        outcome=fields.outcome,
+        after_sending=after_sending,
     )
     if thorough:
         case._context = case._with_times(context_of({k: v for k, v in raw.items() if k not in _TIME_KEYS}, path=path, text=text))
@@ -312,9 +341,25 @@ def case_from_mapping(
     return case
 
 
+def _dates_after_sending(history, pack, kind: str) -> dict[str, datetime]:
+    """The kind's `after_sending` dates, counted from the seller's last message in the history."""
+    after = pack.kind(kind).after_sending
+    if after.follow_up is None and after.result is None or not isinstance(history, list):
+        return {}
+    roles = pack.history.seller_roles
+    for entry in reversed(history):
+        if isinstance(entry, dict) and "event" not in entry and str(entry.get("who", "")).strip().lower() in roles:
+            try:
+                sent_at = parse_datetime("when", entry.get("when"))
+                return after.next_dates(sent_at, pack.tz, pack.business_calendar)
+            except (ContextError, OverflowError, ValueError):
+                return {}  # a broken time is reported when the case is linted
+    return {}
+
+
 def search_text(case: Case) -> str:
     """What `/` matches against: everything an operator might remember about a case."""
-    parts = [case.id, case.platform, case.kind, case.status, case.subject, case.assignee or ""]
+    parts = [case.id, case.platform, case.kind, case.status, case.outcome or "", case.subject, case.assignee or ""]
     for key in ID_FIELDS:
         parts.extend(case.ids(key))
     return " ".join(parts).lower()

@@ -18,6 +18,7 @@ import stat
 import sys
 import textwrap
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .atomicfile import FileChangedError, FileSnapshot, atomic_write_text
@@ -221,6 +222,8 @@ class _LintJob:
         self.linter = linter
         self.case_ctx = case_ctx
         self.flags = flags
+        # The follow-up rules' "now" (a draft's `drafted_at` pins another), read once per run.
+        self.now = datetime.now(timezone.utc)
         self.fix = fix
         self.unsafe = unsafe
         self.fmt = fmt
@@ -260,7 +263,7 @@ class _LintJob:
             except DataFileError as exc:
                 return FileReport(name, error=str(exc))
         try:
-            result = linter.lint_text(text, ctx_override, **self.flags)
+            result = linter.lint_text(text, ctx_override, now=self.now, **self.flags)
         except DraftError as exc:
             return FileReport(name, error=exc.message, error_line=exc.line)
         except ContextError as exc:
@@ -283,7 +286,7 @@ class _LintJob:
                     return FileReport(name, error="changed while fixing; not written")
                 except OSError as exc:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
-                result = linter.lint_text(new_text, ctx_override, **self.flags)
+                result = linter.lint_text(new_text, ctx_override, now=self.now, **self.flags)
                 draft, findings, omitted = result.draft, result.findings, result.omitted
         return FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
 

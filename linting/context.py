@@ -147,6 +147,7 @@ class CaseContext:
     required_evidence: tuple[str, ...] | None = key(None, accepts=IdList, convert=_strings, doc="the evidence the notice itself demands: `[evidence]` types of the pack or the notice's own words; when present, the complete list (ATT008)")
     received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the notice came (ISO 8601; without an offset, KST)")
     deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the answer is due (ISO 8601; without an offset, KST)")
+    drafted_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the reply is drafted, for the follow-up rules (FUP002); none: `lint` and the desk use the clock, so pin it to lint as of a date")
     ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes, doc="rule codes to silence for this draft or case")
     history: tuple[HistoryMessage, ...] = key((), doc="the case's messages and the desk's records (`event`) in time order; the seller's own messages are checked for repeats")
     # The fields its source wrote (front matter, a case file), so that a case file laid over

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from .context import CaseContext, ContextError, context_from_mapping
 from .document import Draft, DraftError, parse_draft
@@ -67,12 +68,18 @@ class Linter:
         self._verdicts[code] = verdict
         return verdict
 
-    def context_for(self, draft: Draft, overrides: CaseContext | None = None, **flags) -> CaseContext:
-        """Front matter, then a case file (`overrides`), then CLI flags, later winning."""
+    def context_for(self, draft: Draft, overrides: CaseContext | None = None, *, now: datetime | None = None, **flags) -> CaseContext:
+        """Front matter, then a case file (`overrides`), then CLI flags, later winning.
+
+        `now` is the clock of the caller (the CLI's, the desk's): it becomes
+        `drafted_at` unless a source pinned one. The core never reads a clock.
+        """
         ctx = context_from_mapping(draft.front_matter) if draft.front_matter else CaseContext()
         if overrides is not None:
             ctx = overrides.over(ctx)
         ctx = ctx.merged(**flags)
+        if now is not None and ctx.drafted_at is None:
+            ctx = replace(ctx, drafted_at=now)
         self.check_context(ctx)
         return ctx
 
@@ -169,10 +176,10 @@ class Linter:
         out.sort(key=Finding.sort_key)
         return out, omitted
 
-    def lint_text(self, text: str, overrides: CaseContext | None = None, **flags) -> LintResult:
+    def lint_text(self, text: str, overrides: CaseContext | None = None, *, now: datetime | None = None, **flags) -> LintResult:
         """Parse, resolve context and lint. Raises DraftError or ContextError on bad input."""
         draft = parse_draft(text)
-        ctx = self.context_for(draft, overrides, **flags)
+        ctx = self.context_for(draft, overrides, now=now, **flags)
         findings, omitted = self.lint_counted(draft, ctx)
         return LintResult(draft, ctx, findings, omitted)
 

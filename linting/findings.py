@@ -15,6 +15,7 @@ CATEGORIES: tuple[str, ...] = (
     "attachment",
     "template",
     "policy",
+    "followup",
 )
 
 

@@ -56,7 +56,7 @@ def _extensions(values) -> tuple[str, ...]:
 class Window:
     """How long the seller has to answer, counted from the notice (in KST)."""
 
-    hours: float | None = key(None, check=positive, doc="hours from the notice")
+    hours: float | None = key(None, check=positive, doc="hours from the start: the notice (in `after_sending`, the reply sent)")
     days: int | None = key(None, check=positive, doc="calendar days (holidays do not stop the clock)")
     business_days: int | None = key(None, check=positive, doc="days Monday to Friday that are not public holidays of the pack's `[calendar] country`")
     end_of_day: bool = key(False, doc="until 23:59:59 local time of the last day")
@@ -120,6 +120,30 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class AfterSending:
+    """`[kinds.<name>.after_sending]`: the platform's clock once the reply has gone.
+
+    Counted from the send (the last reply the seller sent, in KST). The
+    kind's own `window` stays the last moment to send at all (an A-to-z
+    review request: 7 days after the payout).
+    """
+
+    follow_up: Window | None = key(None, doc="from the send: when a follow-up on the same case becomes due if the platform has not answered; one drafted sooner is too early (FUP002)")
+    result: Window | None = key(None, doc="from the send: when the platform's result is expected (the queue's next date once under review)")
+    review_requests: int | None = key(None, check=positive, doc="how many replies one claim accepts, ever (A-to-z review request: 1); another drafted after them is refused (FUP001); none: no limit")
+
+    def next_dates(self, sent_at: datetime, tz: timezone, calendar: BusinessCalendar = WEEKENDS_ONLY) -> dict[str, datetime]:
+        """{"follow-up": …, "result": …} for a reply sent at `sent_at` (only the windows the kind has)."""
+        out = {}
+        for label, window in (("follow-up", self.follow_up), ("result", self.result)):
+            if window is not None:
+                moment = window.deadline(sent_at, tz, calendar)
+                if moment is not None:
+                    out[label] = moment
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceType:
     """`[evidence.<type>]`: one kind of evidence, and how a file name shows it is that (ATT008, ATT009)."""
 
@@ -151,6 +175,7 @@ class KindRules:
     max_paragraph_lines: int | None = key(None, doc="the kind's paragraph limit (none: the pack's `[length]`)")
     order_id_in_name: bool | None = key(None, doc="overrides `[attachments] order_id_in_name` for this kind")
     evidence: tuple[str, ...] = key((), doc="the `[evidence]` types a reply to this kind carries, unless the case lists its own `required_evidence` (ATT008)")
+    after_sending: AfterSending = key(default_factory=AfterSending, doc="follow-up and result windows and how many replies a claim accepts, once the reply is sent")
 
     def __post_decode__(self) -> "KindRules | None":
         return None if self.title else replace(self, title=self.name.replace("-", " "))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 _CODE = re.compile(r"[A-Z]+\d{3}")
 # The check types: modules of linting/rules/ that a record's `check` may name.
-CHECKS = ("keyword", "language", "tone", "length", "words", "ids", "time", "attachment", "template")
+CHECKS = ("keyword", "language", "tone", "length", "words", "ids", "time", "attachment", "template", "followup")
 
 
 def _code(code: str) -> str | None:

@@ -46,7 +46,7 @@ class DeadlineAlarms:
         self._stale = True
 
     def watches(self, case: Case) -> bool:
-        return case.status != "sent" and case.deadline is not None and case.assignee in (None, self.operator)
+        return not case.answered and case.deadline is not None and case.assignee in (None, self.operator)
 
     def check(self, cases: Iterable[Case], now: datetime) -> list[Crossing]:
         """The cases that became due within 2 h or overdue since the last check (none on the first)."""

@@ -349,10 +349,9 @@ def group_key(row: CaseRow, by: str) -> str:
     raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUPINGS)})")
 
 
-def _order(by: str | None):
-    def key(name: str):
-        return (name == NOBODY, name.casefold(), name)
-    return key
+def _group_order(name: str):
+    """Groups alphabetically (weeks, zero-padded, in time order); `(nobody)` last."""
+    return (name == NOBODY, name.casefold(), name)
 
 
 def compute(
@@ -368,6 +367,8 @@ def compute(
         raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUPINGS)})")
     if now.tzinfo is None:
         now = now.replace(tzinfo=KST)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=KST)
     overall = Figures()
     groups: dict[str, Figures] = {}
     for row in rows(items, packs=packs):
@@ -380,7 +381,7 @@ def compute(
             if figures is None:
                 figures = groups[name] = Figures()
             figures.add(row, now)
-    ordered = {name: groups[name].finish() for name in sorted(groups, key=_order(by))}
+    ordered = {name: groups[name].finish() for name in sorted(groups, key=_group_order)}
     return Stats(now=now, by=by, since=since, overall=overall.finish(), groups=ordered)
 
 
@@ -665,7 +666,7 @@ def load_rows(store, *, cache: bool = True, on_error: Callable[[CaseFileError], 
             row = row_of(case)
             out.append(row)
             keep[name] = [st.st_mtime_ns, st.st_size, row.to_list()]
-        out.sort(key=lambda r: r.id)
+    out.sort(key=lambda r: r.id)
     if cache_path is not None and (misses or len(keep) != len(cached)):
         _write_cache(cache_path, store.root, fingerprint, keep)
     return Loaded(out, errors, from_cache)

@@ -50,6 +50,16 @@ def seller_role(pack) -> str:
     return "seller" if "seller" in roles or not roles else sorted(roles)[0]
 
 
+def attachment_names(data: dict) -> list[str]:
+    """The file names a case file lists under `attachments` (names, or tables with a name)."""
+    out = []
+    for item in data.get("attachments") or []:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            out.append(name)
+    return out
+
+
 class QueueError(Exception):
     """The queue as a whole cannot be opened (missing directory, broken config or pack)."""
 
@@ -225,18 +235,26 @@ class QueueStore:
     def assign(self, case_id: str, assignee: str | None, who: str, when: datetime) -> Case:
         return self.update_case(case_id, lambda data: workflow.assign(data, assignee, who, when))
 
-    def mark_sent(self, case_id: str, text: str, who: str, when: datetime) -> Case:
-        """Record the text as sent (frozen in the history), then clear the draft: what is written next is a follow-up.
+    def mark_sent(self, case_id: str, text: str, who: str, when: datetime, *, receipt: str | None = None) -> Case:
+        """Record the text as sent (frozen in the history, with the receipt and the case's
+        attachments as they are now), then clear the draft: what is written next is a follow-up.
 
         The draft file is removed only while it still holds exactly the sent
         text; anything else there is someone's newer work and stays.
         """
         updated = self.update_case(
             case_id,
-            lambda data: workflow.mark_sent(data, text, who, when, seller_role=seller_role(self.packs[data["platform"]])),
+            lambda data: workflow.mark_sent(
+                data, text, who, when, seller_role=seller_role(self.packs[data["platform"]]),
+                receipt=receipt, attachments=attachment_names(data),
+            ),
         )
         self._remove_draft_holding(case_id, text)
         return updated
+
+    def record_result(self, case_id: str, status: str, who: str, when: datetime, *, outcome: str | None = None) -> Case:
+        """The platform's answer: `under-review`, or `closed` with an outcome (workflow.record_result)."""
+        return self.update_case(case_id, lambda data: workflow.record_result(data, status, who, when, outcome=outcome))
 
     def undo_status(self, case_id: str, who: str, when: datetime) -> tuple[Case, workflow.Undone]:
         """Undo the last status change (workflow.NothingToUndo when there is none to undo).

@@ -21,14 +21,21 @@ FACETS = ("platform", "kind", "status", "assignee")
 NOBODY = "(nobody)"  # the assignee facet's value for unassigned cases
 
 
+def _next_date(case: Case) -> datetime:
+    """The date a case is sorted by: its deadline, or once answered its earliest date after sending."""
+    if case.answered:
+        return min(case.after_sending.values(), default=FAR_FUTURE) if case.status != "closed" else FAR_FUTURE
+    return case.deadline or FAR_FUTURE
+
+
 def _deadline_key(case: Case):
-    # Sent cases sink: the top of the queue is always what still needs an answer.
-    return (case.status == "sent", case.deadline or FAR_FUTURE, case.id)
+    # Answered cases sink (closed ones last): the top of the queue is always what still needs an answer.
+    return (case.answered, case.status == "closed", _next_date(case), case.id)
 
 
 SORT_KEYS = {
     "deadline": _deadline_key,
-    "priority": lambda c: (c.status == "sent", PRIORITIES.index(c.priority), c.deadline or FAR_FUTURE, c.id),
+    "priority": lambda c: (c.answered, PRIORITIES.index(c.priority), _next_date(c), c.id),
     "received": lambda c: (c.received_at, c.id),
     "platform": lambda c: (c.platform, c.deadline or FAR_FUTURE, c.id),
     "status": lambda c: (STATUSES.index(c.status), c.deadline or FAR_FUTURE, c.id),
@@ -169,7 +176,7 @@ class QueueView:
     def next_urgent(self, after: int, now: datetime, direction: int = 1) -> int | None:
         """The next shown row, from `after` and wrapping, that is overdue; else the next due within 2 h.
 
-        Sent cases are left out: they need no answer. None when no shown case is either.
+        Answered cases (sent, under review, closed) are left out: they need no answer. None when no shown case is either.
         """
         rows = self.rows
         count = len(rows)
@@ -179,7 +186,7 @@ class QueueView:
         for wanted in (Urgency.OVERDUE, Urgency.SOON):
             for i in order:
                 case = rows[i]
-                if case.status != "sent" and urgency(case.deadline, now) is wanted:
+                if not case.answered and urgency(case.deadline, now) is wanted:
                     return i
         return None
 

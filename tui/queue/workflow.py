@@ -14,8 +14,15 @@ reads only the entries without one (`CaseContext.messages`).
 
 Marking a case sent also appends the text that went to the platform as a
 message of the seller (`who` = the pack's first seller role, `sent_by` the
-operator, `record` the status record's id): the sent text is frozen in the
-history, and the repeat rule (TPL002) sees it when a follow-up is drafted.
+operator, `record` the status record's id, `receipt` the platform's
+confirmation ID when the operator has one, `attachments` the files that
+went with it): the sent text is frozen in the history, and the repeat and
+follow-up rules (TPL002, FUP001, FUP002) see it when a follow-up is drafted.
+
+After sending, the platform's answer is recorded the same way: `under-review`,
+then `closed` with an `outcome` (`reversed`, `partial`, `denied`,
+`accepted`); the closing record carries `outcome` and the outcome it
+replaced (`outcome_was`), so that undo restores both.
 
 Pure: each function takes a case file's mapping and returns a new one;
 the store writes it (store.update_case). Times are written in KST with
@@ -26,6 +33,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+
+from replydesk.linting.casefile import ANSWERED, OUTCOMES
 
 from .cases import KST, STATUSES
 
@@ -102,17 +111,68 @@ def change_status(data: dict, status: str, who: str, when: datetime, *, note: st
     return _set(data, "status", status, before, STATUS, who, when, text)
 
 
-def mark_sent(data: dict, sent_text: str, who: str, when: datetime, *, seller_role: str = "seller") -> dict:
-    """Status `sent`, and the text that went to the platform kept in the history as the seller's message."""
+def mark_sent(
+    data: dict,
+    sent_text: str,
+    who: str,
+    when: datetime,
+    *,
+    seller_role: str = "seller",
+    receipt: str | None = None,
+    attachments: tuple[str, ...] | list[str] = (),
+) -> dict:
+    """Status `sent`, and the text that went to the platform kept in the history as the seller's message.
+
+    `receipt`: the submission's confirmation ID as the platform showed it
+    (the seeds' "Timestamped Submission Receipt"); `attachments`: the file
+    names that went with the reply. Both are kept on the message, for audit.
+    """
     if not sent_text.strip():
         raise ValueError("nothing to send: the draft is empty")
-    out = change_status(data, "sent", who, when)
+    receipt = (receipt or "").strip() or None
+    out = change_status(data, "sent", who, when, note=f"receipt {receipt}" if receipt else "")
     if out is data:
         raise ValueError("the case is marked sent already")
     history = out["history"]
     record = history[-1]
-    message = {"who": seller_role, "when": record["when"], "text": sent_text, "sent_by": who, "record": record["id"]}
+    message = {"who": seller_role, "when": record["when"], "text": sent_text, "sent_by": who, "record": record["id"],
+               "receipt": receipt, "attachments": list(attachments)}
     out["history"] = history[:-1] + [message, record]
+    return out
+
+
+def record_result(data: dict, status: str, who: str, when: datetime, *, outcome: str | None = None, note: str = "") -> dict:
+    """The platform's answer to a sent reply: `under-review`, or `closed` with its `outcome`; recorded.
+
+    Only an answered case (sent, under review, closed) takes one: a case
+    whose reply has not gone cannot be under review. Re-closing with
+    another outcome is a change too (the platform reversed itself).
+    """
+    current = data.get("status") or "new"
+    if current not in ANSWERED:
+        raise ValueError(f"the case is {current}: only a case whose reply was sent can be {status}")
+    if status == "under-review":
+        if outcome is not None:
+            raise ValueError("an outcome goes with closing the case, not with under-review")
+        out = change_status(data, status, who, when, note=note)
+        if out is not data and data.get("outcome"):
+            out["outcome"] = None
+            out["history"][-1]["outcome_was"] = data.get("outcome")
+        return out
+    if status != "closed":
+        raise ValueError(f"a result is under-review or closed, not {status!r}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"closing a case needs its outcome: one of {', '.join(OUTCOMES)}, got {outcome!r}")
+    before_outcome = data.get("outcome") or None
+    if current == "closed" and before_outcome == outcome:
+        return data
+    text = f"{who} closed the case: {outcome} (was {current}" + (f", {before_outcome}" if before_outcome else "") + ")"
+    text += f": {note}" if note else ""
+    out = dict(data)
+    out["status"], out["outcome"] = "closed", outcome
+    out["history"] = _history(data) + [
+        _record(STATUS, who, when, text, **{"from": current, "to": "closed"}, outcome=outcome, outcome_was=before_outcome)
+    ]
     return out
 
 
@@ -162,6 +222,8 @@ def undo_last_status_change(data: dict, who: str, when: datetime) -> Undone:
     undo = _record(UNDO, who, when, text, undoes=record.get("id"), **{"from": status, "to": back})
     out = dict(data)
     out["status"] = back
+    if "outcome_was" in record:  # a close, or a reopening that cleared an outcome: the outcome goes back too
+        out["outcome"] = record.get("outcome_was")
     out["history"] = history + [undo]
     return Undone(out, record, sent_text)
 

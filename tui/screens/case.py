@@ -17,6 +17,7 @@ failed and where; the autosave timer never raises.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
@@ -193,7 +194,7 @@ class CaseScreen(Screen):
 
     def placeholder(self) -> str:
         sent = last_sent(self.case.raw)
-        if sent is not None and self.case.status == "sent":
+        if sent is not None and self.case.answered:
             return shown(f"Sent {when_label(sent.get('when'))} by {sent.get('sent_by')} (in the history, h). What you write here is a follow-up.")
         return "" if self.read_only else "Empty draft: press e to write."
 
@@ -212,11 +213,15 @@ class CaseScreen(Screen):
         text.append(shown(case.status), "bold")
         if case.assignee:
             text.append(f" · {shown(case.assignee)}")
-        if case.deadline is not None:
-            level = urgency(case.deadline, now)
-            style = "bold" if case.status == "sent" else "bold reverse" if level is Urgency.OVERDUE else "bold underline" if level is Urgency.SOON else "bold"
-            text.append(" · due ")
-            text.append(f"{countdown(case.deadline, now)}", style)
+        if case.outcome and case.status == "closed":
+            text.append(f" · {shown(case.outcome)}", "bold")
+        upcoming = case.next_date(now)
+        if upcoming is not None:
+            label, moment = upcoming
+            level = urgency(moment, now)
+            style = "bold reverse" if level is Urgency.OVERDUE else "bold underline" if level is Urgency.SOON else "bold"
+            text.append(f" · {label} ")
+            text.append(f"{countdown(moment, now)}", style)
         if self.is_dirty():
             text.append(" · modified", "italic")
         if self.read_only:
@@ -371,7 +376,10 @@ class CaseScreen(Screen):
     def lint_text(self, linter: DeskLinter, text: str):
         """Runs in a thread; touches no widget."""
         try:
-            return linter.lint_text(text, overrides=self.context)
+            context = self.context
+            if context is not None and context.drafted_at is None:
+                context = replace(context, drafted_at=self.desk.clock())  # "now" for the follow-up rules
+            return linter.lint_text(text, overrides=context)
         except (DraftError, ContextError) as exc:
             return exc
 
@@ -539,9 +547,9 @@ class CaseScreen(Screen):
             pass  # the draft is saved; a leftover journal equal to it is cleared on the next open
         self._journaled_text = None
         self._journal_notice = None
-        if self.case.status in ("new", "sent") and text.strip():
-            # A draft on a sent case is a follow-up: the case needs an answer again.
-            self.set_status("drafting", quiet=True, note="a follow-up" if self.case.status == "sent" else "")
+        if (self.case.status == "new" or self.case.answered) and text.strip():
+            # A draft on an answered case is a follow-up: the case needs an answer again.
+            self.set_status("drafting", quiet=True, note="a follow-up" if self.case.answered else "")
         if self.result is not None and self.result_version == self.version:
             desk.record_counts(self.case.id, self.result.findings, text)
         else:

@@ -139,7 +139,7 @@ class QueueScreen(Screen):
         now = self.desk.clock()
         overdue = soon = 0
         for case in view.rows:
-            if case.status == "sent":
+            if case.answered:
                 continue
             level = urgency(case.deadline, now)
             if level is Urgency.OVERDUE:

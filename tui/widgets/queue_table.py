@@ -27,7 +27,12 @@ from replydesk.tui.queue.cases import Case
 from replydesk.tui.queue.deadlines import Urgency, countdown, urgency
 from replydesk.tui.queue.locks import LockInfo
 
+# The STATUS column: wide, then narrow; a closed case shows its outcome instead.
+STATUS_WORDS = {"under-review": ("review", "revw"), "closed": ("closed", "closd")}
 STATUS_SHORT = {"new": "new", "drafting": "draft", "ready": "ready", "sent": "sent"}
+OUTCOME_WORDS = {"reversed": ("reversed", "revrs"), "partial": ("partial", "part"), "denied": ("denied", "deny"), "accepted": ("accepted", "accpt")}
+# The DUE column of an answered case: the next date after sending, marked F (follow-up) or R (result).
+NEXT_MARKS = {"follow-up": "F", "result": "R"}
 WIDE = 100  # from this width on, columns use full words
 
 
@@ -65,6 +70,31 @@ def layout_columns(width: int, id_width: int) -> list[Column]:
     fixed = sum(c.width for c in cols) + len(cols) - 1
     rest = max(width - fixed, 8)
     return [Column(c.key, c.title, rest) if c.width == 0 else c for c in cols]
+
+
+def status_cell(case: Case, wide: bool) -> str:
+    """`ready`; a closed case's outcome (`denied`); short forms below 100 columns."""
+    words = OUTCOME_WORDS.get(case.outcome) if case.status == "closed" and case.outcome else STATUS_WORDS.get(case.status)
+    if words is not None:
+        return words[0] if wide else words[1]
+    return case.status if wide else STATUS_SHORT.get(case.status, case.status)
+
+
+def due_cell(case: Case, now: datetime, width: int) -> str:
+    """The countdown to the next date that matters: the deadline, or once sent `F 4d02h`
+    (a follow-up due) or `R 6d` (the result expected); blank when closed."""
+    upcoming = case.next_date(now)
+    if upcoming is None:
+        return "" if case.answered else countdown(None, now)
+    label, moment = upcoming
+    left = countdown(moment, now)
+    if label == "due":
+        return left
+    mark = NEXT_MARKS.get(label, "?")
+    text = f"{mark} {left}"
+    if len(text) > width:  # `F -2d04h`: the days say enough
+        text = f"{mark}{left}" if len(left) < width else f"{mark}{left.split('d')[0]}d"
+    return text
 
 
 def lint_cell(counts: tuple[int, int] | None) -> str:
@@ -261,13 +291,13 @@ class QueueTable(ScrollView, can_focus=True):
         get = self.get_component_rich_style
         now = self.now()
         due_style: Style | None = None
-        level = urgency(case.deadline, now)
-        if case.status != "sent":
-            if level is Urgency.OVERDUE:
-                due_style = get("queue-table--overdue")
-            elif level is Urgency.SOON:
-                due_style = get("queue-table--soon")
-        row_style = base + get("queue-table--sent") if case.status == "sent" else base
+        upcoming = case.next_date(now)
+        level = urgency(upcoming[1] if upcoming else None, now)
+        if level is Urgency.OVERDUE:
+            due_style = get("queue-table--overdue")
+        elif level is Urgency.SOON and not case.answered:
+            due_style = get("queue-table--soon")
+        row_style = base + get("queue-table--sent") if case.answered else base
         wide = width >= WIDE
         counts = self.counts.get(case.id)
         lock = self.locks.get(case.id)
@@ -275,7 +305,7 @@ class QueueTable(ScrollView, can_focus=True):
         for i, col in enumerate(columns):
             style = row_style
             if col.key == "due":
-                value = countdown(case.deadline, now).rjust(col.width)
+                value = due_cell(case, now, col.width).rjust(col.width)
                 if due_style is not None:
                     style = row_style + due_style
             elif col.key == "platform":
@@ -287,7 +317,7 @@ class QueueTable(ScrollView, can_focus=True):
                 if cell_len(value) > col.width:  # a cut ID looks like another valid ID: show that it is cut
                     value = value[: max(col.width - 1, 0)] + "…"
             elif col.key == "status":
-                value = case.status if wide else STATUS_SHORT.get(case.status, case.status)
+                value = status_cell(case, wide)
             elif col.key == "lint":
                 value = lint_cell(counts)
                 if counts is not None and counts[0] > 0:
