@@ -199,3 +199,31 @@ def test_the_desk_can_export_one_open_case(queue):
     assert page.count('<section class="case"') == 1 and "Policy notice" in page
     assert json.loads(export.to_json([one]))[0]["id"] == "CP-REVIEW"
     assert export.to_csv([one]).count("\r\n") == 1 + len(one["history"])
+
+
+def test_records_written_by_the_desk_itself():
+    """The chain and the figures of a case worked through workflow.py as the desk does it, not hand-written."""
+    from datetime import datetime, timedelta
+
+    from replydesk.linting.context import KST
+    from replydesk.tui.queue import stats, workflow
+
+    t0 = datetime(2026, 12, 1, 11, 0, tzinfo=KST)  # CP-FUTURE's received_at
+    data = dict(CASES[5], id="CP-DESK", status="ready", history=list(CASES[5]["history"]))
+    data = workflow.mark_sent(data, "First reply.", "erin", t0 + timedelta(hours=1), receipt="RC-9", attachments=["a.pdf"])
+    data = workflow.undo_last_status_change(data, "erin", t0 + timedelta(hours=1, minutes=2)).data  # not sent after all
+    data = workflow.mark_sent(data, "Second reply.", "erin", t0 + timedelta(hours=3), receipt="RC-10", attachments=["b.pdf"])
+    data = workflow.record_result(data, "closed", "erin", t0 + timedelta(days=2), outcome="partial")
+    data = workflow.record_result(data, "closed", "erin", t0 + timedelta(days=3), outcome="accepted")
+    c = export.chain(data)
+    sends = [e for e in c["history"] if e["type"] == "sent"]
+    assert [(e["text"], e["receipt"], e["attachments"]) for e in sends] == [("Second reply.", "RC-10", ["b.pdf"])]
+    status = [e for e in c["history"] if e["type"] == "status"]
+    assert [(e["to"], bool(e["undone_by"]), e.get("outcome"), e.get("outcome_was")) for e in status] == [
+        ("sent", True, None, None), ("sent", False, None, None), ("closed", False, "partial", None),
+        ("closed", False, "accepted", "partial"),
+    ]
+    assert c["first_sent_kst"] == "2026-12-01 14:00:00 KST" and c["outcome"] == "accepted"
+    f = stats.compute([data], datetime(2026, 12, 5, tzinfo=KST), by="operator")
+    assert list(f.groups) == ["erin"] and f.overall.closed == 1 and f.overall.outcomes == {"accepted": 1}
+    assert f.overall.median_answer_seconds == 3 * 3600  # received 11:00; the send that stands went at 14:00

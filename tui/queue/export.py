@@ -23,7 +23,8 @@ The chain of one case (`chain(case)`, the JSON element; `export_version` 1):
                     "attachments" ([names]), "record" (the status record of the send);
             "status" / "assigned" / "undo": "id", "from", "to";
             "status": "outcome" (a close), "undone_by" (the undo record's id, or null);
-            "undo": "undoes" (the id of the record it undid)}
+            "undo": "undoes" (the id of the record it undid);
+            any other key a record has (`outcome_was`, …) as text}
 
 A message keeps its `who` (platform, customer, seller); a reply the desk
 sent is a `sent` entry. An undone send's message is no longer in the
@@ -150,7 +151,7 @@ def _entry(n: int, item, undone_by: Mapping) -> tuple[datetime | None, dict]:
             out["undone_by"] = undone_by.get(item.get("id")) if isinstance(item.get("id"), str) else None
         elif kind == "undo":
             out["undoes"] = _text(item.get("undoes"))
-        for key, value in item.items():  # an event this version does not know: nothing it says is lost
+        for key, value in item.items():  # anything else a record says (`outcome_was`, a newer event's keys) is kept
             if key not in out and key not in ("event", "when"):
                 out[key] = _text(value)
     return moment, out
@@ -321,6 +322,8 @@ def _details(e: dict) -> str:
         parts.append(f"{_h(e.get('from') or '(none)')} → {_h(e.get('to') or '(none)')}")
         if e.get("outcome"):
             parts.append(f"outcome {_h(e['outcome'])}")
+        if e.get("outcome_was"):
+            parts.append(f"outcome was {_h(e['outcome_was'])}")
         if e.get("undone_by"):
             parts.append(f"undone by {_h(e['undone_by'])}")
         if e.get("undoes"):
