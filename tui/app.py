@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import get_current_worker
 
+from replydesk.linting.casefile import OUTCOMES
 from replydesk.linting.findings import Finding
 from replydesk.tui.clock import Clock, system_clock
 from replydesk.tui.desk import DeskSettings, DiskChange, DraftCountsUpdated, LinterFailed, LinterReady, QueueChangedOnDisk
@@ -507,6 +508,54 @@ class ReplydeskApp(App):
                 no="Keep it sent",
             ),
             lambda answer: undo() if answer == "yes" else None,
+        )
+
+    def record_result(self, case_id: str, after: Callable[[Case], None] | None = None) -> None:
+        """Ask what the platform answered a sent reply (under review, or closed with an outcome) and record it."""
+        from replydesk.tui.queue.workflow import last_sent
+        from replydesk.tui.screens.dialogs import Choice, ChoiceDialog
+        from replydesk.tui.screens.history import when_label
+
+        try:
+            case = self.store.reload_case(case_id)
+        except CaseFileError as exc:
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return
+        if not case.answered:
+            self.notify(f"{case_id} is {case.status}: record the platform's answer once the reply is sent (ctrl+t in the case).",
+                        severity="warning", timeout=5, markup=False)
+            return
+        sent = last_sent(case.raw)
+        said = ""
+        if sent is not None:
+            said = f"Sent {when_label(sent.get('when'))} by {sent.get('sent_by')}" + (f", receipt {sent['receipt']}" if sent.get("receipt") else "") + ". "
+        now_is = case.status + (f" ({case.outcome})" if case.outcome else "")
+        choices = [Choice("u", "Under review", "under-review", "primary")] + [
+            Choice(outcome[0], f"Closed: {outcome}", outcome) for outcome in OUTCOMES
+        ]
+
+        def answered(value: str | None) -> None:
+            if value is None:
+                return
+            status, outcome = ("under-review", None) if value == "under-review" else ("closed", value)
+            try:
+                updated = self.store.record_result(case_id, status, self.operator.who, self.clock(), outcome=outcome)
+            except (CaseFileError, OSError, ValueError) as exc:
+                self.notify(f"Not recorded: {exc}", severity="error", timeout=8, markup=False)
+                return
+            self.case_changed(updated)
+            self.notify(f"{case_id}: {status}" + (f", {outcome}" if outcome else "") + " (recorded in its history; u undoes).", timeout=4)
+            if after is not None:
+                after(updated)
+
+        self.push_screen(
+            ChoiceDialog(
+                "The platform's answer",
+                f"{said}{case_id} is {now_is} now. What did the platform answer?",
+                choices,
+                id="result-dialog",
+            ),
+            answered,
         )
 
     def reload_queue(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..context import ID_FIELDS
+from ..evidence import checklist
 from ..phrases import PhraseSet
 from .base import RuleInput
 
@@ -131,44 +132,6 @@ def check(inp: RuleInput):
 
 # --- evidence: every point of the notice covered, nothing unrelated in the package ---------
 
-_SEPARATORS = re.compile(r"[\s_\-.()\[\]]+")
-
-
-def _name_words(name: str) -> tuple[str, set[str]]:
-    """An attachment name (its extension dropped) as one squeezed lower-case string, and its words."""
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    low = stem.lower()
-    return _SEPARATORS.sub("", low), {w for w in _SEPARATORS.split(low) if w}
-
-
-def _covers(words: tuple[str, ...], squeezed: str, tokens: set[str]) -> bool:
-    for word in words:
-        w = _SEPARATORS.sub("", word.lower())
-        if not w:
-            continue
-        if len(w) <= 3 and w.isascii():
-            if w in tokens:  # KC, POD: a whole word, never inside another one
-                return True
-        elif w in squeezed:
-            return True
-    return False
-
-
-def _wanted(inp: RuleInput) -> tuple[list[tuple[str, tuple[str, ...]]], bool]:
-    """[(title, words)] the package must cover, and whether the notice itself asked (else the pack's default)."""
-    evidence = inp.pack.evidence
-    given = inp.context.required_evidence
-    items = given if given is not None else inp.kind.evidence
-    wanted = []
-    for item in items:
-        known = evidence.get(item.strip().lower())
-        if known is not None:
-            wanted.append((known.title, known.names + (known.name,)))
-        else:  # the notice's own words ("KC certificate"): any of them in a file name
-            wanted.append((item, tuple(w for w in _SEPARATORS.split(item) if w)))
-    return wanted, given is not None
-
-
 def evidence_gaps(inp: RuleInput):
     """ATT008: an item of the notice's list that no attachment covers; ATT009: an attachment that covers none.
 
@@ -180,22 +143,20 @@ def evidence_gaps(inp: RuleInput):
     sound reply.
     """
     ctx = inp.context
-    wanted, demanded = _wanted(inp)
-    if not wanted or not demanded:
+    found = checklist(inp.pack, inp.kind, ctx)
+    if not found.items or not found.demanded:
         return
-    names = [(att, *_name_words(att.name)) for att in ctx.attachments]
     example = f"Evidence_<Type>_<YYYYMMDD>_{ctx.order_ids[0] if ctx.order_ids else '<OrderID>'}.jpg"
-    for title, words in wanted:
-        if not any(_covers(words, squeezed, tokens) for _att, squeezed, tokens in names):
-            yield inp.finding(
-                "ATT008", 0, 0, f"no attachment is {title}, which the notice asks for",
-                suggestion=f"attach it, named for what it is ({example})",
-            )
-    for att, squeezed, tokens in names:
-        if not any(_covers(words, squeezed, tokens) for _title, words in wanted):
-            start, end = _locate(inp, att.name)
-            yield inp.finding(
-                "ATT009", start, end,
-                f"'{att.name}' covers none of the evidence the notice asks for ({', '.join(t for t, _w in wanted)})",
-                suggestion="leave it out, or name it for the point it proves",
-            )
+    for item in found.missing:
+        yield inp.finding(
+            "ATT008", 0, 0, f"no attachment is {item.title}, which the notice asks for",
+            suggestion=f"attach it, named for what it is ({example})",
+        )
+    asked = ", ".join(i.title for i in found.items)
+    for name in found.unrelated:
+        start, end = _locate(inp, name)
+        yield inp.finding(
+            "ATT009", start, end,
+            f"'{name}' covers none of the evidence the notice asks for ({asked})",
+            suggestion="leave it out, or name it for the point it proves",
+        )

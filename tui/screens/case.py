@@ -30,6 +30,7 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 
 from replydesk.linting.context import ID_FIELDS, ContextError
 from replydesk.linting.document import DraftError
+from replydesk.linting.evidence import checklist
 from replydesk.linting.findings import Finding, Severity
 from replydesk.linting.fixer import apply_fixes
 from replydesk.tui.desk import Desk
@@ -42,8 +43,9 @@ from replydesk.tui.queue.recovery import describe_os_error
 from replydesk.tui.queue.store import UNCHECKED, DraftConflict
 from replydesk.tui.queue.workflow import last_sent
 from replydesk.tui.screens.history import append_entry, in_time_order, when_label
-from replydesk.tui.screens.dialogs import Choice, ChoiceDialog, confirm
+from replydesk.tui.screens.dialogs import AskText, Choice, ChoiceDialog, confirm
 from replydesk.tui.widgets.draft_editor import DraftEditor, line_starts_of, offset_to_location
+from replydesk.tui.widgets.evidence import EvidenceChecklist
 from replydesk.tui.widgets.findings import FindingsList
 from replydesk.tui.widgets.header import DeskHeader
 
@@ -138,6 +140,7 @@ class CaseScreen(Screen):
         Binding("e", "edit", "Edit", tooltip="Into the editor (a case opens with the cursor outside it)", id="case.edit"),
         Binding("h", "history", "History", tooltip="The case's history, oldest first, searchable", id="case.history"),
         Binding("u", "undo_status", "Undo status", show=False, tooltip="Undo the last status change (outside the editor)", id="case.undo"),
+        Binding("v", "record_result", "Result", show=False, tooltip="Record the platform's answer to the sent reply: under review, or closed with its outcome (outside the editor)", id="case.result"),
         Binding("i", "focus_info", "Info", show=False, tooltip="Case details and history pane", id="case.info"),
         Binding("y", "copy", "Copy", tooltip="Copy the draft to your own clipboard over SSH (OSC 52)", id="case.copy"),
         Binding("q", "close", "Back", show=False, tooltip="Back to the queue (outside the editor; asks if unsaved)", id="case.q-back"),
@@ -186,6 +189,7 @@ class CaseScreen(Screen):
         yield banner
         with Horizontal(id="case-body"):
             with CaseInfo(id="case-info"):
+                yield EvidenceChecklist(id="evidence-checklist")
                 yield Static(case_details(self.case, desk.clock()), id="case-details")
             with Vertical(id="draft-pane"):
                 yield DraftEditor(self.saved_text, id="editor", read_only=self.read_only, placeholder=Content(self.placeholder()))
@@ -202,7 +206,18 @@ class CaseScreen(Screen):
         """The case file changed (a status, an assignment, a new message): show it."""
         self.query_one("#case-title", Static).update(self.title_line())
         self.query_one("#case-details", Static).update(case_details(self.case, self.desk.clock()))
+        self.show_checklist()
         self.editor.placeholder = Content(self.placeholder())
+
+    def show_checklist(self) -> None:
+        """The evidence checklist of the case as its file stands (hidden without a list, or a broken file)."""
+        pack = self.desk.store.packs.get(self.case.platform)
+        found = None
+        if pack is not None and self.context is not None:
+            kind = pack.kind(self.case.kind)
+            found = checklist(pack, kind, self.context)
+            title = kind.title
+        self.query_one("#evidence-checklist", EvidenceChecklist).show(found, title if found else "")
 
     def title_line(self) -> Text:
         case = self.case
@@ -332,7 +347,7 @@ class CaseScreen(Screen):
             return False
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if self.read_only and action in ("save", "apply_fix", "fix_all", "mark_ready", "mark_sent", "undo_status", "edit"):
+        if self.read_only and action in ("save", "apply_fix", "fix_all", "mark_ready", "mark_sent", "undo_status", "record_result", "edit"):
             return False  # hidden from the footer: a read-only case cannot be changed
         return True
 
@@ -345,6 +360,7 @@ class CaseScreen(Screen):
         except CaseFileError as exc:
             self.context = None
             self.context_error = f"case file: {exc.message}"
+        self.show_checklist()
 
     @on(TextArea.Changed, "#editor")
     def text_changed(self) -> None:
@@ -709,11 +725,31 @@ class CaseScreen(Screen):
         )
 
     def mark_sent(self) -> None:
-        """The saved draft is what went out: frozen in the history; the case closes, and the lock is released."""
+        """Ask for the platform's receipt (optional), then record the send (`send_with_receipt`)."""
+        attachments = [a.get("name", "?") for a in self.case.attachments]
+        lines = [f"{len(self.saved_text)} characters"
+                 + (f" with {len(attachments)} attachment(s): {', '.join(attachments)}" if attachments else ", no attachments") + "."]
+        pack = self.desk.store.packs.get(self.case.platform)
+        if pack is not None and self.context is not None:
+            found = checklist(pack, pack.kind(self.case.kind), self.context)
+            if found.items:
+                missing = ", ".join(i.title for i in found.missing)
+                lines.append(f"Evidence: {len(found.items) - len(found.missing)}/{len(found.items)} covered" + (f"; missing: {missing}." if missing else "."))
+        lines.append("The platform's receipt or confirmation ID, as its page shows it (optional: enter on an empty line goes on without).")
+
+        def answered(receipt: str | None) -> None:
+            if receipt is not None:  # esc: not sent after all
+                self.send_with_receipt(receipt.strip() or None)
+
+        self.app.push_screen(AskText("Mark sent", "\n".join(lines), id="receipt-dialog"), answered)
+
+    def send_with_receipt(self, receipt: str | None) -> None:
+        """The saved draft is what went out: frozen in the history with its receipt and attachments;
+        the case closes, and the lock is released."""
         desk = self.desk
         now = desk.clock()
         try:
-            self.case = desk.store.mark_sent(self.case.id, self.saved_text, desk.operator.who, now)
+            self.case = desk.store.mark_sent(self.case.id, self.saved_text, desk.operator.who, now, receipt=receipt)
         except (CaseFileError, OSError, ValueError) as exc:
             self.notify(f"Not marked sent: {exc}", severity="error", timeout=8, markup=False)
             return
@@ -724,11 +760,22 @@ class CaseScreen(Screen):
         except OSError:
             pass
         self.notify(
-            f"{self.case.id} marked sent by {desk.operator.who} at {format_kst(now)}; the text is in its history. "
-            "u (in the queue) undoes.",
+            f"{self.case.id} marked sent by {desk.operator.who} at {format_kst(now)}"
+            + (f", receipt {receipt}" if receipt else "") + "; the text is in its history. u (in the queue) undoes.",
             timeout=6,
         )
         desk.close_case(self)
+
+    def action_record_result(self) -> None:
+        if self.read_only:
+            return
+
+        def recorded(case: Case) -> None:
+            self.case = case
+            self.build_context()
+            self.refresh_case()
+
+        self.desk.record_result(self.case.id, after=recorded)
 
     def action_undo_status(self) -> None:
         if self.read_only:

@@ -50,7 +50,7 @@ class QueueScreen(Screen):
         Binding("slash", "filter", "Filter", tooltip="Filter as you type (fuzzy; IDs match exactly)", id="queue.filter"),
         Binding("p", "facet('platform')", "Platform", tooltip="Show one platform, the next, ... then all", id="queue.platform"),
         Binding("t", "facet('kind')", "Kind", tooltip="Show one kind of case, the next, ... then all", id="queue.kind"),
-        Binding("s", "facet('status')", "Status", tooltip="Show one status (new, drafting, ready, sent), ... then all", id="queue.status"),
+        Binding("s", "facet('status')", "Status", tooltip="Show one status (new, drafting, ready, sent, under-review, closed), ... then all", id="queue.status"),
         Binding("o", "cycle_sort", "Sort", tooltip="Sort by deadline, priority, received, platform, status, id", id="queue.sort"),
         Binding("r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order", id="queue.reverse"),
         Binding("c", "clear_filters", "Clear", show=False, tooltip="Clear the filter and every facet", id="queue.clear"),
@@ -62,6 +62,7 @@ class QueueScreen(Screen):
         Binding("A", "assign_to", "Assign", show=False, tooltip="Assign the case to a named operator", id="queue.assign"),
         Binding("m", "mine", "Mine", tooltip="Only the cases assigned to me (again: everyone's)", id="queue.mine"),
         Binding("u", "undo_status", "Undo", show=False, tooltip="Undo the case's last status change (a send asks first)", id="queue.undo"),
+        Binding("v", "record_result", "Result", show=False, tooltip="Record the platform's answer to a sent reply: under review, or closed with its outcome", id="queue.result"),
         Binding("E", "unreadable", "Unreadable", show=False, tooltip="List the case files that could not be read, and why", id="queue.unreadable"),
     ]
 
@@ -280,6 +281,11 @@ class QueueScreen(Screen):
         case = self.table.current
         if case is not None:
             self.desk.undo_status(case.id)
+
+    def action_record_result(self) -> None:
+        case = self.table.current
+        if case is not None:
+            self.desk.record_result(case.id)
 
     def action_unreadable(self) -> None:
         from replydesk.tui.screens.dialogs import ListDialog
