@@ -23,6 +23,7 @@ from textual.signal import Signal
 from textual.worker import get_current_worker
 
 from replydesk.linting.casefile import OUTCOMES
+from replydesk.linting.context import KST
 from replydesk.linting.findings import Finding
 from replydesk.tui.clock import Clock, system_clock
 from replydesk.tui.desk import DeskSettings, DiskChange, DraftCountsUpdated, LinterFailed, LinterReady, QueueChangedOnDisk
@@ -509,6 +510,47 @@ class ReplydeskApp(App):
             ),
             lambda answer: undo() if answer == "yes" else None,
         )
+
+    def export_case(self, case_id: str) -> None:
+        """Write the case's whole chain (notice, messages, sends with receipts, status changes) as one
+        printable HTML file, where the operator says (default: ~/replydesk-exports/<id>-<time>.html)."""
+        from replydesk.tui.screens.dialogs import AskText
+
+        stamp = self.clock().astimezone(KST).strftime("%Y%m%d-%H%M%S")
+        default = f"~/replydesk-exports/{case_id}-{stamp}.html"
+
+        def answered(path: str | None) -> None:
+            if path is None or not path.strip():
+                return
+            self.write_export(case_id, Path(path.strip()).expanduser())
+
+        self.push_screen(
+            AskText(f"Export {case_id}", "One self-contained HTML file with the whole chain, to print or attach to an appeal. Write it to:",
+                    value=default, id="export-dialog"),
+            answered,
+        )
+
+    def write_export(self, case_id: str, target: Path) -> Path | None:
+        """The export itself, atomically; a folder named `replydesk-exports` is made when missing, no other."""
+        from replydesk.tui.queue.atomic import atomic_write_text
+        from replydesk.tui.queue.export import chain, to_html
+
+        try:
+            case = self.store.reload_case(case_id)
+            page = to_html([chain(case, packs=self.store.packs)], title=f"replydesk export: {case_id}", generated=self.clock())
+            if not target.parent.is_dir() and target.parent.name == "replydesk-exports":
+                target.parent.mkdir(mode=0o700, parents=False, exist_ok=True)
+            if not target.parent.is_dir():
+                raise OSError(f"no such folder {target.parent}")
+            atomic_write_text(target, page, parents=False)
+        except CaseFileError as exc:
+            self.notify(f"Not exported: {exc}", severity="error", timeout=8, markup=False)
+            return None
+        except OSError as exc:
+            self.notify(f"Not exported to {target}: {describe_os_error(exc) if exc.errno else exc}", severity="error", timeout=8, markup=False)
+            return None
+        self.notify(f"{case_id} exported to {target}.", timeout=6, markup=False)
+        return target
 
     def record_result(self, case_id: str, after: Callable[[Case], None] | None = None) -> None:
         """Ask what the platform answered a sent reply (under review, or closed with an outcome) and record it."""

@@ -37,6 +37,17 @@ async def cursor_to(pilot, case_id: str):
     return table
 
 
+def rendered(widget) -> str:
+    """A Static's content as the terminal shows it (a rich Table included)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(widget.content)
+    return console.file.getvalue()
+
+
 def row_text(table, case_id: str) -> str:
     index = next(i for i, c in enumerate(table.rows) if c.id == case_id)
     table.set_cursor(index)
@@ -209,3 +220,64 @@ async def test_the_queue_shows_the_follow_up_date_of_a_sent_case(make_app, queue
         assert (label, moment.isoformat()) == ("follow-up", "2024-05-28T12:00:00+09:00")
         # Answered cases sink below every case that still needs an answer.
         assert table.rows.index(case) > max(i for i, c in enumerate(table.rows) if not c.answered)
+
+
+# --- the figures and the export from the desk ------------------------------------------------------
+
+
+async def test_shift_s_shows_the_figures_of_the_loaded_cases_and_b_groups_them(make_app, queue_dir, clock):
+    from replydesk.tui.screens.stats import StatsScreen
+
+    draft = (queue_dir / "drafts" / f"{CLEAN_READY}.txt").read_text(encoding="utf-8")
+    QueueStore(queue_dir, index_path=False).mark_sent(CLEAN_READY, draft, "bob", clock())
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen))
+        screen = pilot.app.screen
+        summary = str(screen.query_one("#stats-summary").render())
+        # 12 due in the demo at its anchor, 6 of them answered on time; plus the case just sent on time.
+        assert "Response rate 54% (7 of 13 due answered on time)" in summary
+        table = rendered(screen.query_one("#stats-table"))
+        assert "platform" in table and "coupang" in table and "amazon" in table
+        chart = rendered(screen.query_one("#stats-chart"))
+        assert "2024-W21" in chart and "2024-W14" in chart  # the last 8 weeks, oldest first
+        assert screen.query_one("#stats-sparkline").data[-1] >= 0
+        await pilot.press("b")
+        await settle(pilot)
+        assert rendered(screen.query_one("#stats-table")).split()[0] == "kind"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, QueueScreen)
+
+
+async def test_x_exports_the_case_as_one_html_file_where_the_operator_says(make_app, queue_dir, tmp_path):
+    target = tmp_path / "out" / "chain.html"
+    target.parent.mkdir()
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await cursor_to(pilot, CHARGEBACK)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AskText))
+        assert pilot.app.screen.value.startswith(f"~/replydesk-exports/{CHARGEBACK}-20240520-120000")
+        field = pilot.app.screen.query_one("#ask-input")
+        field.value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists)
+        assert any(f"exported to {target}" in m for m in messages(app))
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    assert CHARGEBACK in page and "Evidence_ProofOfDelivery_20240510_22000009398841.jpg" in page
+
+
+async def test_an_export_to_a_missing_folder_is_refused_and_says_where(make_app, queue_dir, tmp_path):
+    target = tmp_path / "nowhere" / "chain.html"
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        assert app.write_export(CHARGEBACK, target) is None
+        await pilot.pause()
+        assert any(f"Not exported to {target}" in m and "no such folder" in m for m in messages(app)), messages(app)
+    assert not target.parent.exists()

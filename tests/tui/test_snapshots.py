@@ -19,10 +19,17 @@ async def _ready(pilot):
     await settle(pilot)
 
 
-def _open(case_id: str, rows_down: int):
+def _open(case_id: str, rows_down: int | None = None):
+    """Open a case as an operator does: j down to its row, enter. `rows_down` pins where the
+    case is expected in the deadline order, so a change of the order shows as a failure."""
+
     async def run(pilot):
         await settle(pilot)
-        await pilot.press(*["j"] * rows_down, "enter")
+        table = pilot.app.screen.query_one("QueueTable")
+        target = next(i for i, c in enumerate(table.rows) if c.id == case_id)
+        if rows_down is not None:
+            assert target == rows_down, f"{case_id} is row {target} now"
+        await pilot.press(*["j"] * target, "enter")
         await settle(pilot)
 
     return run
@@ -98,3 +105,25 @@ def test_mark_ready_confirmation_dialog(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats_screen(snap_compare, make_app, size):
+    """The demo queue's figures at its anchor: six answered cases over the last weeks, one late,
+    three closed with an outcome; the chart shows the weeks, due against answered on time."""
+
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+def test_receipt_question_when_marking_sent(snap_compare, make_app):
+    async def run(pilot):
+        await _open("CP-240517-0005")(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)

@@ -140,6 +140,7 @@ class CaseScreen(Screen):
         Binding("e", "edit", "Edit", tooltip="Into the editor (a case opens with the cursor outside it)", id="case.edit"),
         Binding("h", "history", "History", tooltip="The case's history, oldest first, searchable", id="case.history"),
         Binding("u", "undo_status", "Undo status", show=False, tooltip="Undo the last status change (outside the editor)", id="case.undo"),
+        Binding("x", "export", "Export", show=False, tooltip="Export the case's whole chain as one printable HTML file (outside the editor)", id="case.export"),
         Binding("v", "record_result", "Result", show=False, tooltip="Record the platform's answer to the sent reply: under review, or closed with its outcome (outside the editor)", id="case.result"),
         Binding("i", "focus_info", "Info", show=False, tooltip="Case details and history pane", id="case.info"),
         Binding("y", "copy", "Copy", tooltip="Copy the draft to your own clipboard over SSH (OSC 52)", id="case.copy"),
@@ -765,6 +766,9 @@ class CaseScreen(Screen):
             timeout=6,
         )
         desk.close_case(self)
+
+    def action_export(self) -> None:
+        self.desk.export_case(self.case.id)
 
     def action_record_result(self) -> None:
         if self.read_only:

@@ -62,6 +62,8 @@ class QueueScreen(Screen):
         Binding("A", "assign_to", "Assign", show=False, tooltip="Assign the case to a named operator", id="queue.assign"),
         Binding("m", "mine", "Mine", tooltip="Only the cases assigned to me (again: everyone's)", id="queue.mine"),
         Binding("u", "undo_status", "Undo", show=False, tooltip="Undo the case's last status change (a send asks first)", id="queue.undo"),
+        Binding("S", "stats", "Stats", show=False, tooltip="The team's figures: response rate, on time, overdue, median answer, outcomes, the last weeks", id="queue.stats"),
+        Binding("x", "export", "Export", show=False, tooltip="Export the highlighted case's whole chain as one printable HTML file", id="queue.export"),
         Binding("v", "record_result", "Result", show=False, tooltip="Record the platform's answer to a sent reply: under review, or closed with its outcome", id="queue.result"),
         Binding("E", "unreadable", "Unreadable", show=False, tooltip="List the case files that could not be read, and why", id="queue.unreadable"),
     ]
@@ -281,6 +283,16 @@ class QueueScreen(Screen):
         case = self.table.current
         if case is not None:
             self.desk.undo_status(case.id)
+
+    def action_stats(self) -> None:
+        from replydesk.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.desk))
+
+    def action_export(self) -> None:
+        case = self.table.current
+        if case is not None:
+            self.desk.export_case(case.id)
 
     def action_record_result(self) -> None:
         case = self.table.current
