@@ -159,6 +159,13 @@ class CaseContext:
         changes = {k: v for k, v in overrides.items() if v is not None}
         return replace(self, **changes) if changes else self
 
+    def drafted(self, now: datetime) -> "CaseContext":
+        """This context as of `now`, the caller's clock (the follow-up rules' "now"), unless a
+        source pinned `drafted_at`; laid over another context, it sets that time too."""
+        if self.drafted_at is not None:
+            return self
+        return replace(self, drafted_at=now, given=None if self.given is None else self.given | {"drafted_at"})
+
     def ids_of(self, field_name: str) -> tuple[str, ...]:
         return getattr(self, field_name, ())
 

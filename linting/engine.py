@@ -78,8 +78,8 @@ class Linter:
         if overrides is not None:
             ctx = overrides.over(ctx)
         ctx = ctx.merged(**flags)
-        if now is not None and ctx.drafted_at is None:
-            ctx = replace(ctx, drafted_at=now)
+        if now is not None:
+            ctx = ctx.drafted(now)
         self.check_context(ctx)
         return ctx
 

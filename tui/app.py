@@ -332,7 +332,7 @@ class ReplydeskApp(App):
     def _saved_draft_counts(self, linter: DeskLinter, case: Case) -> DraftCounts:
         """Counts of the draft on disk; NO_DRAFT when it cannot be read or linted (the column shows '-')."""
         try:
-            return draft_counts(linter, case, self.store.read_draft(case.id))
+            return draft_counts(linter, case, self.store.read_draft(case.id), self.clock())
         except Exception:
             return NO_DRAFT
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from replydesk.linting.casefile import ANSWERED
 from replydesk.tui.plain import as_markup
 from replydesk.tui.queue.cases import STATUSES
 from replydesk.tui.queue.view import FACETS, SORTS
@@ -51,9 +52,14 @@ def case_commands(screen: CaseScreen) -> Iterator[SystemCommand]:
     if screen.read_only:
         return
     for status in STATUSES:
-        yield SystemCommand(
-            f"Set status: {status}", "write the status into the case file", partial(screen.set_status, status)
-        )
+        if status == "sent":  # the sent text, its receipt and attachments are recorded: the guarded path
+            yield SystemCommand("Set status: sent", "mark sent (ctrl+t): asks for the receipt", screen.action_mark_sent)
+        elif status in ANSWERED:  # the platform's answer, with its outcome when closed
+            yield SystemCommand(f"Set status: {status}", "record the platform's answer (v)", screen.action_record_result)
+        else:
+            yield SystemCommand(
+                f"Set status: {status}", "write the status into the case file", partial(screen.set_status, status)
+            )
 
 
 class _ScreenCommands(Provider):

@@ -7,6 +7,7 @@ against the same contract, and keeps the core (`linting/`) unaware of the desk.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, runtime_checkable
 
 from replydesk.linting.findings import Finding, Severity
@@ -58,12 +59,15 @@ def count_findings(findings: Iterable[Finding]) -> DraftCounts:
     return errors, warnings
 
 
-def draft_counts(linter: DeskLinter, case: Case, text: str) -> DraftCounts:
+def draft_counts(linter: DeskLinter, case: Case, text: str, now: datetime | None = None) -> DraftCounts:
     """(errors, warnings) of `text` as the draft of `case`; NO_DRAFT when the text is blank.
+
+    `now` is the desk's clock, the follow-up rules' "now" (as in the case screen).
 
     The case's context was validated when the case was read (`Case.context`);
     a broken linter field raises CaseFileError here, which the caller counts as unknown.
     """
     if not text.strip():
         return NO_DRAFT
-    return count_findings(linter.lint_text(text, overrides=case.context).findings)
+    context = case.context if now is None else case.context.drafted(now)
+    return count_findings(linter.lint_text(text, overrides=context).findings)

@@ -404,3 +404,22 @@ def test_a_front_matter_mistake_inside_a_list_is_placed_on_its_own_line(run, tmp
     p = write(tmp_path, "bom.txt", "\ufeff+++\nplatform = \"coupang\"\nattachments = [\n  \"a.jpg\",\n  { name = \"b.jpg\", bytes = -3 },\n]\n+++\nHello.\n")
     code, out, _ = run("lint", str(p))
     assert code == 2 and f"{p}:5: error: attachments[2].bytes: must not be negative" in out
+
+
+def test_lint_counts_a_follow_up_against_the_clock_unless_the_draft_pins_drafted_at(run, tmp_path):
+    """FUP002 needs "now": `lint` takes its own clock; front matter's `drafted_at` lints as of a date."""
+    from datetime import datetime, timedelta, timezone
+
+    sent = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    case = write(tmp_path, "case.json", json.dumps({
+        "platform": "amazon", "kind": "general", "case_ids": ["12345678901"],
+        "history": [{"who": "platform", "when": "2024-05-17T09:00:00+09:00", "text": "Case 12345678901: confirm the ship date."},
+                    {"who": "seller", "when": sent, "text": "Case 12345678901: shipped on 2024-05-16 11:00 KST."}],
+    }))
+    draft = write(tmp_path, "follow-up.txt", "Could you confirm that the ship date for case 12345678901 was received?")
+    code, out, _ = run("lint", "--case", str(case), "--format", "json", str(draft))
+    assert "FUP002" in [f["rule"] for f in json.loads(out)[0]["findings"]], out
+    pinned = write(tmp_path, "later.txt", "+++\ndrafted_at = 2099-01-05T10:00:00+09:00\n+++\n"
+                   "Could you confirm that the ship date for case 12345678901 was received?")
+    code, out, _ = run("lint", "--case", str(case), "--format", "json", str(pinned))
+    assert "FUP002" not in [f["rule"] for f in json.loads(out)[0]["findings"]], out

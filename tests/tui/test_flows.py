@@ -37,6 +37,8 @@ def finding_rules(screen) -> list[tuple[str, str]]:
 
 # --- queue ------------------------------------------------------------------------------
 
+DEMO_CASES = 30  # tui/demo_queue/cases
+
 
 async def test_queue_opens_sorted_by_deadline_with_overdue_first(make_app):
     app = make_app()
@@ -44,7 +46,8 @@ async def test_queue_opens_sorted_by_deadline_with_overdue_first(make_app):
         await settle(pilot)
         rows = pilot.app.screen.query_one("QueueTable").rows
         assert [c.id for c in rows[:3]] == ["AMZ-CASE-0015", "CP-240518-0004", "CP-240513-0010"]
-        assert rows[-1].status == "sent"  # sent cases sink to the bottom
+        assert rows[-1].answered and not rows[0].answered  # answered cases sink to the bottom
+        assert [c.status for c in rows[-3:]] == ["closed"] * 3  # closed ones last
 
 
 async def test_slash_filters_the_queue_as_you_type_and_escape_clears(make_app):
@@ -60,7 +63,7 @@ async def test_slash_filters_the_queue_as_you_type_and_escape_clears(make_app):
         await type_text(pilot, "22000009480112")  # an order ID matches exactly, not fuzzily
         assert [c.id for c in table.rows] == [RETURN_DISPUTE]
         await pilot.press("escape")
-        assert len(table.rows) == 24
+        assert len(table.rows) == DEMO_CASES
         assert pilot.app.focused is table
 
 
@@ -86,7 +89,7 @@ async def test_platform_status_and_kind_keys_cycle_facets(make_app):
         await pilot.press("s")  # statuses in workflow order: new first
         assert [c.id for c in table.rows] == ["AMZ-CB-0014"]
         await pilot.press("c")
-        assert len(table.rows) == 24
+        assert len(table.rows) == DEMO_CASES
         await pilot.press("t")
         assert {c.kind for c in table.rows} == {"atoz-review"}
 

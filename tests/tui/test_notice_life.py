@@ -281,3 +281,19 @@ async def test_an_export_to_a_missing_folder_is_refused_and_says_where(make_app,
         await pilot.pause()
         assert any(f"Not exported to {target}" in m and "no such folder" in m for m in messages(app)), messages(app)
     assert not target.parent.exists()
+
+
+async def test_a_follow_up_typed_too_soon_is_flagged_with_the_date_it_is_due(make_app, queue_dir, clock, real_linter):
+    """The desk lints with its own clock as the draft's "now": a follow-up written a day after
+    the reply, where Amazon asks for 5 business days, gets FUP002 with the due date."""
+    store = QueueStore(queue_dir, index_path=False)
+    store.mark_sent(AMAZON_CASE, "Case 12345678901: the order shipped on 2024-05-16 11:00 KST; tracking attached.", "bob",
+                    clock() - timedelta(days=1))
+    app = make_app(linter=real_linter)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, AMAZON_CASE)
+        await type_text(pilot, "Could you confirm that the tracking for case 12345678901 was received?")
+        await wait_for(pilot, lambda: any(f.rule == "FUP002" for f in screen.current_findings()), timeout=15)
+        finding = next(f for f in screen.current_findings() if f.rule == "FUP002")
+        assert "a follow-up before 2024-05-24 12:00 KST is too early" in finding.message

@@ -212,11 +212,14 @@ def test_demo_queue_has_every_platform_and_kind_and_some_overdue(demo_cases):
     assert sum(1 for c in demo_cases if urgency(c.deadline, anchor) is Urgency.SOON) >= 2
 
 
-def test_sent_cases_sink_below_open_ones(demo_cases):
+def test_answered_cases_sink_below_open_ones_and_closed_ones_last(demo_cases):
     view = QueueView(demo_cases)
-    statuses = [c.status for c in view.rows]
-    assert "sent" not in statuses[: statuses.index("sent")]
-    open_deadlines = [c.deadline for c in view.rows if c.status != "sent" and c.deadline]
+    answered = [c.answered for c in view.rows]
+    first = answered.index(True)
+    assert all(answered[first:]) and not any(answered[:first])
+    statuses = [c.status for c in view.rows[first:]]
+    assert statuses[statuses.index("closed"):] == ["closed"] * statuses.count("closed")
+    open_deadlines = [c.deadline for c in view.rows if not c.answered and c.deadline]
     assert open_deadlines == sorted(open_deadlines)
 
 

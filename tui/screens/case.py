@@ -17,7 +17,6 @@ failed and where; the autosave timer never raises.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
@@ -393,9 +392,7 @@ class CaseScreen(Screen):
     def lint_text(self, linter: DeskLinter, text: str):
         """Runs in a thread; touches no widget."""
         try:
-            context = self.context
-            if context is not None and context.drafted_at is None:
-                context = replace(context, drafted_at=self.desk.clock())  # "now" for the follow-up rules
+            context = self.context.drafted(self.desk.clock()) if self.context is not None else None  # the follow-up rules' "now"
             return linter.lint_text(text, overrides=context)
         except (DraftError, ContextError) as exc:
             return exc
