@@ -573,7 +573,7 @@ class ReplydeskApp(App):
             said = f"Sent {when_label(sent.get('when'))} by {sent.get('sent_by')}" + (f", receipt {sent['receipt']}" if sent.get("receipt") else "") + ". "
         now_is = case.status + (f" ({case.outcome})" if case.outcome else "")
         choices = [Choice("u", "Under review", "under-review", "primary")] + [
-            Choice(outcome[0], f"Closed: {outcome}", outcome) for outcome in OUTCOMES
+            Choice(outcome[0], f"Closed, {outcome}", outcome) for outcome in OUTCOMES
         ]
 
         def answered(value: str | None) -> None:
