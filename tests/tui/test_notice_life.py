@@ -114,6 +114,13 @@ async def test_mark_sent_asks_for_the_receipt_and_keeps_it_with_the_attachments(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, QueueScreen))
         assert any("receipt SC-20240520-7731" in m for m in messages(app))
+        # The history says what an audit asks of the submission: its receipt and what went with it.
+        screen = await open_case(pilot, CLEAN_READY, edit=False)
+        assert "Sent      2024-05-20 12:00 KST by alice, receipt SC-20240520-7731" in str(screen.query_one("#case-details").render())
+        await pilot.press("h")
+        await wait_for(pilot, lambda: pilot.app.screen.id == "history-screen")
+        entries = str(pilot.app.screen.query_one("#history-entries").render())
+        assert "receipt SC-20240520-7731 · attached: Evidence_DispatchLog_20240517.pdf" in entries
     data = case_file(queue_dir, CLEAN_READY)
     assert data["status"] == "sent"
     message, record = data["history"][-2:]

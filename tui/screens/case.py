@@ -103,7 +103,9 @@ def case_details(case: Case, now) -> Text:
         text.append(f"  {' '.join(extra)}\n" if extra else "\n", "dim")
     sent = last_sent(case.raw)
     if sent is not None:
-        row("Sent", f"{when_label(sent.get('when'))} by {sent.get('sent_by')}", "bold")
+        row("Sent", f"{when_label(sent.get('when'))} by {sent.get('sent_by')}" + (f", receipt {sent['receipt']}" if sent.get("receipt") else ""), "bold")
+    if case.status == "closed" and case.outcome:
+        row("Outcome", case.outcome, "bold")
     history = in_time_order(case.history)
     text.append("\nHistory", "bold underline")
     text.append(f" ({len(history)}, oldest first; h: search)\n")

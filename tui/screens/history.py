@@ -56,6 +56,12 @@ def append_entry(text: Text, entry: dict) -> None:
     if entry.get("sent_by"):
         text.append(f" (sent by {shown(str(entry['sent_by']))})", "bold")
     text.append(f"  {shown(when_label(entry.get('when')))}\n", "dim")
+    if entry.get("sent_by"):  # what an audit asks of a submission: its receipt and what went with it
+        receipt = entry.get("receipt")
+        files = [str(name) for name in entry.get("attachments") or [] if isinstance(name, (str, int))]
+        text.append(f"receipt {shown(str(receipt))}" if receipt else "no receipt recorded", "dim")
+        text.append((" · attached: " + shown(", ".join(files))) if files else " · nothing attached", "dim")
+        text.append("\n")
     text.append(shown(str(entry.get("text", "")), multiline=True) + "\n\n")
 
 
