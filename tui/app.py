@@ -275,13 +275,15 @@ class ReplydeskApp(App):
     # --- deadlines ----------------------------------------------------------------------
 
     def check_deadlines(self) -> None:
-        """Once a second: a case of mine (or nobody's) that came within 2 h or passed its deadline is told."""
+        """Once a second: a case of mine (or nobody's) that came within 2 h or passed its deadline,
+        or whose follow-up date came without an answer, is told."""
         now = self.clock()
         crossings = self.alarms.check(self.view.cases, now)
         if not crossings:
             return
         message, severity = describe(crossings, now)
-        self.notify(message, title="Deadline", severity=severity, timeout=12)
+        title = "Follow-up" if all(c.follow_up for c in crossings) else "Deadline"
+        self.notify(message, title=title, severity=severity, timeout=12)
         if self.settings.bell:
             self.bell()
 

@@ -304,3 +304,36 @@ async def test_a_follow_up_typed_too_soon_is_flagged_with_the_date_it_is_due(mak
         await wait_for(pilot, lambda: any(f.rule == "FUP002" for f in screen.current_findings()), timeout=15)
         finding = next(f for f in screen.current_findings() if f.rule == "FUP002")
         assert "a follow-up before 2024-05-24 12:00 KST is too early" in finding.message
+
+
+# --- the follow-up alarm ----------------------------------------------------------------------------
+
+
+def test_a_sent_case_rings_once_when_its_follow_up_date_comes_and_not_once_closed(queue_dir, clock):
+    from replydesk.tui.queue.alarms import DeadlineAlarms, describe
+
+    store = QueueStore(queue_dir, index_path=False)
+    sent_at = clock()
+    store.mark_sent(AMAZON_CASE, "Case 12345678901: the order shipped on 2024-05-16 11:00 KST; tracking attached.", "bob", sent_at)
+    alarms = DeadlineAlarms("alice")
+
+    def check(now):
+        return [c for c in alarms.check(store.load().cases, now) if c.case.id == AMAZON_CASE]
+
+    assert check(sent_at) == []  # the first scan only learns where things stand
+    due = store.reload_case(AMAZON_CASE).after_sending["follow-up"]
+    assert due.isoformat() == "2024-05-28T12:00:00+09:00"
+    alarms.cases_changed()
+    assert check(due - timedelta(seconds=1)) == []  # no "soon" for a follow-up
+    alarms.cases_changed()
+    crossed = check(due)
+    assert len(crossed) == 1 and crossed[0].follow_up
+    message, severity = describe(crossed, due)
+    assert message.startswith(f"{AMAZON_CASE}: a follow-up is due (no answer since the reply; due 2024-05-28 12:00 KST)")
+    assert severity == "warning"
+    alarms.cases_changed()
+    assert check(due + timedelta(hours=1)) == []  # once
+    store.record_result(AMAZON_CASE, "closed", "alice", due, outcome="accepted")
+    later = DeadlineAlarms("alice")
+    later.check(store.load().cases, due)
+    assert not later.watches(store.reload_case(AMAZON_CASE))  # a closed case has no follow-up to ring for
