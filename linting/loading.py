@@ -5,13 +5,16 @@ from dataclasses import replace
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
-from .engine import Linter
 from .packs import merge_tables, pack_from_mapping
 from .schema import SchemaError
 from .resources import Resources
 from .tomldata import DataFileError, load_toml_file
+
+if TYPE_CHECKING:  # imported where a linter is built: the queue's commands load packs and never lint (~0.1 s)
+    from .engine import Linter
 
 BASE_PACK = "general"
 
@@ -94,5 +97,7 @@ def load_resources(config: Config | None = None) -> Resources:
 
 
 def build_linter(config: Config | None = None) -> Linter:
+    from .engine import Linter
+
     config = config or Config()
     return Linter(load_resources(config), config.settings)
