@@ -54,8 +54,19 @@ def _could_not_start(warn: Callable[[str], None] | None, exc: OSError, started: 
         warn(f"cannot start a worker process ({exc.strerror or exc}); linting {who}")
 
 
+def _alone(task: Callable, items: list, before: Callable[[], None] | None) -> list:
+    if before is not None:
+        before()
+    return [task(x) for x in items]
+
+
 def map_forked(
-    task: Callable[[str], R], items: list, jobs: int, chunk_size: int = 40, warn: Callable[[str], None] | None = None
+    task: Callable[[str], R],
+    items: list,
+    jobs: int,
+    chunk_size: int = 40,
+    warn: Callable[[str], None] | None = None,
+    before: Callable[[], None] | None = None,
 ) -> list[R]:
     """[task(x) for x in items], in order, spread over `jobs` processes (this one included).
 
@@ -64,19 +75,27 @@ def map_forked(
     cannot be started (fork fails under RLIMIT_NPROC or low memory) is not
     an error: the processes that did start, this one at least, do all the
     chunks, and `warn` is told once.
+
+    `before` runs once in this process, after the helpers have started and
+    before it takes chunks itself (first thing when none is started): work
+    only this process needs afterwards, such as a slow import, done while
+    the helpers work instead of before they start; they simply take more
+    chunks meanwhile.
     """
     chunks = _chunks(items, jobs, chunk_size)
     if jobs <= 1 or len(chunks) <= 1:
-        return [task(x) for x in items]
+        return _alone(task, items, before)
     # The chunk numbers go into a pipe up front; everyone reads from it until it is dry.
     try:
         take_r, take_w = os.pipe()
     except OSError as exc:
         _could_not_start(warn, exc, 0)
-        return [task(x) for x in items]
+        return _alone(task, items, before)
     payload = b"".join(_INDEX.pack(k) for k in range(len(chunks)))
     if len(payload) > 60_000:  # beyond one pipe buffer the write would block: larger chunks instead
-        return map_forked(task, items, jobs, chunk_size=-(-len(items) // 10_000), warn=warn)
+        os.close(take_r)
+        os.close(take_w)
+        return map_forked(task, items, jobs, chunk_size=-(-len(items) // 10_000), warn=warn, before=before)
     os.write(take_w, payload)
     helpers: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
     try:
@@ -112,6 +131,8 @@ def map_forked(
             helpers.append((pid, res_r))
         os.close(take_w)
         take_w = -1
+        if before is not None:
+            before()
         results = _work(take_r, chunks, task)
         for pid, fd in helpers:
             data = _read_all(fd)

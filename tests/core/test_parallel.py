@@ -64,6 +64,26 @@ def test_an_error_in_the_parent_stops_the_helpers():
     assert _no_children_left()
 
 
+def test_before_runs_once_here_while_the_helpers_work():
+    parent = os.getpid()
+    ran = []
+
+    def before():
+        ran.append(os.getpid())
+        time.sleep(0.05)  # a slow import, say: the helpers take chunks meanwhile
+
+    def task(x):
+        time.sleep(0.0005)
+        return os.getpid()
+
+    out = map_forked(task, list(range(400)), jobs=2, chunk_size=5, before=before)
+    assert ran == [parent] and len(out) == 400
+    assert set(out) - {parent}, "a helper worked"
+    ran.clear()
+    assert map_forked(lambda x: x, [1, 2], jobs=1, before=before) == [1, 2] and ran == [parent]
+    assert _no_children_left()
+
+
 def test_one_job_stays_in_process():
     parent = os.getpid()
     assert map_forked(lambda x: os.getpid(), list(range(100)), jobs=1) == [parent] * 100

@@ -15,12 +15,16 @@ The queue below is shared with test_export.py. Now is Tuesday 2026-12-01 12:00 K
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from replydesk.linting.context import KST
 from replydesk.tui.entry import main
@@ -282,8 +286,11 @@ def test_the_stats_benchmark_runs_and_checks_its_figures(capsys):
         sys.path.remove(str(repo))
     assert stats_bench.main(["--cases", "40", "--runs", "1"]) == 0
     out = capsys.readouterr().out
-    assert "fresh process, warm (stats cache)" in out and "figures from the cache == figures from QueueStore.load()" in out
-    assert " yes" in out and "40 cases" in out
+    assert "fresh process, warm (stats cache)" in out and "fresh process, first run (no cache)" in out
+    for check in ("first run's rows == QueueStore.load()'s", "first run's figures ==", "figures from the cache ==", "the command prints the same"):
+        line = next(line for line in out.splitlines() if line.startswith(check))
+        assert line.split()[-1] == "yes", line
+    assert "40 cases" in out
 
 
 def test_stats_and_export_load_neither_textual_nor_nlp(queue):
@@ -299,3 +306,228 @@ def test_stats_and_export_load_neither_textual_nor_nlp(queue):
     modules = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert "replydesk.tui.queue.stats" in modules and "replydesk.tui.queue.export" in modules  # the check itself works
     assert not {"textual", "spacy", "langdetect", "thinc"} & modules
+
+
+# --- a first run: the plain reader gives exactly what the desk's validation gives ---------------
+#
+# `load_rows` reads a file not in the cache itself where it is plainly valid (`_plain_entry`,
+# `_Windows.row`) and hands anything else to the desk's `load_case`. Whatever it takes, the rows
+# and the errors must be the ones `QueueStore.load()` gives.
+
+
+def desk_view(queue: Path) -> tuple[dict, list[str]]:
+    """Rows by id and error texts, as the desk reads the queue (every file through case_from_mapping)."""
+    report = QueueStore(queue, index_path=False).load()
+    return {c.id: stats.row_of(c) for c in report.cases}, sorted(str(e) for e in report.errors)
+
+
+def stats_view(queue: Path, **kw) -> tuple[dict, list[str]]:
+    loaded = stats.load_rows(QueueStore(queue, index_path=False), **kw)
+    return {r.id: r for r in loaded.rows}, sorted(str(e) for e in loaded.errors)
+
+
+def test_a_first_run_reads_plain_files_itself_and_gives_the_desks_rows(queue, monkeypatch):
+    through_the_desk = []
+    real = stats.load_case
+    monkeypatch.setattr(stats, "load_case", lambda path, *a, **kw: through_the_desk.append(path.name) or real(path, *a, **kw))
+    cold = stats_view(queue)
+    assert through_the_desk == ["BROKEN.json"], "every well-formed file is read plainly"
+    assert cold == desk_view(queue)
+    assert stats_view(queue) == cold  # and the cache gives the same rows back
+
+
+ODD_FILES = {  # case id -> what differs from a valid case; each either read plainly or left to the desk's reader
+    "NO-STATUS": {},  # no status key at all: `new`
+    "SPACED": {"platform": " Coupang ", "kind": "Return-Dispute ", "assignee": "  bob  "},
+    "NO-OFFSET": {"received_at": "2026-11-30T10:00:00", "deadline": "2026-12-01T10:00:00"},
+    "ZULU": {"received_at": "2026-11-30T01:00:00Z"},
+    "PADDED-TIME": {"received_at": " 2026-11-30T10:00:00+09:00 "},
+    "FRACTION": {"received_at": "2026-11-27T23:59:59.123456-05:00"},
+    "NULLS": {"deadline": None, "priority": None, "outcome": None, "assignee": None},
+    "CLOSED-BARE": {"status": "closed"},
+    "EXTRA-KEYS": {"notes": {"any": ["thing"]}, "lock": 5, "x-custom": True},
+    "ODD-HISTORY": {"status": "sent", "history": ["text", 5, {"sent_by": "  "}, {"event": "status", "to": "sent", "when": "soon", "who": "ann"}]},
+    "BAD-WHEN": {"status": "sent", "history": [{"who": "seller", "when": "never", "text": "x", "sent_by": "ann"}]},
+    "EMPTY-ASSIGNEE": {"assignee": ""},
+    "TAB-ASSIGNEE": {"assignee": "a\tb"},
+    "NUMBER-ASSIGNEE": {"assignee": 5},
+    "LONG-ASSIGNEE": {"assignee": "x" * 65},
+    "BAD-PRIORITY": {"priority": "urgent"},
+    "BAD-OUTCOME": {"status": "closed", "outcome": "won"},
+    "BAD-STATUS": {"status": "done"},
+    "BAD-TIME": {"received_at": "yesterday"},
+    "NUMBER-TIME": {"received_at": 20261130},
+    "BAD-DEADLINE": {"deadline": "soon"},
+    "BLANK-SUBJECT": {"subject": "   "},
+    "UNKNOWN-PLATFORM": {"platform": "etsy"},
+    "UNKNOWN-KIND": {"kind": "refund"},
+    "BLANK-PLATFORM": {"platform": "  "},
+    "WRONG-ID": {"id": "SOMETHING-ELSE"},
+    "END-OF-TIME": {"received_at": "9999-12-31T12:00:00+09:00"},  # its window ends past 9999: the desk says so
+}
+
+
+def _odd_queue(root: Path) -> Path:
+    write_queue(root)
+    cases = root / "cases"
+    base = {"platform": "coupang", "kind": "return-dispute", "subject": "Odd", "received_at": "2026-11-30T10:00:00+09:00"}
+    for name, change in ODD_FILES.items():
+        data = {"id": name, **base, **change}
+        (cases / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    bom = {"id": "BOM", **base}
+    (cases / "BOM.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(bom).encode())
+    (cases / "LATIN1.json").write_bytes(json.dumps({"id": "LATIN1", **base, "subject": "caf\u00e9"}, ensure_ascii=False).encode("latin-1"))
+    (cases / "ARRAY.json").write_text("[1, 2]", encoding="utf-8")
+    (cases / "EMPTY.json").write_text("", encoding="utf-8")
+    (cases / "DIR.json").mkdir()
+    os.symlink(cases / "CP-OLD.json", cases / "LINK.json")
+    os.mkfifo(cases / "PIPE.json")
+    return root
+
+
+def test_odd_and_broken_files_read_as_the_desk_reads_them(tmp_path):
+    queue = _odd_queue(tmp_path / "queue")
+    rows, errors = desk_view(queue)
+    assert {"NO-STATUS", "SPACED", "NO-OFFSET", "ZULU", "BOM", "ODD-HISTORY", "BAD-WHEN"} <= set(rows)
+    assert rows["SPACED"].platform == "coupang" and rows["SPACED"].assignee == "bob"
+    assert rows["NO-STATUS"].status == "new" and rows["BAD-WHEN"].sent_recorded and rows["BAD-WHEN"].first_sent is None
+    assert len(errors) >= 20  # the broken ones, each in the desk's words
+    assert stats_view(queue) == (rows, errors)  # first run
+    assert stats_view(queue) == (rows, errors)  # from the cache
+
+
+def test_the_plain_reader_leaves_nulls_to_the_desk():
+    """A required key set to null is not plainly valid: the desk's reader decides (today it raises)."""
+    base = {"id": "X", "platform": "coupang", "kind": "general", "subject": "s", "received_at": "2026-11-30T10:00:00+09:00"}
+    assert stats._plain_entry(base, "X") is not None
+    for name in ("id", "subject", "received_at", "status", "platform", "kind"):
+        assert stats._plain_entry({**base, name: None}, "X") is None, name
+
+
+def test_the_plain_reader_knows_every_case_key():
+    from replydesk.linting.casefile import QueueFields
+    from replydesk.linting.schema import allowed_keys
+
+    assert stats.plain_reader_matches_schema()
+    assert allowed_keys(QueueFields) == stats._PLAIN_KEYS, "a new case key: check it in _plain_entry too"
+
+
+def test_forked_reading_gives_the_same_rows(queue, monkeypatch):
+    monkeypatch.setattr(stats, "FORK_WORTH_IT", 2)  # the 9 files are worth a helper process here
+    assert stats_view(queue, jobs=2, cache=False) == desk_view(queue)
+
+
+def test_the_commands_first_run_reads_before_opening_the_store(queue, monkeypatch, capsys, tmp_path):
+    """No stats cache yet: a helper starts on the files while this process opens the store; the
+    figures and warnings are those of a run in one process."""
+    monkeypatch.setattr(stats, "FORK_WORTH_IT", 2)
+    real, calls = stats.read_plain_files, []
+    monkeypatch.setattr(stats, "read_plain_files", lambda *a, **kw: calls.append((len(a[1]), a[2])) or real(*a, **kw))
+    outputs = []
+    for cores in (2, 1):
+        monkeypatch.setenv("REPLYDESK_CACHE_DIR", str(tmp_path / f"cache-{cores}"))
+        monkeypatch.setattr(stats, "_cores", lambda cores=cores: cores)
+        assert main(["stats", str(queue), "--now", NOW, "--by", "week"]) == 0
+        outputs.append(capsys.readouterr())
+    assert calls == [(9, 2), (9, 1)]  # all nine files, forked then in one process
+    assert outputs[0].out == outputs[1].out and outputs[0].err == outputs[1].err
+    assert "BROKEN.json:3: invalid JSON" in outputs[0].err
+
+
+# Generated cases: each key mostly plainly valid, else one of the values the desk reads its own way or refuses.
+def _mostly(valid: list, odd: list):
+    return st.sampled_from(valid * 20 + odd)
+
+
+_REQUIRED = {
+    "id": _mostly(["X1"], ["X2", "", "x y", 5]),
+    "platform": _mostly(["coupang", "amazon", "tiktok"], [" Coupang ", "AMAZON", "etsy", "", " ", 3]),
+    "kind": _mostly(["return-dispute", "general", "notice-of-action", "chargeback"], ["Chargeback ", "atoz-review", "refund", ""]),
+    "subject": _mostly(["s"], ["  s ", "", " ", 1]),
+    "received_at": _mostly(
+        ["2026-11-30T10:00:00+09:00", "2026-12-31T23:30:00-08:00", "2025-10-02T18:00:00+09:00", "2026-02-13T17:59:59.5+09:00"],
+        ["2026-11-30T10:00:00", "2026-11-30T01:00:00Z", " 2026-11-30T10:00:00+09:00", "2026-11-30", "nope", 5, "9999-12-31T23:00:00+09:00"],
+    ),
+}
+_OPTIONAL = {
+    "deadline": _mostly(["2026-12-01T09:00:00+09:00"], ["2026-12-01", None, "x", 7]),
+    "status": _mostly(list(stats.STATUSES), ["done", 1]),
+    "priority": _mostly([None, "high", "low"], ["urgent", 1]),
+    "outcome": _mostly([None, "reversed", "denied"], ["won", 0]),
+    "assignee": _mostly([None, "bob"], [" bob ", "", "a\x01", "x" * 65, 3]),
+    "history": st.sampled_from([
+        [], "x", [{"who": "seller", "when": "2026-11-30T12:00:00+09:00", "text": "t", "sent_by": "ann"}],
+        [{"event": "status", "id": "r1", "to": "sent", "who": "bob", "when": "2026-11-30T11:00:00"},
+         {"event": "undo", "undoes": "r1", "who": "bob"}],
+        [{"event": "status", "id": 1, "to": "sent", "who": " bob ", "when": "2026-11-30T11:00:00Z"}, "odd", 3],
+        [{"who": "seller", "when": "bad", "text": "t", "sent_by": "ann"}, {"who": "seller", "when": "2026-12-02T00:00:00+09:00", "text": "u", "sent_by": "cy"}],
+    ]),
+    "notes": st.sampled_from([None, "n", {"a": [1]}]),
+}
+
+
+@functools.cache
+def _packs():
+    from replydesk.linting.loading import load_packs
+
+    return load_packs()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.fixed_dictionaries(_REQUIRED, optional=_OPTIONAL))
+def test_generated_cases_read_plainly_as_the_desk_reads_them(data):
+    from replydesk.linting.casefile import CaseFileError, case_from_mapping
+
+    try:
+        expected = stats.row_of(case_from_mapping(data, _packs(), path=Path("/queue/cases/X1.json"), thorough=False))
+    except CaseFileError:
+        expected = "refused"
+    except Exception as exc:  # noqa: BLE001 - the desk's own reading fails oddly (a null, today): not the plain reader's
+        expected = type(exc).__name__
+    entry = stats._plain_entry(json.loads(json.dumps(data)), "X1")
+    row = stats._Windows(_packs()).row(entry) if entry is not None else None
+    if row is not None:  # else the desk's reader reads the file (and says what is wrong with it)
+        assert row == expected, "a row read plainly is the desk's row, field by field"
+        assert stats.CaseRow.from_list(json.loads(json.dumps(entry))) == expected, "and so is its cache entry, next run"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    st.lists(st.times(), min_size=1, max_size=4),
+    st.sampled_from([9, 0, -5, 5.5]),
+    st.integers(min_value=1, max_value=12),
+    st.booleans(),
+)
+def test_remembered_business_day_walks_are_the_windows_own_deadlines(day, times, offset, days, end_of_day):
+    """`_Windows.deadline` remembers a business-day walk per start date: at every time of that day it must
+    give what `Window.deadline` gives (and it does what Window.deadline does for hours and days)."""
+    from replydesk.linting.calendar import BusinessCalendar
+    from replydesk.linting.packs import Window
+
+    zone = timezone(timedelta(hours=offset))
+    starts = [datetime.combine(day, t, tzinfo=zone) for t in [time(0), *times, time(23, 59, 59, 999999)]]
+    tz = timezone(timedelta(hours=9), "KST")
+    windows = stats._Windows({})
+    for name, window, calendar in (
+        ("kr", Window(business_days=days, end_of_day=end_of_day), BusinessCalendar("KR")),
+        ("weekends", Window(business_days=days, end_of_day=end_of_day), BusinessCalendar()),
+        ("hours", Window(hours=days * 7.5), BusinessCalendar("KR")),
+        ("days", Window(days=days, end_of_day=end_of_day), BusinessCalendar("KR")),
+    ):
+        windows.known[(name, "k")] = (window, tz, calendar)
+        for received in starts:
+            assert windows.deadline(name, "k", received) == window.deadline(received, tz, calendar), (name, received)
+    packs = stats._Windows(_packs())
+    for (platform, kind), (window, pack_tz, calendar) in packs.known.items():
+        for received in starts:
+            expected = window.deadline(received, pack_tz, calendar) if window is not None else None
+            assert packs.deadline(platform, kind, received) == expected, (platform, kind, received)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.integers(-10**6, 10**6).map(float), st.floats(-1e7, 1e7)), min_size=1, max_size=30))
+def test_the_median_is_statistics_median(values):
+    import statistics
+
+    assert stats._median(values) == statistics.median(values)

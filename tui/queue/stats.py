@@ -31,16 +31,22 @@ mappings or `CaseRow`s into `CaseRow`s; `compute(items, now, by=...)` gives
 `Stats`; `weekly(items, now, weeks=8)` the per-week series a desk screen
 draws. Only `load_rows` and `main` read files.
 
-Speed: a 10,000-case queue must give its figures in about a second, and
-validating every case file (`QueueStore.load`) alone takes longer. So
-`load_rows` keeps a per-user cache beside the desk's case index
-(`queue-stats-*.json` in `~/.cache/replydesk` or `$REPLYDESK_CACHE_DIR`):
-one small `CaseRow` per valid case file, keyed by file name, mtime and size,
-and discarded whole when the packs (platforms, kinds, reply windows,
-calendars), the holidays library or the statuses change. A file not in it is
-validated exactly as the desk does (`case_from_mapping`, the desk's index
-when it has the file, else the file itself), with its deadline from the
-pack's window. The cache can be deleted at any time.
+Speed: a 10,000-case queue must give its figures in a second, first run
+included, and validating every case file the desk's way (`QueueStore.load`)
+alone takes longer. So `load_rows` keeps a per-user cache beside the desk's
+case index (`queue-stats-*.json` in `~/.cache/replydesk` or
+`$REPLYDESK_CACHE_DIR`): one small `CaseRow` per valid case file, keyed by
+file name, mtime and size, and discarded whole when the packs (platforms,
+kinds, reply windows, calendars), the holidays library or the statuses
+change. A file not in it is read directly where it is plainly valid (a
+reader that accepts only what the desk's validation accepts, giving the
+same values: see "a first run" below) and through the desk's `load_case`
+where it is not, so a broken file is reported in the desk's words; its
+deadline is the pack window's. The command's first run reads the files in
+two processes, the helper starting before the store is even opened. The
+desk's index is not used: loading its 7 MB and checking each mapping costs
+as much as reading the 10,000 files, and a first run has none either. The
+cache can be deleted at any time.
 """
 from __future__ import annotations
 
@@ -48,17 +54,28 @@ import argparse
 import hashlib
 import json
 import os
-import statistics
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
-from replydesk.linting.casefile import ANSWERED, OUTCOMES, STATUSES, Case, CaseFileError, case_from_mapping, load_case
+from replydesk.linting.casefile import (
+    ANSWERED,
+    ID_PATTERN,
+    OUTCOMES,
+    QUEUE_FILE_LIMIT,
+    STATUSES,
+    Case,
+    CaseFileError,
+    QueueFields,
+    case_from_mapping,
+    load_case,
+)
 from replydesk.linting.context import KST, ContextError, parse_datetime
 from replydesk.linting.display import visible_controls
+from replydesk.linting.packs import PRIORITIES
 
 EXIT_OK, EXIT_ERROR = 0, 2
 GROUPINGS = ("platform", "kind", "operator", "week")
@@ -67,15 +84,17 @@ NO_OUTCOME = "(none)"
 CACHE_FORMAT = 1
 CACHE_KIND = "stats"  # index.user_queue_file(root, "stats")
 _EPOCH = datetime(2000, 1, 1, tzinfo=KST)
-INDEX_WORTH_IT = 200  # files to read before reading the desk's whole index (~5 MB for 10,000 cases) pays
 
 
 # --- one case, as the figures need it ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """What the figures need of one case; `first_sent` None when the history does not say."""
+class CaseRow(NamedTuple):
+    """What the figures need of one case; `first_sent` None when the history does not say.
+
+    A named tuple, not a dataclass: a queue makes 10,000 of them per run,
+    and a frozen dataclass takes four times as long to build.
+    """
 
     id: str
     platform: str
@@ -161,12 +180,20 @@ def first_send(history) -> tuple[datetime | None, str | None, bool]:
     """(when, by whom, whether any send is recorded) of a case's first send, from its history.
 
     The earliest message with `sent_by` still in the history; else the
-    earliest status record to `sent` that no undo undid.
+    earliest status record to `sent` that no undo undid. Only the times of
+    the entries that decide are read (the status records' only when no
+    message says it): a queue has thousands of histories.
     """
+    _entry, when, who, recorded = _first_send(history)
+    return when, who, recorded
+
+
+def _first_send(history) -> tuple[dict | None, datetime | None, str | None, bool]:
+    """`first_send`, with the history entry whose `when` it is (None when no time is known)."""
     if not isinstance(history, list):
-        return None, None, False
-    messages: list[tuple[datetime | None, str | None]] = []
-    records: list[tuple[datetime | None, str | None, object]] = []
+        return None, None, None, False
+    messages: list[dict] = []
+    records: list[dict] = []
     undone: set = set()
     for entry in history:
         if not isinstance(entry, dict):
@@ -174,28 +201,32 @@ def first_send(history) -> tuple[datetime | None, str | None, bool]:
         event = entry.get("event")
         if event is None:
             if entry.get("sent_by"):
-                messages.append((_when(entry), _name(entry.get("sent_by"))))
+                messages.append(entry)
         elif event == "status":
             if entry.get("to") == "sent":
-                records.append((_when(entry), _name(entry.get("who")), entry.get("id")))
+                records.append(entry)
         elif event == "undo":
             target = entry.get("undoes")
             if isinstance(target, (str, int)):
                 undone.add(target)
     if messages:
-        return _earliest(messages)
-    live = [(when, who) for when, who, ident in records if not (isinstance(ident, (str, int)) and ident in undone)]
+        return _earliest([(entry, _when(entry), _name(entry.get("sent_by"))) for entry in messages])
+    live = [
+        (entry, _when(entry), _name(entry.get("who")))
+        for entry in records
+        if not (isinstance(ident := entry.get("id"), (str, int)) and ident in undone)
+    ]
     if live:
         return _earliest(live)
-    return None, None, False
+    return None, None, None, False
 
 
-def _earliest(items: list[tuple[datetime | None, str | None]]) -> tuple[datetime | None, str | None, bool]:
-    timed = [item for item in items if item[0] is not None]
+def _earliest(items: list[tuple[dict, datetime | None, str | None]]) -> tuple[dict | None, datetime | None, str | None, bool]:
+    timed = [item for item in items if item[1] is not None]
     if not timed:
-        return None, items[0][1], True
-    when, who = min(timed, key=lambda item: item[0])
-    return when, who, True
+        return None, None, items[0][2], True
+    entry, when, who = min(timed, key=lambda item: item[1])
+    return entry, when, who, True
 
 
 def _name(value) -> str | None:
@@ -302,7 +333,7 @@ class Figures:
             self.outcomes[key] = self.outcomes.get(key, 0) + 1
 
     def finish(self) -> "Figures":
-        self.median_answer_seconds = statistics.median(self._answer_seconds) if self._answer_seconds else None
+        self.median_answer_seconds = _median(self._answer_seconds) if self._answer_seconds else None
         return self
 
     def to_dict(self) -> dict:
@@ -311,6 +342,15 @@ class Figures:
         out["response_rate"] = _round(self.response_rate)
         out["on_time_rate"] = _round(self.on_time_rate)
         return out
+
+
+def _median(values: list[float]) -> float:
+    """`statistics.median`, as it defines it (the middle value, or the mean of the two middle ones),
+    without importing that module and its own imports (~8 ms of a command that has one second)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _round(value: float | None) -> float | None:
@@ -577,7 +617,8 @@ def _write_cache(path: Path, root: Path, fingerprint: str, entries: dict[str, li
 
     data = {"format": CACHE_FORMAT, "queue": str(root), "fingerprint": fingerprint, "rows": entries}
     try:
-        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        # check_circular=False: a tree built here, and 30,000 containers need no id bookkeeping.
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False))
     except OSError:
         pass  # a cache that cannot be written only costs speed
 
@@ -589,25 +630,260 @@ class Loaded:
     from_cache: int = 0
 
 
-def load_rows(store, *, cache: bool = True, on_error: Callable[[CaseFileError], None] | None = None) -> Loaded:
-    """Every valid case of a `QueueStore`'s queue as a CaseRow; broken files are errors (file:line), not fatal.
+# --- a first run: files not in the cache ------------------------------------------------------
+#
+# Validating a case the desk's way (`load_case(thorough=False)`) costs ~90 µs, most of it the
+# general-purpose schema decoder, against ~25 µs to read and parse the file. The figures need
+# eleven fields, so a file that is plainly well-formed is read here directly: `_plain_entry`
+# and `_Windows.row` accept only what `case_from_mapping(thorough=False)` accepts, with the same
+# values, and answer None for anything else, which then goes through `load_case` itself. So a
+# broken file is reported exactly as the desk reports it (same message, same line), and an odd
+# one (a required key set to null) gets whatever the desk makes of it. tests/tui/test_stats.py
+# checks that the two agree, on hand-made and on hypothesis-made cases.
+#
+# The reading needs no pack: a forked helper can start on it before this process has even
+# imported the store and loaded the packs (`main`). A file read plainly gives its cache entry
+# (`CaseRow.to_list`, its deadline as the file gives it), which is what crosses from a helper
+# (strings pickle ten times faster than aware datetimes); the process that has the packs checks
+# platform and kind, puts in the window's deadline and reads the row back from the entry,
+# exactly as the next, cached, run will.
 
-    The same cases as `store.load()` (same validation, same deadlines),
-    through the stats cache described in the module's docstring.
+_PLAIN_KEYS = frozenset(
+    {"id", "subject", "received_at", "deadline", "priority", "status", "outcome", "assignee", "source_id", "notes", "language", "lock"}
+)  # `QueueFields`' keys: each one checked in `_plain_entry` as its `key(check=..., convert=...)` does, or `accepts=Any` unchecked
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | os.O_NOFOLLOW  # as load_case opens a queue file
+_BOM = b"\xef\xbb\xbf"  # what decoding as utf-8-sig strips (that codec is Python code: 3x slower than utf-8)
+FORK_WORTH_IT = 1500  # files to read before a second process pays for its fork and for sending its rows back
+
+
+def plain_reader_matches_schema() -> bool:
+    """False when `QueueFields` has a key `_plain_entry` does not know: every file then goes to the desk's reader."""
+    from dataclasses import fields
+
+    return {f.name for f in fields(QueueFields)} == _PLAIN_KEYS
+
+
+def _plain_entry(data, stem: str) -> list | None:
+    """The cache entry (`CaseRow.to_list`, its deadline as the file gives it) of a plainly valid case mapping, else None.
+
+    Mirrors `case_from_mapping(thorough=False)` key by key, for what needs
+    no pack: `id` a valid id equal to the file's stem; `subject` a
+    non-empty string; the times ISO 8601 strings (`parse_datetime`: no
+    offset is KST); `status`, `priority`, `outcome` among the allowed
+    values (no status: `new`); `assignee` an operator's name (stripped);
+    `platform` and `kind` non-empty strings, stripped and lower-cased
+    (`_Windows.row` checks the packs know them). Anything else the desk
+    would read its own way, or refuse: None. `source_id`, `notes`,
+    `language` and `lock` take any value, and the after-sending dates and
+    the search text the desk also computes cannot fail.
     """
-    from .index import CaseIndex, user_queue_file
-
-    errors: list[CaseFileError] = []
-
-    def fail(exc: CaseFileError) -> None:
-        errors.append(exc)
-        if on_error is not None:
-            on_error(exc)
-
-    folder = store.cases_dir
-    if not folder.is_dir():
-        return Loaded([], errors)
+    if type(data) is not dict:
+        return None
+    get = data.get
+    ident = get("id")
+    if type(ident) is not str or ident != stem or not ID_PATTERN.fullmatch(ident):
+        return None
+    subject, platform, kind = get("subject"), get("platform"), get("kind")
+    if type(subject) is not str or type(platform) is not str or type(kind) is not str or not subject.strip():
+        return None
+    platform, kind = platform.strip().lower(), kind.strip().lower()
+    if not platform or not kind:
+        return None
+    status = get("status", "new")
+    if type(status) is not str or status not in STATUSES:
+        return None
+    priority, outcome, assignee = get("priority"), get("outcome"), get("assignee")
+    if priority is not None and (type(priority) is not str or priority not in PRIORITIES):
+        return None
+    if outcome is not None and (type(outcome) is not str or outcome not in OUTCOMES):
+        return None
+    if assignee is not None:
+        if type(assignee) is not str or not (0 < len(assignee.strip()) <= 64 and assignee.isprintable()):
+            return None
+        assignee = assignee.strip()
+    received, deadline = get("received_at"), get("deadline")
+    if type(received) is not str or not (deadline is None or type(deadline) is str):
+        return None
     try:
+        received = _cache_text(received, parse_datetime("received_at", received))
+        if deadline is not None:
+            deadline = _cache_text(deadline, parse_datetime("deadline", deadline))
+    except ContextError:
+        return None
+    sent, sent_at, sent_by, recorded = _first_send(get("history"))
+    if sent_at is not None:
+        sent_at = _cache_text(sent["when"], sent_at)
+    return [ident, platform, kind, received, deadline, status, outcome, assignee, sent_at, sent_by, recorded]
+
+
+def _cache_text(text, moment: datetime) -> str:
+    """What the cache keeps of a time read from `text`: the text itself where the cache's reader
+    (`datetime.fromisoformat`) reads it as this same moment, as it does the usual
+    `2024-05-20T09:00:00+09:00`; else the moment in ISO form (a time written without an offset,
+    which is KST, or with spaces around it). Formatting a datetime costs four times this check."""
+    if type(text) is str:
+        try:
+            back = datetime.fromisoformat(text)
+        except ValueError:
+            back = None
+        if back is not None and back.tzinfo is not None and back == moment:
+            return text
+    return moment.isoformat()
+
+
+def _read_plain(dir_fd: int, name: str) -> tuple | None:
+    """(mtime_ns, size, cache entry) of a case file that reads plainly, else None: `load_case` reads it.
+
+    One open (relative to the folder: no path to resolve), one fstat, one
+    read; opened as `load_case` opens it (no symlink followed, a FIFO never
+    waited on). Anything but a regular file of at most `QUEUE_FILE_LIMIT`
+    bytes, read whole at the size fstat gave, holding UTF-8 JSON (a BOM
+    allowed, as `parse_case_json` allows it) that `_plain_entry` accepts,
+    is None. The stamp is the descriptor's: that of the bytes read.
+    """
+    try:
+        fd = os.open(name, _OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not S_ISREG(st.st_mode) or st.st_size > QUEUE_FILE_LIMIT:
+            return None
+        raw = os.read(fd, st.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(raw) != st.st_size:  # changed while being read
+        return None
+    try:
+        data = json.loads(raw[3:].decode("utf-8") if raw.startswith(_BOM) else raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    entry = _plain_entry(data, name[:-5])
+    return None if entry is None else (st.st_mtime_ns, st.st_size, entry)
+
+
+def forks(jobs: int, files: int) -> bool:
+    """Whether `read_plain_files` reads `files` files in a helper process too."""
+    return jobs > 1 and files >= FORK_WORTH_IT and hasattr(os, "fork")
+
+
+def read_plain_files(folder: Path, names: list[str], jobs: int = 1, before: Callable[[], None] | None = None) -> list:
+    """`_read_plain` of each name, in order (all None if the folder cannot be opened: each file's own read says why).
+
+    On `jobs` processes when there are enough files to pay for a fork
+    (`forks`; os.fork, linting/parallel.py `map_forked`), `before` running
+    in this process while the helper reads: work only this process needs,
+    such as opening the store or importing the holidays library. `before`
+    runs in any case, first when there is no helper.
+    """
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        dir_fd = None
+    try:
+        if dir_fd is None or not plain_reader_matches_schema():
+            if before is not None:
+                before()
+            return [None] * len(names)
+        task = lambda name: _read_plain(dir_fd, name)  # noqa: E731 - also runs in the forked helper
+        if forks(jobs, len(names)):
+            from replydesk.linting.parallel import map_forked
+
+            return map_forked(task, names, jobs, chunk_size=50, before=before)
+        if before is not None:
+            before()
+        return [task(name) for name in names]
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+
+
+class _Windows:
+    """What a plainly read entry needs of the packs: its (platform, kind) known, and the window's deadline
+    where the file has none, as `case_from_mapping` computes it (`Window.deadline`).
+
+    Hours and calendar days are a sum. A business-day window walks the
+    calendar day by day from the start's date, keeping the time of day (or
+    ending at 23:59:59 with `end_of_day`); the walk is remembered per
+    (platform, kind, start date) as the deadline of that day's midnight,
+    which the start's time of day then shifts: 10,000 cases have a few
+    hundred such dates.
+    """
+
+    def __init__(self, packs: Mapping):
+        self.known: dict[tuple[str, str], tuple] = {}
+        for name, pack in packs.items():
+            tz, calendar = pack.tz, pack.business_calendar
+            for kind in pack.kinds:
+                self.known[(name, kind)] = (pack.kind(kind).window, tz, calendar)
+        self._walks: dict[tuple, datetime] = {}
+
+    def deadline(self, platform: str, kind: str, received_at: datetime) -> datetime | None:
+        """As `Window.deadline`: OverflowError or ValueError where its window ends past the calendar."""
+        window, tz, calendar = self.known[(platform, kind)]
+        if window is None:
+            return None
+        if window.business_days is None:
+            return window.deadline(received_at, tz, calendar)
+        start = received_at.astimezone(tz)
+        midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        key = (platform, kind, midnight)
+        end = self._walks.get(key)
+        if end is None:
+            end = self._walks[key] = window.deadline(midnight, tz, calendar)
+        return end if window.end_of_day else start + (end - midnight)
+
+    def row(self, entry: list) -> CaseRow | None:
+        """The row of a cache entry `_read_plain` made, with the window's deadline put in (in the entry
+        too); None when the packs do not know its platform or kind, or its window ends past the
+        calendar: the desk's reader then says so. The entry is this module's own, made moments ago:
+        its form is not checked again (`CaseRow.from_list`)."""
+        ident, platform, kind, received, deadline, status, outcome, assignee, first, sent_by, recorded = entry
+        if (platform, kind) not in self.known:
+            return None
+        received = datetime.fromisoformat(received)
+        if deadline is None:
+            try:
+                deadline = self.deadline(platform, kind, received)
+            except (OverflowError, ValueError):
+                return None
+            entry[4] = _iso(deadline)
+        else:
+            deadline = datetime.fromisoformat(deadline)
+        first = None if first is None else datetime.fromisoformat(first)
+        return CaseRow(ident, platform, kind, received, deadline, status, outcome, assignee, first, sent_by, recorded)
+
+    def warm(self) -> None:
+        """Import the holidays library (~0.2 s) if a business-day window has a country's calendar:
+        done while a helper reads files, the deadlines then do not wait for it. (A big queue
+        has such cases; were it to have none, the import only costs this process's share of
+        the reading.)"""
+        for window, _tz, calendar in self.known.values():
+            if window is not None and window.business_days is not None and calendar.country:
+                calendar.holiday(date.today())
+                return
+
+
+def _cores() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _listing(folder: Path, fail: Callable[[CaseFileError], None], *, stat: bool) -> list[tuple[str, os.stat_result | None]] | None:
+    """The case files' names in order, each with its lstat when `stat` (None: the folder cannot be listed).
+
+    Without a cache to compare with, nothing needs the stat before the file
+    is read (~60 ms for 10,000 files): the read takes its own, and a file
+    that does not read plainly gets one then (`_read_like_the_desk`).
+    """
+    try:
+        if not stat:  # names only: os.listdir makes no DirEntry objects (half the time)
+            return [(name, None) for name in sorted(n for n in os.listdir(folder) if n.endswith(".json") and not n.startswith("."))]
         with os.scandir(folder) as it:
             entries = sorted(
                 (e for e in it if e.name.endswith(".json") and not e.name.startswith(".")), key=lambda e: e.name
@@ -620,21 +896,73 @@ def load_rows(store, *, cache: bool = True, on_error: Callable[[CaseFileError], 
                     continue
                 except OSError as exc:
                     fail(CaseFileError(folder / entry.name, None, f"cannot read: {exc.strerror or exc}"))
+            return items
     except OSError as exc:
         fail(CaseFileError(folder, None, f"cannot list the case files: {exc.strerror or exc}"))
+        return None
+
+
+@dataclass
+class Prefetched:
+    """`read_plain_files` results by file name, read from `folder` before the store was opened (`main`)."""
+
+    folder: Path
+    results: dict[str, tuple | None]
+
+
+def load_rows(
+    store,
+    *,
+    cache: bool = True,
+    on_error: Callable[[CaseFileError], None] | None = None,
+    jobs: int = 1,
+    prefetched: Prefetched | None = None,
+) -> Loaded:
+    """Every valid case of a `QueueStore`'s queue as a CaseRow; broken files are errors (file:line), not fatal.
+
+    The same cases as `store.load()` (same validation, same deadlines),
+    through the stats cache described in the module's docstring. The files
+    not in it are read plainly where they can be (`read_plain_files`, in
+    `jobs` processes: os.fork, so `main` gives the CPU count and a caller
+    that may have threads keeps 1; or already, `prefetched`), and through
+    the desk's `load_case` where they cannot.
+    """
+    import gc
+
+    errors: list[CaseFileError] = []
+
+    def fail(exc: CaseFileError) -> None:
+        errors.append(exc)
+        if on_error is not None:
+            on_error(exc)
+
+    folder = store.cases_dir
+    if not folder.is_dir():
         return Loaded([], errors)
     packs = store.packs
     fingerprint = packs_fingerprint(packs)
-    cache_path = user_queue_file(store.root, CACHE_KIND) if cache else None
+    cache_path = None
+    if cache:
+        from .index import user_queue_file
+
+        cache_path = user_queue_file(store.root, CACHE_KIND)
     cached = _read_cache(cache_path, store.root, fingerprint)
+    ready = prefetched.results if prefetched is not None and prefetched.folder == folder else {}
+    if ready and not cached:
+        items = [(name, None) for name in ready]  # listed moments ago, and nothing to compare stats with
+    else:
+        items = _listing(folder, fail, stat=bool(cached))
+        if items is None:
+            return Loaded([], errors)
     out: list[CaseRow] = []
     keep: dict[str, list] = {}
-    misses = []
+    misses: list[tuple[str, os.stat_result | None]] = []
     for name, st in items:
+        if st is None:
+            misses.append((name, st))
+            continue
         if not S_ISREG(st.st_mode):
-            from replydesk.linting.tomldata import file_kind
-
-            fail(CaseFileError(folder / name, None, f"is {file_kind(st.st_mode)}, not a regular file; refusing to use it"))
+            fail(_not_regular(folder / name, st))
             continue
         hit = cached.get(name)
         if isinstance(hit, list) and len(hit) == 3 and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
@@ -646,33 +974,112 @@ def load_rows(store, *, cache: bool = True, on_error: Callable[[CaseFileError], 
         misses.append((name, st))
     from_cache = len(out)
     if misses:
-        # The desk's index holds every valid case it has read: a cheaper source than 10,000 files.
-        index = CaseIndex(store.index_path, store.root).load() if store.index_path is not None and len(misses) > INDEX_WORTH_IT else None
-        for name, st in misses:
-            path = folder / name
-            case = None
-            raw = index.get(name, st.st_mtime_ns, st.st_size) if index is not None else None
-            if raw is not None:
-                try:
-                    case = case_from_mapping(raw, packs, path=path, thorough=False)
-                except CaseFileError:
-                    case = None  # packs changed since: the file itself gives a proper file:line error
-            if case is None:
-                try:
-                    case = load_case(path, packs, thorough=False)
-                except CaseFileError as exc:
-                    fail(exc)
-                    continue
-            row = row_of(case)
-            out.append(row)
-            keep[name] = [st.st_mtime_ns, st.st_size, row.to_list()]
+        # Parsing allocates containers by the hundred thousand, all freed by reference counting:
+        # the cyclic collector's passes over them would cost a fifth of the parse.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            windows = _Windows(packs)
+            unread = [name for name, _st in misses if name not in ready]
+            # Forked, this process imports the holidays library meanwhile; else only a business-day deadline does.
+            warm = windows.warm if forks(jobs, len(unread)) else None
+            fresh = dict(zip(unread, read_plain_files(folder, unread, jobs, before=warm))) if unread else {}
+            for name, st in misses:
+                got = ready[name] if name in ready else fresh[name]
+                row = windows.row(got[2]) if got is not None else None
+                if row is not None:
+                    mtime, size, entry = got
+                else:
+                    row, stamp = _read_like_the_desk(folder / name, st, packs, fail)
+                    if row is None:
+                        continue
+                    mtime, size = stamp
+                    entry = row.to_list()
+                out.append(row)
+                keep[name] = [mtime, size, entry]
+        finally:
+            if collecting:
+                gc.enable()
     out.sort(key=lambda r: r.id)
     if cache_path is not None and (misses or len(keep) != len(cached)):
         _write_cache(cache_path, store.root, fingerprint, keep)
     return Loaded(out, errors, from_cache)
 
 
+def _not_regular(path: Path, st: os.stat_result) -> CaseFileError:
+    from replydesk.linting.tomldata import file_kind
+
+    return CaseFileError(path, None, f"is {file_kind(st.st_mode)}, not a regular file; refusing to use it")
+
+
+def _read_like_the_desk(
+    path: Path, st: os.stat_result | None, packs: Mapping, fail: Callable[[CaseFileError], None]
+) -> tuple[CaseRow | None, tuple]:
+    """(row, (mtime_ns, size)) of one file read as `QueueStore.load` reads it (its lstat first), or
+    (None, ()) once `fail` has been told, in the desk's words, why it cannot be used."""
+    if st is None:
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None, ()  # removed since it was listed
+        except OSError as exc:
+            fail(CaseFileError(path, None, f"cannot read: {exc.strerror or exc}"))
+            return None, ()
+    if not S_ISREG(st.st_mode):
+        fail(_not_regular(path, st))
+        return None, ()
+    try:
+        case = load_case(path, packs, thorough=False)
+    except CaseFileError as exc:
+        fail(exc)
+        return None, ()
+    return row_of(case), (st.st_mtime_ns, st.st_size)
+
+
 # --- the command -------------------------------------------------------------------------------
+
+
+class CannotOpen(Exception):
+    """The queue cannot be opened (the store's QueueError, or an OSError): the message says why."""
+
+
+def _open_reading(root: Path, jobs: int):
+    """(the queue's store, the case files read meanwhile as `Prefetched`, or None).
+
+    On a first run (no stats cache for the queue yet) of a queue big enough
+    to pay for a fork, a helper process starts reading the case files
+    (`read_plain_files`) at once, while this process imports the store,
+    loads the packs and imports the holidays library (~0.4 s together) and
+    then joins in. Otherwise the store is opened and `load_rows` does the
+    rest. CannotOpen for a queue that cannot be opened.
+    """
+    opened: list = []
+
+    def open_store() -> None:
+        from .store import QueueError, QueueStore
+
+        try:
+            opened.append(QueueStore(root))
+        except (QueueError, OSError) as exc:
+            raise CannotOpen(str(exc)) from None
+
+    if forks(jobs, FORK_WORTH_IT):
+        from .index import user_queue_file
+
+        resolved = Path(root).expanduser().resolve()  # as QueueStore resolves it: the cache is named after it
+        folder = resolved / "cases"  # store.CASES; load_rows takes the files read only if store.cases_dir is this
+        if not user_queue_file(resolved, CACHE_KIND).exists():
+            names = [name for name, _st in _listing(folder, lambda exc: None, stat=False) or ()]  # load_rows reports errors
+            if forks(jobs, len(names)):
+
+                def prepare() -> None:
+                    open_store()
+                    _Windows(opened[0].packs).warm()
+
+                results = read_plain_files(folder, names, jobs, before=prepare)
+                return opened[0], Prefetched(folder, dict(zip(names, results)))
+    open_store()
+    return opened[0], None
 
 
 def parse_since(text: str) -> datetime:
@@ -719,26 +1126,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from .location import ENV_VAR, user_queue_dir
-    from .store import QueueError, QueueStore
+    """The command.
 
+    The cyclic garbage collector is off while it runs: a second of work
+    that allocates (imports, 10,000 parsed files, rows) and frees it all by
+    reference counting, where the collector's passes over the growing heap
+    cost a sixth of it. And the process, when it exits, does not collect:
+    the interpreter's shutdown runs full collections over everything still
+    alive (the packs, the holidays library's 250 country modules), ~0.1 s
+    for memory the exit frees anyway; `gc.freeze` at exit leaves it out
+    (stdout is still flushed and atexit handlers run; in a test run, only
+    the test process's own exit is concerned).
+    """
+    import atexit
+    import gc
+
+    global _FREEZE_AT_EXIT
+    if not _FREEZE_AT_EXIT:
+        atexit.register(gc.freeze)
+        _FREEZE_AT_EXIT = True
+    args = build_parser().parse_args(argv)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+_FREEZE_AT_EXIT = False
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.queue:
         root = Path(args.queue).expanduser()
-    elif os.environ.get(ENV_VAR):
-        root = Path(os.environ[ENV_VAR]).expanduser()
     else:
-        root = user_queue_dir()
+        from .location import ENV_VAR, user_queue_dir
+
+        root = Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) else user_queue_dir()
+    jobs = _cores()
     try:
-        store = QueueStore(root)
-    except (QueueError, OSError) as exc:
+        store, prefetched = _open_reading(root, jobs)
+    except CannotOpen as exc:
         sys.stderr.write(f"replydesk stats: error: {visible_controls(str(exc))}\n")
         return EXIT_ERROR
 
     def warn(exc: CaseFileError) -> None:
         sys.stderr.write(f"replydesk stats: warning: {visible_controls(str(exc))} (left out)\n")
 
-    loaded = load_rows(store, on_error=warn)
+    loaded = load_rows(store, on_error=warn, jobs=jobs, prefetched=prefetched)
     now = args.now or datetime.now(KST)
     stats = compute(loaded.rows, now, args.by, since=args.since)
     if args.format == "json":
