@@ -121,6 +121,13 @@ def _fields(cls) -> tuple[_Field, ...]:
     return tuple(out)
 
 
+def _nullable(tp) -> bool:
+    """Whether an attribute's annotation admits None (`X | None`, `Any`)."""
+    if tp is Any or tp is type(None):
+        return True
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
 def allowed_keys(cls) -> frozenset[str]:
     """The keys a table of this schema may hold."""
     return frozenset(name for f in _fields(cls) if not f.derived for name in (f.name, *f.aliases))
@@ -338,6 +345,8 @@ def decode(
             raise SchemaError(keys + (name,), f"unknown key '{name}' (allowed here: {', '.join(allowed)}){hint}")
         f, field_decoder = entry
         typed = field_decoder(raw, keys + (name,))
+        if typed is None and not _nullable(f.shown):  # JSON's null for a key that must hold a value
+            raise SchemaError(keys + (name,), f"{name} must not be null" + ("" if f.required else " (leave the key out for its default)"))
         if typed is not None and (f.check is not None or f.convert is not None):
             try:
                 if f.check is not None:

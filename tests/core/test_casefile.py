@@ -102,3 +102,17 @@ def test_queue_fields_are_declared_once_and_front_matter_may_carry_them(linter):
     assert ctx.platform == "coupang"
     with pytest.raises(ContextError, match="did you mean 'subject'"):
         context_from_mapping({"platform": "coupang", "subjet": "s"})
+
+
+@pytest.mark.parametrize("key", ["id", "subject", "received_at", "status"])
+def test_a_null_where_a_value_is_needed_is_an_error_at_its_line_not_a_crash(tmp_path, key):
+    """JSON's null for a key whose type admits none: the desk, stats and the importer name it."""
+    data = {"id": "CP-1", "platform": "coupang", "kind": "general", "subject": "s",
+            "received_at": "2024-05-20T09:00:00+09:00", "status": "new"}
+    data[key] = None
+    path = tmp_path / "CP-1.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with pytest.raises(CaseFileError) as info:
+        load_case(path, PACKS)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if f'"{key}"' in text)
+    assert str(info.value).startswith(f"{path}:{line}: {key} must not be null")
