@@ -360,8 +360,8 @@ def _dates_after_sending(history, pack, kind: str) -> dict[str, datetime]:
 def search_text(case: Case) -> str:
     """What `/` matches against: everything an operator might remember about a case."""
     parts = [case.id, case.platform, case.kind, case.status, case.outcome or "", case.subject, case.assignee or ""]
-    for key in ID_FIELDS:
-        parts.extend(case.ids(key))
+    for field_name in ID_FIELDS:
+        parts.extend(case.ids(field_name))
     return " ".join(parts).lower()
 
 

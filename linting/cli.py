@@ -30,7 +30,7 @@ from .findings import Severity
 from .fixer import apply_fixes
 from .positions import TextPositions
 from .reporters import FileReport
-from .tomldata import DataFileError, read_regular_file, read_text_file, utf8_text
+from .tomldata import DataFileError, read_regular_file, utf8_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DRAFT_SUFFIXES = (".txt", ".md", ".draft")

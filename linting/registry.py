@@ -26,7 +26,7 @@ from importlib.resources import files
 from types import ModuleType
 from typing import Any
 
-from .findings import CATEGORIES, Severity
+from .findings import CATEGORIES
 from .positions import TextPositions
 from .rules.base import CHECKS, RuleInfo
 from .schema import SchemaError, decode, key

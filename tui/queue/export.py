@@ -436,16 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.all and not args.ids:
         parser.error("give the case ids to export, or --all")
     from .cases import checked_id
-    from .location import ENV_VAR, user_queue_dir
+    from .location import named_queue
     from .store import QueueError, QueueStore
 
     say = lambda text: sys.stderr.write(f"replydesk export: {visible_controls(text)}\n")  # noqa: E731
-    if args.queue is not None:
-        root = args.queue.expanduser()
-    elif os.environ.get(ENV_VAR):
-        root = Path(os.environ[ENV_VAR]).expanduser()
-    else:
-        root = user_queue_dir()
+    root = named_queue(args.queue)
     try:
         store = QueueStore(root)
     except (QueueError, OSError) as exc:

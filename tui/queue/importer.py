@@ -26,7 +26,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import sys
 import unicodedata
@@ -889,10 +888,10 @@ def _say(message: str, **kwargs) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .location import ENV_VAR, user_queue_dir
+    from .location import named_queue
     from .store import QueueError, QueueStore
 
-    queue = args.queue or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else user_queue_dir())
+    queue = named_queue(args.queue)
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:
         _say(f"replydesk import: error: no such file: {', '.join(missing)}", file=sys.stderr)

@@ -46,6 +46,20 @@ def user_queue_dir() -> Path:
     return user_data_path("replydesk", appauthor=False) / "queue"
 
 
+def named_queue(argument: str | Path | None, environ: dict | None = None) -> Path:
+    """The queue a command works on: its argument, else $REPLYDESK_QUEUE, else the per-user queue.
+
+    For the commands that read or fill a queue (import, export, stats): unlike the desk
+    (`resolve_queue`), they never install the demo queue in a missing per-user queue.
+    """
+    environ = os.environ if environ is None else environ
+    if argument:
+        return Path(argument).expanduser()
+    if environ.get(ENV_VAR):
+        return Path(environ[ENV_VAR]).expanduser()
+    return user_queue_dir()
+
+
 def resolve_queue(argument: str | None, environ: dict | None = None, now: datetime | None = None) -> QueueLocation:
     environ = os.environ if environ is None else environ
     if argument:

@@ -1159,12 +1159,9 @@ _FREEZE_AT_EXIT = False
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.queue:
-        root = Path(args.queue).expanduser()
-    else:
-        from .location import ENV_VAR, user_queue_dir
+    from .location import named_queue
 
-        root = Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) else user_queue_dir()
+    root = named_queue(args.queue)
     jobs = _cores()
     try:
         store, prefetched = _open_reading(root, jobs)
