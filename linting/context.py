@@ -71,6 +71,17 @@ def parse_datetime(key: str, value) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
 
 
+def time_or_none(value) -> datetime | None:
+    """A history entry's time as `parse_datetime` reads it, or None when it has none or
+    holds no time (readers that only sort or count: the validator reports a bad one)."""
+    if value is None:
+        return None
+    try:
+        return parse_datetime("when", value)
+    except (ContextError, ValueError, TypeError, OverflowError):
+        return None
+
+
 # --- how the file may write a field, and what the linter gets ------------------------------------
 
 IdList = str | int | tuple[str | int, ...]  # one ID or a list; numbers are kept as the digits written

@@ -13,17 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..context import ContextError, HistoryMessage, parse_datetime
+from ..context import HistoryMessage, time_or_none
 from .base import RuleInput
 
 
 def _sent_at(message: HistoryMessage) -> datetime | None:
-    if message.when is None:
-        return None
-    try:
-        return parse_datetime("when", message.when)
-    except ContextError:
-        return None  # a bad time is the case file's problem, reported where the file is read
+    return time_or_none(message.when)  # a bad time is the case file's problem, reported where the file is read
 
 
 def _kst(inp: RuleInput, moment: datetime) -> str:

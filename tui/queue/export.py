@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from replydesk.linting.casefile import Case, CaseFileError, case_from_mapping, load_case
-from replydesk.linting.context import KST, ContextError, parse_datetime
+from replydesk.linting.context import KST, time_or_none
 from replydesk.linting.display import visible_controls
 
 EXPORT_VERSION = 1
@@ -111,19 +111,10 @@ def _names(value) -> list[str]:
     return [a["name"] for a in map(_attachment, items) if a["name"] is not None]
 
 
-def _when(value) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_datetime("when", value)
-    except (ContextError, ValueError, TypeError, OverflowError):
-        return None
-
-
 def _entry(n: int, item, undone_by: Mapping) -> tuple[datetime | None, dict]:
     if not isinstance(item, dict):
         return None, {"n": n, "type": "unreadable", "when": None, "when_kst": None, "who": None, "text": _text(item)}
-    moment = _when(item.get("when"))
+    moment = time_or_none(item.get("when"))
     event = item.get("event")
     if event is None:
         kind = "sent" if item.get("sent_by") else "message"

@@ -73,7 +73,7 @@ from replydesk.linting.casefile import (
     case_from_mapping,
     load_case,
 )
-from replydesk.linting.context import KST, ContextError, parse_datetime
+from replydesk.linting.context import KST, ContextError, parse_datetime, time_or_none
 from replydesk.linting.display import visible_controls
 from replydesk.linting.packs import PRIORITIES
 
@@ -167,13 +167,7 @@ def iso_week(moment: datetime) -> str:
 
 
 def _when(entry: Mapping) -> datetime | None:
-    value = entry.get("when")
-    if value is None:
-        return None
-    try:
-        return parse_datetime("when", value)
-    except (ContextError, ValueError, TypeError, OverflowError):
-        return None
+    return time_or_none(entry.get("when"))
 
 
 def first_send(history) -> tuple[datetime | None, str | None, bool]:
