@@ -49,7 +49,7 @@ def test_the_generated_tables_cover_every_key_a_file_may_hold():
     from replydesk.linting.schema import allowed_keys
 
     assert allowed_keys(Pack) == {
-        "pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "calendar", "evidence", "kinds", "ids"
+        "pack", "language", "time", "length", "tone", "similarity", "attachments", "history", "calendar", "metrics", "evidence", "kinds", "ids"
     }
     case_table = table("case-file")
     for key in allowed_keys(QueueFields) | allowed_keys(CaseContext):

@@ -330,6 +330,14 @@ class HistorySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    """`[metrics]`: what the team's figures are held to (`replydesk stats`, the desk's stats screen)."""
+
+    response_rate_target: float = key(0.95, check=lambda v: None if 0 < v <= 1 else f"response_rate_target must be a share between 0 and 1, got {v!r}",
+                                      doc="the response rate (answered on time / due) below which the stats screen shows it in reverse video")
+
+
+@dataclass(frozen=True, slots=True)
 class PackMeta:
     """`[pack]`: how the pack is named to people."""
 
@@ -352,6 +360,7 @@ class Pack:
     attachments: AttachmentRules = AttachmentRules()
     history: HistorySettings = HistorySettings()
     calendar: CalendarSettings = CalendarSettings()
+    metrics: MetricsSettings = MetricsSettings()
     evidence: dict[str, EvidenceType] = key(default_factory=dict, doc="the kinds of evidence, by type name")
     kinds: dict[str, KindRules] = key(default_factory=dict)
     ids: tuple[IdType, ...] = ()

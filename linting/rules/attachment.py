@@ -148,8 +148,8 @@ def evidence_gaps(inp: RuleInput):
         return
     example = f"Evidence_<Type>_<YYYYMMDD>_{ctx.order_ids[0] if ctx.order_ids else '<OrderID>'}.jpg"
     for item in found.missing:
-        yield inp.finding(
-            "ATT008", 0, 0, f"no attachment is {item.title}, which the notice asks for",
+        yield inp.whole_reply(
+            "ATT008", f"no attachment is {item.title}, which the notice asks for",
             suggestion=f"attach it, named for what it is ({example})",
         )
     asked = ", ".join(i.title for i in found.items)

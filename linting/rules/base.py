@@ -92,6 +92,13 @@ class RuleInput:
     def body_start(self) -> int:
         return self.draft.body_start
 
+    @property
+    def reply_span(self) -> tuple[int, int]:
+        """(start, end) of the reply's text, blank space around it left out: the span of a
+        finding about the reply as written as a whole (a template, a repeat, a follow-up)."""
+        body = self.body
+        return len(body) - len(body.lstrip()), len(body.rstrip())
+
     def finding(
         self,
         code: str,

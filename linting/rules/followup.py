@@ -37,8 +37,7 @@ def check(inp: RuleInput):
     if last.who not in roles:
         return  # the draft answers what the platform or the buyer wrote last
     sent = [m for m in messages if m.who in roles]
-    start = len(inp.body) - len(inp.body.lstrip())
-    end = len(inp.body.rstrip())
+    start, end = inp.reply_span
     sent_at = _sent_at(last)
     when = f" on {_kst(inp, sent_at)}" if sent_at else ""
     if after.review_requests is not None and len(sent) >= after.review_requests:
@@ -49,7 +48,7 @@ def check(inp: RuleInput):
             end,
             f"this claim accepts {allowed} review request{'s' if allowed > 1 else ''}, ever, and "
             f"{'it was' if len(sent) == 1 else f'{len(sent)} were'} sent (the last{when}); another request is refused",
-            suggestion="do not send: follow the claim's result in Seller Center; answer only if the platform asks for more",
+            suggestion="do not send: follow the claim's result on the platform; answer only if it asks for more",
         )
         return
     if after.follow_up is None or sent_at is None or inp.context.drafted_at is None:

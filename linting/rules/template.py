@@ -31,11 +31,6 @@ def normalise(text: str) -> str:
     return _NOISE.sub(" ", text.lower()).strip()
 
 
-def _span(body: str) -> tuple[int, int]:
-    lead = len(body) - len(body.lstrip())
-    return lead, len(body.rstrip())
-
-
 def _units(text: str) -> list[str]:
     """What template wording is compared by: English words (names such as a store's do not count
     either way), and character pairs of Korean and Chinese."""
@@ -106,7 +101,7 @@ def check(inp: RuleInput):
         return  # far longer than any template and nothing sent before: cheap exit
     if not body.strip():
         return
-    start, end = _span(body)
+    start, end = inp.reply_span
     # Greeting and signature lines are left out before asking whether the reply states a fact:
     # a phone number in the signature ("Tel 1588-1234") is not a fact about the case.
     content = ""

@@ -26,6 +26,12 @@ def write_case(queue_dir, data: dict) -> None:
     (queue_dir / "cases" / f"{data['id']}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def send_clean_ready(queue_dir, when, receipt=None) -> None:
+    """bob sends CLEAN_READY's saved draft at `when`, as another desk would."""
+    draft = (queue_dir / "drafts" / f"{CLEAN_READY}.txt").read_text(encoding="utf-8")
+    QueueStore(queue_dir, index_path=False).mark_sent(CLEAN_READY, draft, "bob", when, receipt=receipt)
+
+
 def messages(app) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -147,8 +153,7 @@ async def test_escape_at_the_receipt_question_sends_nothing(make_app, queue_dir)
 
 
 async def test_v_records_under_review_then_the_outcome_and_u_undoes_it(make_app, queue_dir, clock):
-    draft = (queue_dir / "drafts" / f"{CLEAN_READY}.txt").read_text(encoding="utf-8")
-    QueueStore(queue_dir, index_path=False).mark_sent(CLEAN_READY, draft, "bob", clock() - timedelta(hours=1), receipt="R-1")
+    send_clean_ready(queue_dir, clock() - timedelta(hours=1), receipt="R-1")
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
@@ -192,8 +197,7 @@ async def test_v_on_a_case_not_yet_sent_says_so_and_records_nothing(make_app, qu
 
 
 async def test_the_case_screen_records_the_outcome_and_shows_it_in_the_title(make_app, queue_dir, clock):
-    draft = (queue_dir / "drafts" / f"{CLEAN_READY}.txt").read_text(encoding="utf-8")
-    QueueStore(queue_dir, index_path=False).mark_sent(CLEAN_READY, draft, "bob", clock())
+    send_clean_ready(queue_dir, clock())
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -233,10 +237,10 @@ async def test_the_queue_shows_the_follow_up_date_of_a_sent_case(make_app, queue
 
 
 async def test_shift_s_shows_the_figures_of_the_loaded_cases_and_b_groups_them(make_app, queue_dir, clock):
+    from replydesk.tui.queue.stats import weekly
     from replydesk.tui.screens.stats import StatsScreen
 
-    draft = (queue_dir / "drafts" / f"{CLEAN_READY}.txt").read_text(encoding="utf-8")
-    QueueStore(queue_dir, index_path=False).mark_sent(CLEAN_READY, draft, "bob", clock())
+    send_clean_ready(queue_dir, clock())
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -250,7 +254,11 @@ async def test_shift_s_shows_the_figures_of_the_loaded_cases_and_b_groups_them(m
         assert "platform" in table and "coupang" in table and "amazon" in table
         chart = rendered(screen.query_one("#stats-chart"))
         assert "2024-W21" in chart and "2024-W14" in chart  # the last 8 weeks, oldest first
-        assert screen.query_one("#stats-sparkline").data[-1] >= 0
+        # The response rate per week, oldest first: W14 and W15 had no case due (0), W16 and W17
+        # were answered on time, W18 late; the rest as the summary's weeks.
+        rates = screen.query_one("#stats-sparkline").data
+        assert len(rates) == 8 and rates[:5] == [0.0, 0.0, 1.0, 1.0, 0.0]
+        assert rates == [p.response_rate or 0.0 for p in weekly(app.view.cases, clock(), weeks=8, packs=app.store.packs)]
         await pilot.press("b")
         await settle(pilot)
         assert rendered(screen.query_one("#stats-table")).split()[0] == "kind"
@@ -337,3 +345,20 @@ def test_a_sent_case_rings_once_when_its_follow_up_date_comes_and_not_once_close
     later = DeadlineAlarms("alice")
     later.check(store.load().cases, due)
     assert not later.watches(store.reload_case(AMAZON_CASE))  # a closed case has no follow-up to ring for
+
+
+def test_the_response_rate_is_reversed_below_the_packs_target_only():
+    from replydesk.linting.loading import load_packs
+    from replydesk.tui.queue.location import demo_anchor
+    from replydesk.tui.queue.stats import Figures
+    from replydesk.tui.screens.stats import summary_text
+
+    assert load_packs()["general"].metrics.response_rate_target == 0.95  # general.toml [metrics]
+    ninety = Figures(cases=10, due=10, answered=9, on_time=9)
+
+    def styles(target):
+        text = summary_text(ninety, demo_anchor(), target)
+        return {str(span.style) for span in text.spans if text.plain[span.start:span.end] == "90%"}
+
+    assert styles(0.95) == {"bold reverse"}
+    assert styles(0.85) == {"bold"}

@@ -39,7 +39,7 @@ from replydesk.tui.queue.deadlines import Urgency, countdown, format_kst, urgenc
 from replydesk.tui.queue.locks import LockInfo
 from replydesk.tui.plain import plain, shown
 from replydesk.tui.queue.recovery import describe_os_error
-from replydesk.tui.queue.store import UNCHECKED, DraftConflict
+from replydesk.tui.queue.store import UNCHECKED, DraftConflict, attachment_names
 from replydesk.tui.queue.workflow import last_sent
 from replydesk.tui.screens.history import append_entry, in_time_order, when_label
 from replydesk.tui.screens.dialogs import AskText, Choice, ChoiceDialog, confirm
@@ -726,7 +726,7 @@ class CaseScreen(Screen):
 
     def mark_sent(self) -> None:
         """Ask for the platform's receipt (optional), then record the send (`send_with_receipt`)."""
-        attachments = [a.get("name", "?") for a in self.case.attachments]
+        attachments = attachment_names(self.case.raw)  # what the store records with the send
         lines = [f"{len(self.saved_text)} characters"
                  + (f" with {len(attachments)} attachment(s): {', '.join(attachments)}" if attachments else ", no attachments") + "."]
         pack = self.desk.store.packs.get(self.case.platform)

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
+from replydesk.linting.packs import MetricsSettings
 from replydesk.tui.desk import Desk
 from replydesk.tui.plain import shown
 from replydesk.tui.queue import stats as figures
@@ -37,11 +38,12 @@ def percent(value: float | None) -> str:
     return "--" if value is None else f"{value * 100:.0f}%"
 
 
-def summary_text(overall: figures.Figures, now) -> Text:
-    """The one line a lead reads first: the response rate and what it is made of."""
+def summary_text(overall: figures.Figures, now, target: float) -> Text:
+    """The one line a lead reads first: the response rate (reversed below `target`, the
+    general pack's `[metrics] response_rate_target`) and what it is made of."""
     text = Text(" ")
     text.append("Response rate ", "bold")
-    text.append(percent(overall.response_rate), "bold reverse" if (overall.response_rate or 0) < 0.95 and overall.due else "bold")
+    text.append(percent(overall.response_rate), "bold reverse" if (overall.response_rate or 0) < target and overall.due else "bold")
     text.append(f" ({overall.on_time} of {overall.due} due answered on time) · on time {percent(overall.on_time_rate)} of answered · ")
     text.append(f"overdue now {overall.overdue}", "bold" if overall.overdue else "")
     text.append(f" · median time to answer {figures.duration_text(overall.median_answer_seconds)} · as of {format_kst(now)}")
@@ -158,7 +160,8 @@ class StatsScreen(Screen):
         packs = desk.store.packs
         result = figures.compute(cases, now, by=self.by, packs=packs)
         points = figures.weekly(cases, now, weeks=WEEKS, packs=packs)
-        self.query_one("#stats-summary", Static).update(summary_text(result.overall, now))
+        target = (packs["general"].metrics if "general" in packs else MetricsSettings()).response_rate_target
+        self.query_one("#stats-summary", Static).update(summary_text(result.overall, now, target))
         self.query_one("#stats-table", Static).update(groups_table(result))
         self.query_one("#stats-outcomes", Static).update(outcomes_text(result.overall))
         self.query_one("#stats-chart", Static).update(weeks_chart(points))
