@@ -156,10 +156,10 @@ class StatsScreen(Screen):
         """Count over the loaded cases: 10,000 in about 0.15 s, so no worker is needed."""
         desk = self.desk
         now = desk.clock()
-        cases = list(desk.view.cases)
         packs = desk.store.packs
-        result = figures.compute(cases, now, by=self.by, packs=packs)
-        points = figures.weekly(cases, now, weeks=WEEKS, packs=packs)
+        rows = figures.rows(desk.view.cases, packs=packs)  # once, for the table and the chart
+        result = figures.compute(rows, now, by=self.by)
+        points = figures.weekly(rows, now, weeks=WEEKS)
         target = (packs["general"].metrics if "general" in packs else MetricsSettings()).response_rate_target
         self.query_one("#stats-summary", Static).update(summary_text(result.overall, now, target))
         self.query_one("#stats-table", Static).update(groups_table(result))
