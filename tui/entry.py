@@ -18,8 +18,12 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse] [--bell]
        replydesk rules [--format text|json]              list every rule
        replydesk explain CODE                            explain a rule
        replydesk glossary ...                            search and check the glossaries
-       replydesk import FILE... [--queue DIR] [--replace]
-                                                         turn exported notices into case files
+       replydesk import FILE... [--queue DIR] [--source NAME] [--replace]
+                                                         platforms' payloads and exported notices
+                                                         into cases (new, or updates of theirs)
+       replydesk receive [--queue DIR] [--listen HOST:PORT] [--secrets FILE]
+                                                         receive TikTok Shop / Shopee pushes and
+                                                         signed relayed events over HTTP
        replydesk doctor QUEUE_DIR                        check a shared queue's permissions,
                                                          locks and clock; say what to fix
        replydesk export CASE_ID... | --all [--since DATE] [--queue DIR]
@@ -50,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from replydesk.tui.queue.importer import main as import_main
 
         return import_main(args[1:])
+    if args and args[0] == "receive":
+        from replydesk.tui.inbound.receiver import main as receive_main
+
+        return receive_main(args[1:])
     if args and args[0] == "doctor":
         from replydesk.tui.queue.doctor import main as doctor_main
 

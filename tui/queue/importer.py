@@ -30,10 +30,11 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from replydesk.linting.context import ID_FIELDS
+from replydesk.linting.context import ID_FIELDS, KST
 from replydesk.linting.tomldata import open_regular, read_regular_bytes
 
 from .cases import ID_PATTERN, CaseFileError, case_from_mapping, dump_case
@@ -90,6 +91,8 @@ class ImportReport:
 
     imported: int = 0
     existing: int = 0
+    updated: int = 0  # platform events that changed a case already in the queue
+    ignored: int = 0  # platform events that concern no case (an order shipped)
     skipped: int = 0
     invalid: list[str] = field(default_factory=list)
 
@@ -705,6 +708,8 @@ def import_files(
     replace: bool = False,
     default_platform: str | None = None,
     on_problem: Callable[[str], None] | None = None,
+    source: str | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> ImportReport:
     """Import every record of every file; a bad record is reported `file:line: reason` and skipped.
 
@@ -713,6 +718,11 @@ def import_files(
     ones nobody foresaw) becomes its report line. Records are streamed, and
     per record only its case id and place are remembered (to report
     duplicates), so memory does not grow with the size of the records.
+
+    A platform's own payload (a saved Coupang response, an SP-API
+    notification, a TikTok Shop or Shopee push: replydesk.tui.inbound)
+    creates or updates cases through `inbound.apply`, exactly as the
+    receiver does; `source` forces which platform it is read as.
     """
     report = ImportReport()
     seen: dict[str, int] = {}  # case id -> file index << 32 | line of its first record
@@ -739,6 +749,14 @@ def import_files(
                     problem(f"{where}: {record}")
                     continue
                 try:
+                    payload = _platform_payload(record, source, store, clock)
+                    if payload is not None:
+                        for counter, message in payload:
+                            if message:
+                                problem(f"{where}: {message}")
+                            else:
+                                setattr(report, counter, getattr(report, counter) + 1)
+                        continue
                     outcome = _import_record(record, store, replace, default_platform, seen, paths, index << 32 | line)
                 except RecordError as exc:
                     problem(f"{where}: {exc}")
@@ -759,6 +777,37 @@ def import_files(
         except Exception as exc:  # a reader bug must not cost the other files either
             problem(f"{path}:{line}: cannot read the rest of the file ({type(exc).__name__}: {exc})")
     return report
+
+
+_COUNTS = {"created": "imported", "updated": "updated", "duplicate": "existing", "ignored": "ignored"}
+
+
+def _platform_payload(record, source: str | None, store, clock) -> list[tuple[str, str]] | None:
+    """A platform payload's events applied one by one: (the report counter it adds to, "") or
+    ("", the problem that kept it out); None when the record is the queue's own shape."""
+    from replydesk.tui.inbound.apply import apply
+    from replydesk.tui.inbound.detect import read_payload
+    from replydesk.tui.inbound.notice import PayloadError
+
+    try:
+        items = read_payload(record, source)
+    except PayloadError as exc:
+        raise RecordError(str(exc)) from None
+    if items is None:
+        return None
+    now = clock() if clock is not None else datetime.now(KST)
+    out = []
+    for item in items:
+        if isinstance(item, PayloadError):
+            out.append(("", str(item)))
+            continue
+        try:
+            out.append((_COUNTS[apply(store, item, actor="import", now=now).outcome], ""))
+        except PayloadError as exc:
+            out.append(("", str(exc)))
+        except OSError as exc:
+            out.append(("", f"cannot write: {exc.strerror or exc}"))
+    return out
 
 
 def _import_record(record, store, replace: bool, default_platform, seen: dict, paths, place: int) -> str:
@@ -866,6 +915,11 @@ def _describe(old) -> str:
     return f"{source!r}"
 
 
+SOURCE_CHOICES = (
+    "replydesk", "coupang-inquiries", "coupang-callcenter", "coupang-returns", "amazon", "tiktok", "shopee", "shopee-returns",
+)  # the queue's own shape, then replydesk.tui.inbound.detect.SOURCE_NAMES (a test keeps the two equal)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="replydesk import",
@@ -874,7 +928,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--queue", type=Path, help="queue directory (default: $REPLYDESK_QUEUE, else the per-user queue)")
     parser.add_argument("--platform", help="platform for records that do not name one")
-    parser.add_argument("--replace", action="store_true", help="overwrite cases already in the queue")
+    parser.add_argument("--replace", action="store_true", help="overwrite cases already in the queue (the queue's own shape)")
+    parser.add_argument(
+        "--source",
+        choices=SOURCE_CHOICES,
+        help="read every record as this source's payload instead of telling it by its shape",
+    )
     return parser
 
 
@@ -915,10 +974,21 @@ def main(argv: list[str] | None = None) -> int:
     def show(problem: str) -> None:
         _say(problem, file=sys.stderr, flush=True)
 
-    report = import_files(args.files, store, replace=args.replace, default_platform=platform, on_problem=show)
+    from replydesk.tui.inbound.sources import DataFileError, sources
+
+    try:
+        sources()  # a broken REPLYDESK_SOURCES file is one clear error, not one per record
+    except DataFileError as exc:
+        _say(f"replydesk import: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    report = import_files(args.files, store, replace=args.replace, default_platform=platform, on_problem=show, source=args.source)
     summary = f"imported {report.imported} case(s) into {store.root}"
+    if report.updated:
+        summary += f"; updated {report.updated} (later events of cases already there)"
+    if report.ignored:
+        summary += f"; ignored {report.ignored} event(s) that are no notice"
     if report.existing:
-        summary += f"; {report.existing} already in the queue (use --replace to overwrite)"
+        summary += f"; {report.existing} already in the queue, unchanged (--replace overwrites a case of the queue's own shape)"
     if report.skipped:
         summary += f"; skipped {report.skipped} invalid record(s)"
     _say(summary)

@@ -210,6 +210,11 @@ class QueueStore:
                 return current
             return self.write_case(data)
 
+    def writing(self):
+        """The one-writer lock every read-change-write of a case file takes (the desk's, the
+        importer's, the receiver's): `with store.writing(): ...`."""
+        return self._one_writer()
+
     @contextmanager
     def _one_writer(self):
         try:
