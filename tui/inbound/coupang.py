@@ -38,6 +38,9 @@ from .notice import Ignored, Message, Notice, PayloadError, content_id, kst_time
 from .sources import Sources
 
 INQUIRIES, CALLCENTER, RETURNS = "coupang-inquiries", "coupang-callcenter", "coupang-returns"
+# A call-center inquiry's own `content` is often only this label ("consultation history", in every
+# documented sample); the words are in its replies. Kept out of the case's messages.
+PLACEHOLDERS = frozenset({"상담이력"})
 
 
 def items(record) -> list:
@@ -120,7 +123,8 @@ def _callcenter_inquiry(item: dict, source) -> Notice:
     asked = kst_time(need(item, "inquiryAt"), "inquiryAt")
     order = optional_id(item, "orderId")
     category = plain_text(item.get("receiptCategory"), "receiptCategory")
-    messages = [Message("platform", asked, plain_text(item.get("content"), "content"), f"coupang:cc-inquiry:{inquiry}")]
+    content = plain_text(item.get("content"), "content")
+    messages = [] if content in PLACEHOLDERS else [Message("platform", asked, content, f"coupang:cc-inquiry:{inquiry}")]
     for reply in item.get("replies") or []:
         answer = platform_id(need(reply, "answerId", "replies[]"), "answerId")
         when = kst_time(need(reply, "replyAt", "replies[]"), "replyAt")

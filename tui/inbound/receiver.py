@@ -121,7 +121,17 @@ class Receiver:
         for endpoint in self.secrets.endpoints():
             app.router.add_post(f"/{endpoint}", self._handler(endpoint))
         app.router.add_get("/healthz", self._health)
+        app.router.add_route("*", "/{tail:.*}", self._unknown)
         return app
+
+    async def _unknown(self, request):
+        """Any other path or method: 404, in JSON like every answer (an endpoint without its secrets is not served)."""
+        from aiohttp import web
+
+        served = ", ".join(f"POST /{e}" for e in self.secrets.endpoints())
+        reason = f"no endpoint {request.method} {request.path[:80]} (served: {served}, GET /healthz)"
+        self.log.write(endpoint="-", status=404, outcome="not-found", client=request.remote or "-", reason=reason)
+        return web.json_response({"status": "not-found", "reason": reason}, status=404)
 
     async def _health(self, request):
         from aiohttp import web
