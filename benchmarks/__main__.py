@@ -27,7 +27,7 @@ def main() -> int:
     quick = "--quick" in sys.argv[1:]
     print(f"CPU reference: sum(range(2e6)) best of 5 = {_reference() * 1e3:.1f} ms")
 
-    from . import false_alarms, glossary_bench, language_bench, lint_bench, peers, stats_bench, tui_bench
+    from . import false_alarms, glossary_bench, language_bench, lint_bench, peers, receiver_bench, stats_bench, tui_bench
 
     _section("false alarms and recall (Leipzig sentences, clean replies, labelled defects)")
     false_alarms.main([])
@@ -48,6 +48,9 @@ def main() -> int:
 
     _section("replydesk stats: 10,000-case queue")
     stats_bench.main([])
+
+    _section("replydesk receive: signed deliveries over loopback HTTP, durable writes")
+    receiver_bench.main([])
 
     _section("peers: textlint + prh, proselint (same corpus)")
     rows = peers.run(runs=3, with_5000=not quick)

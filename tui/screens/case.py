@@ -69,7 +69,14 @@ def case_details(case: Case, now) -> Text:
         text.append(shown(value) + "\n", style)
 
     row("Subject", case.subject)
-    row("Platform", case.platform)
+    platform = case.platform
+    platform_status = case.raw.get("platform_status")
+    if isinstance(platform_status, str) and platform_status:
+        # What the platform's last event said (import / receive), beside the case's own status.
+        events = case.raw.get("source_events")
+        count = len(events) if isinstance(events, list) else 0
+        platform += f" · {platform_status}" + (f" ({count} event{'s' if count != 1 else ''})" if count else "")
+    row("Platform", platform)
     row("Kind", case.kind)
     row("Priority", case.priority)
     row("Assigned", case.assignee or "nobody")
