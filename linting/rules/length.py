@@ -73,6 +73,15 @@ def paragraphs(body: str, line_width: int):
         yield start, prev_end
 
 
+def _between_halves(text: str, i: int) -> bool:
+    """Offset i falls inside a surrogate pair (text that came through surrogateescape/surrogatepass)
+    or a CRLF: a span must not start there."""
+    if not 0 < i < len(text):
+        return False
+    a, b = text[i - 1], text[i]
+    return (a == "\r" and b == "\n") or ("\ud800" <= a <= "\udbff" and "\udc00" <= b <= "\udfff")
+
+
 def check(inp: RuleInput):
     body = inp.body
     kind = inp.kind
@@ -80,6 +89,8 @@ def check(inp: RuleInput):
     lead = len(body) - len(body.lstrip())
     if kind.max_chars is not None and len(stripped) > kind.max_chars:
         cut = lead + kind.max_chars
+        if _between_halves(body, cut):
+            cut -= 1  # the character the limit falls inside (a surrogate pair, a CRLF) is cut whole
         yield inp.finding(
             "LEN001",
             cut,

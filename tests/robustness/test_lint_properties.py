@@ -118,6 +118,9 @@ def test_lint_never_raises_and_spans_stay_inside_the_text(linter, text, ctx):
 @example(text="Delivered 15:30\r\n\ud83d\ude00!!\r\nWhatsApp", ctx={"platform": "coupang", "kind": "general"})
 @example(text="\u202e주문번호 2200000954623\u202c 어제 14:22\r\n", ctx={"platform": "coupang", "kind": "return-dispute", "order_ids": ["22000009546234"]})
 @example(text="ASIN B0C1234XYZ12\u202eWhatsApp", ctx={"platform": "amazon", "kind": "general"})
+# LEN001's limit fell between the halves of a surrogate pair (found by this test in CI).
+@example(text="x" * 199 + "\ud83d\ude00\ud83d\ude00", ctx={"platform": "general", "kind": "atoz-review"})
+@example(text="x" * 199 + "\r\n" + "y" * 30, ctx={"platform": "general", "kind": "atoz-review"})
 def test_every_finding_span_round_trips_to_the_offending_substring(linter, text, ctx):
     result = lint_or_input_error(linter, text, ctx)
     if result is None:

@@ -643,7 +643,8 @@ class Loaded:
 # exactly as the next, cached, run will.
 
 _PLAIN_KEYS = frozenset(
-    {"id", "subject", "received_at", "deadline", "priority", "status", "outcome", "assignee", "source_id", "notes", "language", "lock"}
+    {"id", "subject", "received_at", "deadline", "priority", "status", "outcome", "assignee", "source_id",
+     "platform_status", "platform_ids", "source_events", "notes", "language", "lock"}
 )  # `QueueFields`' keys: each one checked in `_plain_entry` as its `key(check=..., convert=...)` does, or `accepts=Any` unchecked
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | os.O_NOFOLLOW  # as load_case opens a queue file
 _BOM = b"\xef\xbb\xbf"  # what decoding as utf-8-sig strips (that codec is Python code: 3x slower than utf-8)
@@ -667,8 +668,9 @@ def _plain_entry(data, stem: str) -> list | None:
     values (no status: `new`); `assignee` an operator's name (stripped);
     `platform` and `kind` non-empty strings, stripped and lower-cased
     (`_Windows.row` checks the packs know them). Anything else the desk
-    would read its own way, or refuse: None. `source_id`, `notes`,
-    `language` and `lock` take any value, and the after-sending dates and
+    would read its own way, or refuse: None. `source_id`, `platform_status`,
+    `platform_ids`, `source_events`, `notes`, `language` and `lock` take any
+    value, and the after-sending dates and
     the search text the desk also computes cannot fail.
     """
     if type(data) is not dict:
