@@ -261,3 +261,39 @@ def test_every_fixture_is_told_apart_by_its_shape(name):
 
     records = [r for _line, r in read_records(PAYLOADS / name)]
     assert records and all(detect(r) is not None for r in records)
+
+
+def test_a_late_retry_of_an_older_status_does_not_undo_a_newer_one(tmp_path):
+    q = tmp_path / "q"
+    older, newer = (json.loads(line) for line in (PAYLOADS / "tiktok-webhooks.jsonl").read_text().splitlines()[1:2] * 2)
+    newer["tts_notification_id"] = "7327112393057379001"
+    newer["timestamp"] = older["timestamp"] + 3600
+    newer["data"]["return_status"] = "BUYER_SHIPPED_ITEM"
+    newer["data"]["update_time"] = older["data"]["update_time"] + 3600
+    first, late = tmp_path / "newer.jsonl", tmp_path / "older.jsonl"
+    first.write_text(json.dumps(newer), encoding="utf-8")
+    late.write_text(json.dumps(older), encoding="utf-8")  # delivered again 12 h later by TikTok's retry
+    assert run(q, str(first)) == 0 and run(q, str(late)) == 0
+    data = case(q, "TT-RETURN-4035244332210061999")
+    assert data["platform_status"] == "BUYER_SHIPPED_ITEM"
+    assert len(data["source_events"]) == 2  # known, so a third delivery is a duplicate
+    note = data["history"][-1]["text"]
+    assert note.startswith("TikTok Shop: an older event (as of 2024-04-13T19:19:50+09:00) said status RETURN_OR_REFUND_REQUEST_PENDING")
+    assert "not applied, the case has newer news (as of 2024-04-13T20:19:50+09:00)" in note
+
+
+def test_a_dead_letter_imports_as_the_delivery_it_keeps(tmp_path, capsys):
+    from replydesk.tui.inbound import deadletter
+
+    q = tmp_path / "q"
+    q.mkdir()
+    store = QueueStore(q, index_path=False)
+    body = (PAYLOADS / "coupang-return-requests.json").read_bytes()
+    letter = deadletter.write(store, "relay", body, "X-Replydesk-Source 'nope' is not a source", WHEN)
+    assert letter.parent == q / "dead-letter" and letter.name.startswith("20240610T030000-relay-")
+    assert run(q, str(letter)) == 0
+    assert case(q, "CP-RETURN-12346897")["order_ids"] == ["22000009546234"]
+    assert letter.exists()  # the operator removes it, not replydesk
+    bad = deadletter.write(store, "tiktok", b'{"type": 12', "invalid JSON", WHEN)
+    assert run(q, str(bad)) == 1
+    assert f"{bad}:1: dead letter: invalid JSON" in capsys.readouterr().err

@@ -69,3 +69,32 @@ def test_the_command_exits_1_with_problems_0_without_and_2_without_a_queue(team_
     assert bad.returncode == 1 and f"→ chmod g+s {team_queue}" in bad.stdout and "1 thing(s) to fix" in bad.stdout
     missing = run(str(tmp_path / "nope"))
     assert missing.returncode == 2 and "No such file or directory" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_temp_files_a_killed_writer_left_are_named_once_they_are_old(team_queue):
+    fresh = team_queue / "cases" / ".CP-2.json.a1b2c3.tmp"
+    old = team_queue / "cases" / ".CP-3.json.d4e5f6.tmp"
+    for path in (fresh, old):
+        path.write_text("{", encoding="utf-8")
+        os.chmod(path, 0o660)
+    stamp = time.time() - 3600
+    os.utime(old, (stamp, stamp))
+    found = fixes(team_queue)
+    leftovers = {k: v for k, v in found.items() if "killed mid-write" in k}
+    assert list(leftovers) == ["cases/.CP-3.json.d4e5f6.tmp: a temp file a writer left when it was killed mid-write (60 min ago); nothing reads it"]
+    assert leftovers[next(iter(leftovers))] == f"rm {old}"  # a write in progress (fresh) is left alone
+
+
+def test_dead_letters_are_counted_with_the_newest_reason_and_how_to_replay_it(team_queue):
+    folder = team_queue / "dead-letter"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    for name, reason in (("20261201T010000-tiktok-aaaa.json", "data.return_id is missing"),
+                         ("20261201T020000-relay-bbbb.json", "invalid JSON: Expecting value")):
+        letter = folder / name
+        letter.write_text(json.dumps({"received_at": "x", "endpoint": "relay", "reason": reason, "body": "{"}), encoding="utf-8")
+        os.chmod(letter, 0o660)
+    found = fixes(team_queue)
+    (what,) = [k for k in found if k.startswith("dead-letter")]
+    assert what == "dead-letter: 2 deliveries that replydesk receive rejected wait here (newest: 20261201T020000-relay-bbbb.json: invalid JSON: Expecting value)"
+    assert found[what].startswith("fix the sender or sources.toml, then: replydesk import --queue")

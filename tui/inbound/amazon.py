@@ -110,7 +110,7 @@ def _order_change(note: dict, payload, event_id: str, source):
         + (f"; order status {order_status}" if order_status else ""),
         subject=f"Buyer asks to cancel order {order}" if action == "open" else f"Order {order}: {order_status}",
         ids={"order_ids": (order,)}, platform_ids=platform_ids,
-        platform_status=order_status or reason, result=_result(source, status),
+        platform_status=order_status or reason, result=_result(source, status), as_of=when,
         create=action == "open", payload=note,
     )
 
@@ -151,5 +151,5 @@ def _account_status(note: dict, payload, event_id: str, source):
         + f" is now {current}" + (f" (was {previous})" if previous else ""),
         subject=f"Account status {current}" + (f" (was {previous})" if previous else "") + (f" – seller {seller}" if seller else ""),
         ids={}, platform_ids={k: str(v) for k, v in (("sellerId", seller), ("marketplaceId", marketplace)) if v},
-        platform_status=current, result=source.results.get(current), create=action == "open", payload=note,
+        platform_status=current, result=source.results.get(current), create=action == "open", payload=note, as_of=when,
     )

@@ -27,7 +27,7 @@ same whichever way it came.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from replydesk.linting.casefile import ANSWERED
@@ -116,7 +116,17 @@ def _live_holder(store, case_id: str, actor: str) -> str | None:
 
 
 def _event(notice: Notice, now: datetime) -> dict:
-    return {"id": notice.event_id, "source": notice.source, "at": when_text(now), "payload": notice.payload}
+    entry = {"id": notice.event_id, "source": notice.source, "at": when_text(now)}
+    if notice.as_of is not None:
+        entry["as_of"] = when_text(notice.as_of)
+    entry["payload"] = notice.payload
+    return entry
+
+
+def newest_news(data: dict) -> datetime | None:
+    """The latest `as_of` among the events a case has applied: what the platform said last."""
+    times = [_time(e.get("as_of")) for e in data.get("source_events") or [] if isinstance(e, dict)]
+    return max((t for t in times if t is not None), default=None)
 
 
 def _message(m, notice: Notice) -> dict:
@@ -163,6 +173,15 @@ def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | N
     changes = []
     if fresh:
         changes.append(f"{len(fresh)} new message(s)")
+    newest = newest_news(old)
+    if notice.as_of is not None and newest is not None and notice.as_of < newest:
+        # A late retry or an old poll: its messages count, its status and deadline are history.
+        said = ", ".join(x for x in (notice.platform_status and f"status {notice.platform_status}",
+                                     notice.deadline and f"deadline {when_text(notice.deadline)}") if x)
+        if said:
+            history.append(_record(notice, now, f"{_name(notice.platform)}: an older event (as of {when_text(notice.as_of)}) "
+                                                f"said {said}; not applied, the case has newer news (as of {when_text(newest)})"))
+        notice = replace(notice, platform_status=None, deadline=None, result=None)
     if notice.platform_status and notice.platform_status != old.get("platform_status"):
         was = old.get("platform_status")
         changes.append(f"status {notice.platform_status}" + (f" (was {was})" if was else ""))

@@ -115,6 +115,7 @@ def _online_inquiry(item: dict, source) -> Notice:
         ids={"order_ids": orders},
         platform_ids=_present(item, "productId", "vendorItemId", "sellerProductId"),
         messages=tuple(messages), platform_status="ANSWERED" if answered else "NOANSWER", payload=item,
+        as_of=max(m.when for m in messages),
     )
 
 
@@ -141,6 +142,7 @@ def _callcenter_inquiry(item: dict, source) -> Notice:
         ids={"order_ids": (order,) if order else ()},
         platform_ids=_present(item, "vendorItemId", "receiptCategory"),
         messages=tuple(messages), platform_status=str(status) if status else None, payload=item,
+        as_of=max((m.when for m in messages), default=asked),
     )
 
 
@@ -153,6 +155,7 @@ def _return_request(item: dict, source):
     if action == "ignore":
         return Ignored(source.name, event, f"return {receipt}: receiptStatus {status} is not listed in sources.toml")
     created = kst_time(need(item, "createdAt"), "createdAt")
+    modified = kst_time(item["modifiedAt"], "modifiedAt") if item.get("modifiedAt") else created
     reason = " / ".join(
         plain_text(item.get(k), k) for k in ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason") if item.get(k)
     )
@@ -169,7 +172,7 @@ def _return_request(item: dict, source):
         ids={"order_ids": (order,), "claim_ids": (receipt,)},
         platform_ids=_present(item, "receiptType", "faultByType"),
         messages=tuple(messages), platform_status=status, result=source.results.get(status),
-        create=action == "open", payload=item,
+        create=action == "open", payload=item, as_of=modified,
     )
 
 

@@ -57,6 +57,10 @@ class Notice:
     platform_status: str | None = None
     deadline: datetime | None = None
     result: str | None = None  # what the platform's status means for the case (sources.toml `results`)
+    # When what it says was true on the platform (its update time). An event older than the
+    # case's newest (a retry that arrives late, an old poll) adds its messages, but its status
+    # and deadline do not overwrite newer ones. None: always applied.
+    as_of: datetime | None = None
     create: bool = True  # False: the event only updates a case that exists (an order cancelled)
     payload: object = None  # the original (part of the) payload, kept in the case for audit
 
@@ -152,4 +156,22 @@ def need(record, name: str, where: str = ""):
     value = record.get(name)
     if value in (None, ""):
         raise PayloadError(f"{where + '.' if where else ''}{name} is missing")
+    return value
+
+
+def parse_body(body: bytes):
+    """A delivery's bytes as JSON (the receiver's, and a dead letter's on import); PayloadError says why not.
+    Nesting is bounded as the importer bounds it, so no body can overflow a reader's stack."""
+    from ..queue.importer import MAX_DEPTH, _deeper_than
+
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PayloadError("the body is not UTF-8 text") from None
+    except RecursionError:
+        raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:
+        raise PayloadError(f"invalid JSON: {str(exc).split(':')[0]}") from None
+    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+        raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     return value

@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
-import os
 import signal
 import sys
 import threading
@@ -52,7 +50,6 @@ from pathlib import Path
 
 from replydesk.linting.context import KST
 
-DEAD_LETTER = "dead-letter"
 DEFAULT_LISTEN = "127.0.0.1:8787"
 DEFAULT_MAX_BODY = 256 * 1024
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -194,11 +191,11 @@ class Receiver:
         """(HTTP status, outcome, reason, case id, event id) for one authentic delivery."""
         from .apply import apply
         from .detect import SOURCE_NAMES, read_payload
-        from .notice import PayloadError, unix_time
+        from .notice import PayloadError, parse_body, unix_time
 
         now = self.clock()
         try:
-            record = _json(body)
+            record = parse_body(body)
             if endpoint == "relay":
                 if forced is not None and forced not in SOURCE_NAMES:
                     raise PayloadError(f"X-Replydesk-Source {forced[:40]!r} is not a source (known: {', '.join(SOURCE_NAMES)})")
@@ -240,43 +237,13 @@ class Receiver:
         return 200, first.outcome, first.detail if first.outcome == "ignored" else "", first.case_id, event
 
     def _dead_letter(self, endpoint: str, body: bytes, reason: str, now: datetime) -> None:
-        """Keep a rejected (but authentic) delivery for the operator: DIR/dead-letter/<time>-<endpoint>-<hash>.json."""
-        from ..queue.atomic import atomic_write_bytes
+        """Keep a rejected (but authentic) delivery for the operator (deadletter.py)."""
+        from . import deadletter
 
-        folder = self.store.root / DEAD_LETTER
-        digest = hashlib.sha256(body).hexdigest()[:16]
-        name = f"{now.strftime('%Y%m%dT%H%M%S')}-{endpoint}-{digest}.json"
         try:
-            text = body.decode("utf-8")
-            kept = {"body": text}
-        except UnicodeDecodeError:
-            import base64
-
-            kept = {"body_base64": base64.b64encode(body).decode("ascii")}
-        letter = {"received_at": now.isoformat(timespec="seconds"), "endpoint": endpoint, "reason": reason, **kept}
-        try:
-            self.store.modes.make_folder(folder)
-            atomic_write_bytes(folder / name, (json.dumps(letter, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                               new_mode=self.store.modes.file)
+            deadletter.write(self.store, endpoint, body, reason, now)
         except OSError as exc:
-            self.log.write(endpoint=endpoint, outcome="dead-letter-failed", reason=f"{folder}: {exc.strerror or exc}")
-
-
-def _json(body: bytes):
-    from ..queue.importer import MAX_DEPTH, _deeper_than
-    from .notice import PayloadError
-
-    try:
-        value = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise PayloadError("the body is not UTF-8 text") from None
-    except RecursionError:
-        raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
-    except ValueError as exc:
-        raise PayloadError(f"invalid JSON: {str(exc).split(':')[0]}") from None
-    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
-        raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
-    return value
+            self.log.write(endpoint=endpoint, outcome="dead-letter-failed", reason=f"{exc.filename or ''}: {exc.strerror or exc}")
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def _order(data: dict, event_id: str, source, shop: str, record):
         summary=f"Shopee: order {order} is {status}" + (" (the buyer asks to cancel)" if status == "IN_CANCEL" else ""),
         subject=f"Buyer asks to cancel order {order}" if status == "IN_CANCEL" else f"Order {order}: {status}",
         ids={"order_ids": (order,)}, platform_ids={"shop_id": shop},
-        platform_status=status, result=source.results.get(status), create=action == "open", payload=record,
+        platform_status=status, result=source.results.get(status), create=action == "open", payload=record, as_of=when,
     )
 
 
@@ -130,4 +130,5 @@ def _return(item, event_id: str, source, *, shop: str | None, payload, default_t
         subject=f"Return {ret}" + (f" – order {order}" if order else "") + (f": {reason}" if reason else ""),
         ids=ids, platform_ids=extra, messages=messages, platform_status=status, deadline=due,
         result=source.results.get(status), create=action == "open", payload=payload,
+        as_of=unix_time(item["update_time"], "update_time") if item.get("update_time") else (default_time or created),
     )

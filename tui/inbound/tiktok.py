@@ -70,7 +70,7 @@ def _order_status(data: dict, event_id: str, sent, base: dict, tables: Sources):
     return Notice(
         source=source.name, event_id=event_id, platform=source.platform, kind=source.kind, key=order, received_at=when,
         summary=f"TikTok Shop: order {order} is now {status}", ids={"order_ids": (order,)}, platform_ids=base,
-        platform_status=status, result=source.results.get(status), create=False, payload=data,
+        platform_status=status, result=source.results.get(status), create=False, payload=data, as_of=when,
     )
 
 
@@ -89,7 +89,8 @@ def _cancellation(data: dict, event_id: str, sent, base: dict, source, record):
         + f": {status}" + (f" (cancel {cancel})" if cancel else ""),
         subject=f"Cancellation request – order {order}" + (f" ({role.lower()})" if role else ""),
         ids={"order_ids": (order,), "claim_ids": (cancel,) if cancel else ()}, platform_ids=base,
-        platform_status=status, result=source.results.get(status), create=action == "open", payload=record,
+        # create_time is when the buyer asked, the same for every later status: the push's time orders them.
+        platform_status=status, result=source.results.get(status), create=action == "open", payload=record, as_of=sent,
     )
 
 
@@ -108,7 +109,7 @@ def _return(data: dict, event_id: str, sent, base: dict, source, record):
         subject=f"Return {ret} – order {order}: {kind.replace('_', ' ').lower()}",
         ids={"order_ids": (order,), "claim_ids": (ret,)}, platform_ids=base,
         platform_status=status, result=source.results.get(status), create=action == "open",
-        payload=record,
+        payload=record, as_of=_first_time(data, sent, "update_time"),
     )
 
 
@@ -159,5 +160,5 @@ def _message(data: dict, event_id: str, sent, base: dict, source, record):
         ids={"order_ids": (order,) if order else ()}, platform_ids=base,
         messages=(Message(who, when, text, f"tiktok:msg:{message}"),),
         # A message from the shop itself continues a conversation; only a buyer's opens one.
-        create=who == "customer", payload=record,
+        create=who == "customer", payload=record, as_of=when,
     )

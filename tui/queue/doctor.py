@@ -5,8 +5,9 @@ that fixes it: the queue directory (one group, setgid, group-writable, no
 way in for others), the folders and files inside it (the queue's group,
 group read/write; journals never readable by others), files this account
 cannot read, stale locks (their desk's process is gone on this host) and
-locks nobody can read, and the clock (a file time in the future means a
-host clock is wrong, which breaks deadlines and lock ages).
+locks nobody can read, temp files a killed writer left, deliveries the
+receiver rejected (dead letters), and the clock (a file time in the future
+means a host clock is wrong, which breaks deadlines and lock ages).
 
 Exit status: 0 when nothing needs fixing, 1 when something does, 2 when
 the queue cannot be examined at all.
@@ -25,12 +26,16 @@ from pathlib import Path
 
 from replydesk.linting.display import visible_controls
 
+from replydesk.tui.inbound.deadletter import FOLDER as DEAD_LETTER
+from replydesk.tui.inbound.deadletter import count as dead_letters
+
 from .locks import SUFFIX, Locks, Operator
 from .store import CASES, DRAFTS, LOCKS, RECOVERY
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 CLOCK_SLACK_SECONDS = 120  # file times this far ahead of this host's clock mean a wrong clock somewhere
 MAX_LISTED = 20  # per kind of problem; the rest are counted
+LEFTOVER_SECONDS = 600  # a temp file this old is no write in progress: its writer was killed
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def check_queue(root: Path, *, now: float | None = None, operator: Operator | No
 
     newest = 0.0
     scanned = 0
-    for folder_name in (CASES, DRAFTS, LOCKS, RECOVERY):
+    for folder_name in (CASES, DRAFTS, LOCKS, RECOVERY, DEAD_LETTER):
         folder = root / folder_name
         if not os.path.lexists(folder):
             continue
@@ -97,6 +102,10 @@ def check_queue(root: Path, *, now: float | None = None, operator: Operator | No
             newest = max(newest, pst.st_mtime)
             private = RECOVERY in path.relative_to(root).parts
             _check_entry(path, pst, group, team, private, add)
+            if path.name.startswith(".") and path.name.endswith(".tmp") and now - pst.st_mtime > LEFTOVER_SECONDS:
+                minutes = (now - pst.st_mtime) / 60
+                add("leftover", Problem(path, f"a temp file a writer left when it was killed mid-write ({minutes:,.0f} min ago); nothing reads it",
+                                        f"rm {_q(path)}"))
     if scanned:
         fine.append(f"{scanned} folders and files examined")
     if newest > now + CLOCK_SLACK_SECONDS:
@@ -104,6 +113,15 @@ def check_queue(root: Path, *, now: float | None = None, operator: Operator | No
         problems.append(Problem(root, f"a file was written {ahead:,.0f} s in the future of this host's clock: one host's clock is wrong (deadlines, lock ages)", "timedatectl status  # on every host; enable NTP"))
     else:
         fine.append("clock: no file is ahead of this host's clock")
+
+    letters, latest = dead_letters(root)
+    if letters:
+        problems.append(Problem(
+            root / DEAD_LETTER,
+            f"{letters} deliver{'y' if letters == 1 else 'ies'} that replydesk receive rejected wait{'s' if letters == 1 else ''} "
+            f"here (newest: {latest.name}: {_reason(latest)})",
+            f"fix the sender or sources.toml, then: replydesk import --queue {_q(root)} {_q(latest)}  # and rm it",
+        ))
 
     locks_dir = root / LOCKS
     if locks_dir.is_dir():
@@ -125,6 +143,18 @@ def check_queue(root: Path, *, now: float | None = None, operator: Operator | No
         if n > MAX_LISTED:
             problems.append(Problem(root, f"… and {n - MAX_LISTED:,} more of the same kind ({kind})", "fix the ones above, then run doctor again"))
     return fine, problems
+
+
+def _reason(letter: Path) -> str:
+    """A dead letter's reason, read without trusting the file (it may be anything)."""
+    import json
+
+    try:
+        with open(letter, "rb") as handle:
+            value = json.loads(handle.read(1 << 20).decode("utf-8"))
+        return str(value.get("reason", "?"))[:120] if isinstance(value, dict) else "?"
+    except (OSError, ValueError, RecursionError):
+        return "unreadable"
 
 
 def _walk(folder: Path, add):

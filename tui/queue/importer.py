@@ -789,6 +789,17 @@ def _platform_payload(record, source: str | None, store, clock) -> list[tuple[st
     from replydesk.tui.inbound.detect import read_payload
     from replydesk.tui.inbound.notice import PayloadError
 
+    from replydesk.tui.inbound import deadletter
+
+    if deadletter.is_letter(record):  # a delivery the receiver kept: read its body as delivered
+        from replydesk.tui.inbound.notice import parse_body
+
+        try:
+            body, letter_source = deadletter.body_of(record)
+            record = parse_body(body)
+        except (ValueError, PayloadError) as exc:
+            raise RecordError(f"dead letter: {exc}") from None
+        source = source if source not in (None, "replydesk") else letter_source
     try:
         items = read_payload(record, source)
     except PayloadError as exc:
