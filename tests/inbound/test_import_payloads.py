@@ -297,3 +297,14 @@ def test_a_dead_letter_imports_as_the_delivery_it_keeps(tmp_path, capsys):
     bad = deadletter.write(store, "tiktok", b'{"type": 12', "invalid JSON", WHEN)
     assert run(q, str(bad)) == 1
     assert f"{bad}:1: dead letter: invalid JSON" in capsys.readouterr().err
+
+
+def test_the_case_details_show_the_platforms_status_beside_the_platform(tmp_path):
+    from replydesk.tui.screens.case import case_details
+
+    q = tmp_path / "q"
+    assert run(q, "shopee-return-detail.json", "shopee-push.jsonl") == 0
+    store = QueueStore(q, index_path=False)
+    shown = case_details(store.reload_case("SP-RETURN-2404130ABCDEF12"), WHEN).plain
+    assert "Platform  shopee · JUDGING (2 events)\n" in shown
+    assert "buyer_sg_01" not in shown  # the payload is kept for audit, not shown as the case

@@ -301,3 +301,41 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_event_and_tears_no_case(tmp
 
     report = QueueStore(s.queue, index_path=False).load()
     assert report.errors == [] and len(report.cases) == len(landed)
+
+
+def test_sigterm_finishes_cleanly_and_the_text_log_is_one_line_per_delivery(tmp_path):
+    s = Server(tmp_path / "queue")
+    try:
+        assert s.tiktok(return_event(20))[0] == 200
+        assert s.tiktok(return_event(21), sign=False)[0] == 401
+    finally:
+        s.proc.send_signal(signal.SIGTERM)
+        code = s.proc.wait(15)
+        err = s.proc.stderr.read()
+        s.stop()
+    assert code == 0 and "Traceback" not in err
+    assert [line["outcome"] for line in s.log_lines()] == ["created", "unauthorized"]
+
+
+def test_the_text_log_line_names_the_delivery_and_shows_controls_visibly():
+    import io
+
+    from replydesk.tui.inbound.receiver import EventLog
+
+    stream = io.StringIO()
+    EventLog(stream, as_json=False).write(endpoint="relay", status=400, outcome="rejected", client="127.0.0.1",
+                                          case=None, event=None, ms=1.5, reason="bad \x1b[31m field\nnext")
+    (line,) = stream.getvalue().splitlines()
+    assert " relay 400 rejected client=127.0.0.1 ms=1.5 reason=bad " in line and "\x1b" not in line
+
+
+@pytest.mark.parametrize("listen, message", [
+    ("8787", "expected HOST:PORT"),
+    ("127.0.0.1:99999", "expected HOST:PORT"),
+    ("192.0.2.1:8787", "cannot listen on 192.0.2.1:8787"),
+])
+def test_a_bad_listen_address_is_one_clear_error(tmp_path, listen, message):
+    env = {**os.environ, "REPLYDESK_RELAY_SECRET": RELAY_SECRET}
+    run = subprocess.run([sys.executable, "-m", "replydesk.tui.entry", "receive", "--queue", str(tmp_path / "q"), "--listen", listen],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
