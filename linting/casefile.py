@@ -102,7 +102,7 @@ class QueueFields:
     source_id: str | None = key(None, accepts=Any, doc="the platform ID the case was imported from, exactly as exported")
     platform_status: str | None = key(None, accepts=Any, doc="the platform's own status for it, as its last event said (`SELLER_DISPUTE`, `RETURNS_UNCHECKED`); set by `import` and `receive`")
     platform_ids: Any = key(None, accepts=Any, doc="the platform's other IDs for it (shop, seller, item), as strings; set by `import` and `receive`")
-    source_events: Any = key(None, accepts=Any, doc="the platform events the case was made from: `id`, `source`, `at` and the original `payload` (the latest 100), for audit and so that no event is applied twice; never linted")
+    source_events: Any = key(None, accepts=Any, doc="the platform events the case was made from: `id`, `source`, `at` and the original `payload` (the latest 100, within 1 Mi characters), for audit and so that no event is applied twice; never linted")
     notes: Any = key(None, accepts=Any, doc="free text for the team, kept untouched")
     language: Any = key(None, accepts=Any, doc="kept untouched")
     lock: Any = key(None, accepts=Any, doc="kept untouched")

@@ -308,3 +308,17 @@ def test_the_case_details_show_the_platforms_status_beside_the_platform(tmp_path
     shown = case_details(store.reload_case("SP-RETURN-2404130ABCDEF12"), WHEN).plain
     assert "Platform  shopee · JUDGING (2 events)\n" in shown
     assert "buyer_sg_01" not in shown  # the payload is kept for audit, not shown as the case
+
+
+def test_a_case_keeps_its_latest_payloads_within_bounds_and_every_event_id():
+    from replydesk.tui.inbound.apply import KEEP_PAYLOAD_CHARS, KEEP_PAYLOADS, trimmed
+
+    many = [{"id": f"e{n}", "at": "t", "payload": {"n": n}} for n in range(150)]
+    kept = trimmed(many)
+    assert [e["id"] for e in kept] == [f"e{n}" for n in range(150)]
+    assert [e["id"] for e in kept if "payload" in e] == [f"e{n}" for n in range(50, 150)]
+    assert KEEP_PAYLOADS == 100
+    big = [{"id": f"b{n}", "payload": "x" * (KEEP_PAYLOAD_CHARS // 3)} for n in range(5)]
+    assert [e["id"] for e in trimmed(big) if "payload" in e] == ["b3", "b4"]  # 1 Mi characters at most
+    huge = [{"id": "h", "payload": "x" * (2 * KEEP_PAYLOAD_CHARS)}]
+    assert "payload" in trimmed(huge)[0]  # the newest always stays

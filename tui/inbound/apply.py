@@ -26,6 +26,7 @@ same whichever way it came.
 """
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -41,8 +42,11 @@ from ..queue.workflow import when_text
 from .notice import Ignored, Notice, PayloadError
 
 KEEP_PAYLOADS = 100
-"""Original payloads kept per case (the latest); older events keep their ID and time only, so a
-case polled every minute for a month stays small and still knows every event it has seen."""
+KEEP_PAYLOAD_CHARS = 1 << 20
+"""Original payloads kept per case: the latest 100, and no more than 1 Mi characters of them (the
+newest is always kept). Older events keep their ID and times only, so a case polled every minute
+for a month stays small - far under what the desk and the importer read (4 MiB) - and still knows
+every event it has seen."""
 PLATFORM_EVENT = "platform"  # a history record of what the platform changed (not a message: not linted)
 PLATFORM_NAMES = {"coupang": "Coupang", "amazon": "Amazon", "tiktok": "TikTok Shop", "shopee": "Shopee"}
 
@@ -121,6 +125,20 @@ def _event(notice: Notice, now: datetime) -> dict:
         entry["as_of"] = when_text(notice.as_of)
     entry["payload"] = notice.payload
     return entry
+
+
+def trimmed(events: list[dict]) -> list[dict]:
+    """The events with payloads only on the latest KEEP_PAYLOADS, within KEEP_PAYLOAD_CHARS."""
+    out, kept, chars = [], 0, 0
+    for event in reversed(events):
+        if "payload" in event:
+            size = len(json.dumps(event["payload"], ensure_ascii=False))
+            if kept and (kept >= KEEP_PAYLOADS or chars + size > KEEP_PAYLOAD_CHARS):
+                event = {k: v for k, v in event.items() if k != "payload"}
+            else:
+                kept, chars = kept + 1, chars + size
+        out.append(event)
+    return out[::-1]
 
 
 def newest_news(data: dict) -> datetime | None:
@@ -204,9 +222,7 @@ def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | N
         history.append(_record(notice, now, f"{_name(notice.platform)}: {words}"))
     data["history"] = history
     events = [e for e in old.get("source_events") or [] if isinstance(e, dict)] + [_event(notice, now)]
-    data["source_events"] = [
-        e if i >= len(events) - KEEP_PAYLOADS else {k: v for k, v in e.items() if k != "payload"} for i, e in enumerate(events)
-    ]
+    data["source_events"] = trimmed(events)
     data = _status_follows(data, notice, fresh, now, actor, holder)
     return data, words
 
