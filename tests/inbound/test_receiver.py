@@ -339,3 +339,14 @@ def test_a_bad_listen_address_is_one_clear_error(tmp_path, listen, message):
     run = subprocess.run([sys.executable, "-m", "replydesk.tui.entry", "receive", "--queue", str(tmp_path / "q"), "--listen", listen],
                          capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_relayed_batch_with_a_broken_item_is_refused_whole(server):
+    response = json.loads((PAYLOADS / "coupang-online-inquiries.json").read_text(encoding="utf-8"))
+    del response["data"]["content"][1]["inquiryAt"]
+    body = json.dumps(response, ensure_ascii=False).encode()
+    stamp = str(int(time.time()))
+    headers = {"X-Replydesk-Timestamp": stamp, "X-Replydesk-Signature": relay_signature(RELAY_SECRET, stamp, body)}
+    status, answer, _ = server.post("/relay", body, headers)
+    assert status == 400 and answer["reason"] == "data[1]: inquiryAt is missing"
+    assert cases(server.queue) == {} and len(dead_letters(server.queue)) == 1

@@ -214,11 +214,10 @@ class Receiver:
                 raise PayloadError("not a platform payload this receiver reads")
             if len(items) != 1 and endpoint != "relay":
                 raise PayloadError(f"expected one event, found {len(items)}")
-            outcomes = []
-            for item in items:
-                if isinstance(item, PayloadError):
-                    raise item
-                outcomes.append(apply(self.store, item, actor="receive", now=now))
+            broken = next((item for item in items if isinstance(item, PayloadError)), None)
+            if broken is not None:
+                raise broken  # a batch with a broken item is refused whole, before anything is written
+            outcomes = [apply(self.store, item, actor="receive", now=now) for item in items]
         except PayloadError as exc:
             self._dead_letter(endpoint, body, str(exc), now)
             return 400, "rejected", str(exc), None, None
