@@ -350,3 +350,20 @@ def test_a_relayed_batch_with_a_broken_item_is_refused_whole(server):
     status, answer, _ = server.post("/relay", body, headers)
     assert status == 400 and answer["reason"] == "data[1]: inquiryAt is missing"
     assert cases(server.queue) == {} and len(dead_letters(server.queue)) == 1
+
+
+def test_a_chunked_body_without_a_length_is_stopped_at_the_limit(tmp_path):
+    s = Server(tmp_path / "queue", "--max-body", "4096")
+    try:
+        def chunks():
+            for _ in range(64):
+                yield b"x" * 1024  # 64 KiB, never announced
+
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        conn.request("POST", "/tiktok", chunks(), {"Authorization": "0" * 64, "Transfer-Encoding": "chunked"}, encode_chunked=True)
+        resp = conn.getresponse()
+        assert resp.status == 413 and json.loads(resp.read())["status"] == "too-large"
+        conn.close()
+        assert cases(s.queue) == {} and dead_letters(s.queue) == []
+    finally:
+        s.stop()
