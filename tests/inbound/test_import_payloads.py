@@ -322,3 +322,17 @@ def test_a_case_keeps_its_latest_payloads_within_bounds_and_every_event_id():
     assert [e["id"] for e in trimmed(big) if "payload" in e] == ["b3", "b4"]  # 1 Mi characters at most
     huge = [{"id": "h", "payload": "x" * (2 * KEEP_PAYLOAD_CHARS)}]
     assert "payload" in trimmed(huge)[0]  # the newest always stays
+
+
+def test_the_export_carries_the_platform_events_for_audit(tmp_path):
+    from replydesk.tui.queue.export import chain, to_html
+
+    q = tmp_path / "q"
+    assert run(q, "shopee-return-detail.json", "shopee-push.jsonl") == 0
+    exported = chain(QueueStore(q, index_path=False).reload_case("SP-RETURN-2404130ABCDEF12"))
+    assert exported["platform_status"] == "JUDGING"
+    assert [e["source"] for e in exported["source_events"]] == ["shopee-returns", "shopee-returns"]
+    assert exported["source_events"][0]["payload"]["return_sn"] == "2404130ABCDEF12"
+    assert exported["source_events"][1]["as_of"] == "2024-04-14T22:06:40+09:00"  # the push timestamp 1713100000
+    html = to_html([exported])
+    assert "<th>Platform status</th><td>JUDGING</td>" in html and "their payloads are in the JSON export" in html

@@ -12,6 +12,9 @@ The chain of one case (`chain(case)`, the JSON element; `export_version` 1):
      "order_ids": […], "claim_ids": […], "case_ids": […], "asins": […],
      "required_evidence": […], "attachments": [{"name": "pod.zip", "bytes": 3200000 | null}],
      "first_sent_at": … | null, "first_sent_kst": … | null,
+     "platform_status": the platform's own status (import / receive) | null,
+     "platform_ids": {"shop_id": "…", …},
+     "source_events": [{"id", "source", "at", "as_of", "payload"}],   # the platform events, as received
      "history": [entry, …]}                # every history entry, in time order
 
     entry: {"n": its position in the file's history (1 = first),
@@ -207,6 +210,16 @@ def chain(case: Case | Mapping, *, packs: Mapping | None = None) -> dict:
     out["attachments"] = [_attachment(a) for a in attachments] if isinstance(attachments, list) else []
     out["first_sent_at"] = _iso(first)
     out["first_sent_kst"] = _kst(first)
+    status = raw.get("platform_status")
+    out["platform_status"] = status if isinstance(status, str) else None
+    ids = raw.get("platform_ids")
+    out["platform_ids"] = {str(k): _text(v) for k, v in ids.items()} if isinstance(ids, dict) else {}
+    events = raw.get("source_events")
+    out["source_events"] = [
+        {"id": _text(e.get("id")), "source": _text(e.get("source")), "at": _text(e.get("at")),
+         "as_of": _text(e.get("as_of")) if e.get("as_of") is not None else None, "payload": e.get("payload")}
+        for e in (events if isinstance(events, list) else []) if isinstance(e, dict)
+    ]
     out["history"] = history
     return out
 
@@ -332,6 +345,11 @@ def _case_html(c: dict) -> str:
         ("First reply sent", c["first_sent_kst"]),
         ("Order IDs", ", ".join(c["order_ids"])), ("Claim IDs", ", ".join(c["claim_ids"])),
         ("Case IDs", ", ".join(c["case_ids"])), ("ASINs", ", ".join(c["asins"])),
+        ("Platform status", c.get("platform_status")),
+        ("Platform IDs", ", ".join(f"{k} {v}" for k, v in (c.get("platform_ids") or {}).items())),
+        ("Platform events", ", ".join(
+            f"{e['id']} ({e['source']}, received {e['at']})" for e in c.get("source_events") or []
+        ) + (" — their payloads are in the JSON export" if c.get("source_events") else "")),
         ("Required evidence", ", ".join(c["required_evidence"])),
         ("Attachments", ", ".join(
             (a["name"] or "?") + (f" ({a['bytes']:,} bytes)" if a["bytes"] is not None else "") for a in c["attachments"]
