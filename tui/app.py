@@ -182,10 +182,24 @@ class ReplydeskApp(App):
         self.set_interval(WATCH_EVERY, self.look_for_changes, name="queue-watch")
         self.set_interval(1.0, self.check_deadlines, name="deadline-alarms")
         self.check_deadlines()  # learns where things stand: nothing is told for cases already late
+        self.tell_dead_letters()
         if self.linter_factory is not None:
             self.load_linter()
         else:
             self.linter_status = "Linting is off."
+
+    def tell_dead_letters(self) -> None:
+        """Deliveries `replydesk receive` rejected wait in the queue's dead-letter/: say so once at start,
+        or nobody learns of the customer message a malformed push carried."""
+        from replydesk.tui.inbound.deadletter import FOLDER, count
+
+        letters, _newest = count(self.store.root)
+        if letters:
+            self.notify(
+                f"{letters} deliver{'y' if letters == 1 else 'ies'} the webhook receiver rejected wait{'s' if letters == 1 else ''} "
+                f"in {FOLDER}/: `replydesk doctor` says why and how to import them.",
+                severity="warning", timeout=10, markup=False,
+            )
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def save_index(self) -> None:

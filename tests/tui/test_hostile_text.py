@@ -197,3 +197,25 @@ async def test_a_draft_with_control_characters_is_saved_exactly_as_read_plus_wha
         await settle(pilot)
         assert not screen.is_dirty()
     assert draft.read_text(encoding="utf-8") == "Hello \x1b]52;c;aGk=\x07 there \x9b2J\tendx\n"
+
+
+async def test_dead_letters_waiting_in_the_queue_are_told_once_at_start(make_app, queue_dir):
+    folder = queue_dir / "dead-letter"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"20261201T01000{n}-tiktok-{n:016x}.json").write_text(
+            json.dumps({"received_at": "x", "endpoint": "tiktok", "reason": "[b]bad[/b]", "body": "{"}), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: any("webhook receiver" in t for t in toast_texts(pilot.app)))
+        (shown,) = [t for t in toast_texts(pilot.app) if "webhook receiver" in t]
+        assert shown.startswith("2 deliveries the webhook receiver rejected wait in dead-letter/")
+        assert "replydesk doctor" in shown
+
+
+async def test_a_queue_without_dead_letters_says_nothing_of_them(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        assert not any("webhook receiver" in t for t in toast_texts(pilot.app))
