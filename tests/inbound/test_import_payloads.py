@@ -336,3 +336,14 @@ def test_the_export_carries_the_platform_events_for_audit(tmp_path):
     assert exported["source_events"][1]["as_of"] == "2024-04-14T22:06:40+09:00"  # the push timestamp 1713100000
     html = to_html([exported])
     assert "<th>Platform status</th><td>JUDGING</td>" in html and "their payloads are in the JSON export" in html
+
+
+def test_an_unpaired_surrogate_in_a_payload_is_refused_not_written(tmp_path, capsys):
+    q = tmp_path / "q"
+    src = tmp_path / "chat.jsonl"
+    line = (PAYLOADS / "tiktok-webhooks.jsonl").read_text(encoding="utf-8").splitlines()[2]
+    src.write_text(line.replace("Hello,", "Hello \\\\ud83d,"), encoding="utf-8")  # JSON text "\\ud83d" inside the content
+    assert "\\\\ud83d" in src.read_text(encoding="utf-8")
+    assert run(q, str(src)) == 1
+    assert "contains an unpaired surrogate \\ud83d (not Unicode text)" in capsys.readouterr().err
+    assert not (q / "cases").exists() or not list((q / "cases").iterdir())

@@ -98,8 +98,14 @@ def apply(store, item: Notice | Ignored, *, actor: str, now: datetime) -> Applie
             raise PayloadError("a date is out of range (after 9999-12-31 with the kind's window)") from None
         from ..queue.atomic import atomic_write_bytes
 
+        text = dump_case(data)
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON's "\ud83d" alone: no character, and no UTF-8 for it
+            bad = text[exc.start : exc.end].encode("unicode_escape").decode()
+            raise PayloadError(f"contains an unpaired surrogate {bad} (not Unicode text)") from None
         store.modes.make_folder(store.cases_dir)
-        atomic_write_bytes(path, dump_case(data).encode("utf-8", "surrogatepass"), new_mode=store.modes.file)
+        atomic_write_bytes(path, raw, new_mode=store.modes.file)
     return Applied(outcome, case_id, detail)
 
 
