@@ -173,8 +173,10 @@ def test_shopee_is_signed_over_its_registered_url_and_the_relay_over_a_timestamp
     assert server.post("/shopee", body, {"Authorization": wrong_url})[0] == 401
     status, answer, _ = server.post("/shopee", body, {"Authorization": shopee_signature(PARTNER_KEY, PUSH_URL, body)})
     assert status == 200 and answer["case"] == "SP-CANCEL-240413ABCD9999"
-    # Shopee checks a new push URL with an empty body: answered, nothing written.
+    # Shopee checks a push URL being saved with an empty body: answered, nothing written.
     assert server.post("/shopee", b"", {"Authorization": shopee_signature(PARTNER_KEY, PUSH_URL, b"")})[0] == 200
+    assert server.post("/shopee", b"", {})[1] == {"status": "empty"}
+    assert server.post("/tiktok", b"", {})[0] == 401  # only Shopee's check is exempt
 
     relayed = (PAYLOADS / "coupang-return-requests.json").read_bytes()
     stamp = str(int(time.time()))
