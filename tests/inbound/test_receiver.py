@@ -369,3 +369,13 @@ def test_a_chunked_body_without_a_length_is_stopped_at_the_limit(tmp_path):
         assert cases(s.queue) == {} and dead_letters(s.queue) == []
     finally:
         s.stop()
+
+
+def test_a_flood_of_forged_requests_does_not_use_up_the_platforms_rate(tmp_path):
+    s = Server(tmp_path / "queue", "--rate", "0.5", "--burst", "3")
+    try:
+        forged = [s.tiktok(return_event(200 + n), sign=False)[0] for n in range(6)]
+        assert forged == [401, 401, 401, 429, 429, 429]
+        assert [s.tiktok(return_event(300 + n))[0] for n in range(3)] == [200, 200, 200]
+    finally:
+        s.stop()

@@ -10,10 +10,12 @@ Each delivery goes through the same path as `replydesk import`
 (detect -> adapter -> apply), and is answered 2xx only after the case file
 is durably written (apply fsyncs it). Nothing else is trusted first:
 
-1. rate limit per endpoint (a token bucket: `--rate`/s, `--burst`) -> 429;
-2. body size (`--max-body`, default 256 KiB; checked on Content-Length before
+1. body size (`--max-body`, default 256 KiB; checked on Content-Length before
    reading, and while reading) -> 413;
-3. signature (signatures.py, constant-time) -> 401, nothing written, nothing kept;
+2. signature (signatures.py, constant-time) -> 401, nothing written, nothing kept;
+3. rate limit per endpoint (a token bucket: `--rate`/s, `--burst`) -> 429 with
+   Retry-After; bad signatures draw on a bucket of their own, so a flood of
+   forged requests cannot use up the platform's;
 4. JSON and the payload's shape -> 400 with the reason, the body kept in
    `DIR/dead-letter/` for the operator (its name is the time and a hash:
    nothing in a payload names a file);
@@ -105,7 +107,8 @@ class Receiver:
         self.store, self.secrets = store, secrets
         self.max_body = max_body
         self.tables = sources()
-        self.buckets = {e: TokenBucket(rate, burst) for e in ("tiktok", "shopee", "relay")}
+        self.buckets = {e: TokenBucket(rate, burst) for e in ("tiktok", "shopee", "relay")}  # signed deliveries
+        self.failures = {e: TokenBucket(rate, burst) for e in ("tiktok", "shopee", "relay")}  # bad signatures
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="replydesk-write")
         self.inflight = asyncio.Semaphore(max_inflight)
         self.log = log or EventLog(sys.stderr, as_json=False)
@@ -158,10 +161,13 @@ class Receiver:
                 body["case"] = case
             return web.json_response(body, status=status, headers=headers)
 
-        wait = self.buckets[endpoint].take()
-        if wait:
+        def limited(bucket: TokenBucket):
+            wait = bucket.take()
+            if not wait:
+                return None
             return answer(429, "rate-limited", f"more than the endpoint's rate; retry in {wait:.1f} s",
                           headers={"Retry-After": str(max(1, round(wait)))})
+
         if request.content_length is not None and request.content_length > self.max_body:
             return answer(413, "too-large", f"body of {request.content_length} bytes is over the {self.max_body}-byte limit")
         try:
@@ -177,7 +183,12 @@ class Receiver:
 
             signed_at = verify(endpoint, self.secrets, request.headers, body)
         except BadSignature as exc:
-            return answer(401, "unauthorized", str(exc))
+            # Failures have a bucket of their own: a flood of unsigned requests is slowed down
+            # without using up what the platform's real deliveries may send.
+            return limited(self.failures[endpoint]) or answer(401, "unauthorized", str(exc))
+        refused = limited(self.buckets[endpoint])
+        if refused is not None:
+            return refused
         forced = None
         if endpoint == "relay":
             forced = (request.headers.get("X-Replydesk-Source") or "").strip() or None
