@@ -12,7 +12,10 @@ with Amazon EventBridge" (detail-type is the notification type):
 - an EventBridge event wraps a notification: `{"version": "0", "id", "detail-type",
   "source": "aws.partner/sellingpartnerapi.amazon.com/...", "time", "detail"}`
   (Amazon sends ORDER_CHANGE and ACCOUNT_STATUS_CHANGED by SQS; a seller's
-  relay may forward them through EventBridge, so both are read);
+  relay may forward them through EventBridge, so both are read. No official
+  example of an SP-API event as EventBridge delivers it was found: the test
+  fixture amazon-order-canceled.eventbridge.json is the AWS envelope around
+  the documented notification, and its `source` string is an assumption);
 - ORDER_CHANGE: `Payload.OrderChangeNotification` {`NotificationLevel`, `SellerId`,
   `AmazonOrderId`, `OrderChangeType` (OrderStatusChange, BuyerRequestedChange),
   `OrderChangeTrigger` {`TimeOfOrderChange`, `ChangeReason`: free text such as
