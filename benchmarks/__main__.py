@@ -6,17 +6,8 @@ the machine is shared, so compare ratios and the CPU reference printed first.
 from __future__ import annotations
 
 import sys
-import time
 
-
-def _reference() -> float:
-    """A fixed pure-Python loop: how fast this machine is right now."""
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        sum(range(2_000_000))
-        best = min(best, time.perf_counter() - start)
-    return best
+from . import cpu_reference
 
 
 def _section(title: str) -> None:
@@ -25,7 +16,7 @@ def _section(title: str) -> None:
 
 def main() -> int:
     quick = "--quick" in sys.argv[1:]
-    print(f"CPU reference: sum(range(2e6)) best of 5 = {_reference() * 1e3:.1f} ms")
+    print(f"CPU reference: sum(range(2e6)) best of 5 = {cpu_reference() * 1e3:.1f} ms")
 
     from . import false_alarms, glossary_bench, language_bench, lint_bench, peers, receiver_bench, stats_bench, tui_bench
 

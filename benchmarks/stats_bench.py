@@ -33,6 +33,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from . import cpu_reference
 from .tui_bench import PLATFORMS, SUBJECTS
 
 NOW = "2024-05-20T12:00:00+09:00"
@@ -99,16 +100,6 @@ def _command(queue: Path, cache: Path, *extra: str) -> tuple[float, str]:
     return wall, proc.stdout
 
 
-def _reference() -> float:
-    """A fixed pure-Python loop (benchmarks/__main__.py's): how fast this machine is right now."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        sum(range(2_000_000))
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def run(cases: int = 10_000, runs: int = 3, keep: Path | None = None) -> list[tuple[str, str, str]]:
     from datetime import datetime
 
@@ -123,7 +114,7 @@ def run(cases: int = 10_000, runs: int = 3, keep: Path | None = None) -> list[tu
             t = time.perf_counter()
             make_queue(queue, cases)
             rows.append(("build the queue", f"{time.perf_counter() - t:.1f} s", f"{cases:,} cases"))
-        rows.append(("CPU reference: sum(range(2e6)), best of 3", f"{_reference() * 1000:.0f} ms", "the machine's speed now"))
+        rows.append(("CPU reference: sum(range(2e6)), best of 3", f"{cpu_reference(3) * 1000:.0f} ms", "the machine's speed now"))
 
         # 1. The whole command, fresh processes: first runs (each with a fresh cache directory), then warm.
         firsts, outputs = [], set()
