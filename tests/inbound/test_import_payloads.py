@@ -247,13 +247,6 @@ def test_a_broken_sources_file_is_one_error_naming_its_line(tmp_path, capsys, mo
     assert f"{bad}:5:" in err and "closed:won" in err and "Traceback" not in err
 
 
-def test_the_commands_source_names_are_the_adapters():
-    from replydesk.tui.inbound.detect import OWN, SOURCE_NAMES
-    from replydesk.tui.queue.importer import SOURCE_CHOICES
-
-    assert set(SOURCE_CHOICES) == set(SOURCE_NAMES) | {OWN}
-
-
 @pytest.mark.parametrize("name", ALL)
 def test_every_fixture_is_told_apart_by_its_shape(name):
     from replydesk.tui.inbound.detect import detect

@@ -36,7 +36,7 @@ from replydesk.linting.context import parse_datetime
 
 from ..queue import workflow
 from ..queue.cases import CaseFileError, case_from_mapping, dump_case
-from ..queue.importer import _read_existing, _same_case, case_name_text, safe_id
+from ..queue.importer import case_name_text, read_existing_case, safe_id, same_case
 from ..queue.locks import Locks, Operator
 from ..queue.workflow import when_text
 from .notice import Ignored, Notice, PayloadError
@@ -74,7 +74,7 @@ def apply(store, item: Notice | Ignored, *, actor: str, now: datetime) -> Applie
     case_id = case_id_of(notice, store.packs)
     path = store.case_path(case_id)
     with store.writing():
-        old = _read_existing(path)
+        old = read_existing_case(path)
         if old is None:
             if not notice.create:
                 return Applied("ignored", None, f"no case for {notice.key} in the queue: {notice.summary}")
@@ -83,7 +83,7 @@ def apply(store, item: Notice | Ignored, *, actor: str, now: datetime) -> Applie
             if isinstance(old, str):
                 raise PayloadError(f"{path} exists but cannot be read ({old}); not updated")
             probe = {"id": case_id, "platform": notice.platform, "kind": notice.kind, "source_id": notice.key}
-            if not _same_case(probe, old):
+            if not same_case(probe, old):
                 raise PayloadError(f"id {case_id} is taken by {path.name}, which is not {notice.key}'s case; not written")
             if notice.event_id in event_ids(old):
                 return Applied("duplicate", case_id, "event already in the case")

@@ -162,7 +162,7 @@ def need(record, name: str, where: str = ""):
 def parse_body(body: bytes):
     """A delivery's bytes as JSON (the receiver's, and a dead letter's on import); PayloadError says why not.
     Nesting is bounded as the importer bounds it, so no body can overflow a reader's stack."""
-    from ..queue.importer import MAX_DEPTH, _deeper_than
+    from ..queue.importer import MAX_DEPTH, nested_deeper_than
 
     try:
         value = json.loads(body.decode("utf-8"))
@@ -172,6 +172,6 @@ def parse_body(body: bytes):
         raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise PayloadError(f"invalid JSON: {str(exc).split(':')[0]}") from None
-    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+    if isinstance(value, (dict, list)) and nested_deeper_than(value, MAX_DEPTH):
         raise PayloadError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     return value

@@ -17,7 +17,7 @@ Each record is validated like a case file; an invalid one is reported as
 the others. Files are streamed one record at a time, so memory does not
 grow with the file. Every case is written atomically, so a record is
 imported whole or not at all, and never over the case of a different ID
-(see safe_id and _same_case).
+(see safe_id and same_case).
 """
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def _not_utf8(text: str) -> RecordError:
     return RecordError(f"not UTF-8 text (byte 0x{byte:02x})")
 
 
-def _deeper_than(value, limit: int) -> bool:
+def nested_deeper_than(value, limit: int) -> bool:
     """Iterative, so that checking a deep value cannot itself overflow the stack."""
     stack = [(value, 1)]
     while stack:
@@ -159,7 +159,7 @@ def _parse(text: str, first_line: int = 1) -> tuple[int, object]:
         return first_line, _too_deep()
     except ValueError as exc:  # an integer of more than 4300 digits
         return first_line, RecordError(f"invalid JSON: {_value_error(exc)}")
-    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+    if isinstance(value, (dict, list)) and nested_deeper_than(value, MAX_DEPTH):
         return first_line, _too_deep()
     return first_line, value
 
@@ -290,7 +290,7 @@ def _single_value(text: str, line: int) -> tuple[int, object]:
         return line, RecordError(f"invalid JSON: {_value_error(exc)}")
     if end < len(body):
         return line + body.count("\n", 0, end), RecordError("unexpected text after the JSON value")
-    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_DEPTH):
+    if isinstance(value, (dict, list)) and nested_deeper_than(value, MAX_DEPTH):
         return line, _too_deep()
     return line, value
 
@@ -842,8 +842,8 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     if isinstance(source, str) and source and case_id == safe_id(case_name_text(mapping["platform"], mapping["kind"], source, store.packs)):
         legacy = legacy_safe_id(case_name_text(mapping["platform"], mapping["kind"], source, store.packs))
         if legacy != case_id and ID_PATTERN.fullmatch(legacy):
-            old = _read_existing(store.case_path(legacy))
-            if isinstance(old, dict) and _same_case({**mapping, "id": legacy}, old):
+            old = read_existing_case(store.case_path(legacy))
+            if isinstance(old, dict) and same_case({**mapping, "id": legacy}, old):
                 case_id = mapping["id"] = legacy  # a queue from before: keep its file, do not add a twin
     text = dump_case(mapping)
     try:
@@ -855,15 +855,15 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     if case_id in seen:
         first = seen[case_id]
         at = f"{paths[first >> 32]}:{first & 0xFFFFFFFF}"
-        old = _read_existing(target)
-        if isinstance(old, dict) and _same_case(mapping, old):
+        old = read_existing_case(target)
+        if isinstance(old, dict) and same_case(mapping, old):
             raise RecordError(f"duplicate case {case_id} (first at {at})")
         raise RecordError(f"id {case_id} collides with the case of {_describe(old)} (first at {at}); not written")
-    old = _read_existing(target)
+    old = read_existing_case(target)
     if old is not None:
         if isinstance(old, str):
             raise RecordError(f"{target} exists but cannot be read ({old}); not replaced")
-        if not _same_case(mapping, old):
+        if not same_case(mapping, old):
             raise RecordError(
                 f"id {case_id} collides with {target.name}, the case of {_describe(old)}; not written "
                 "(rename or remove that file to import this record)"
@@ -879,11 +879,11 @@ def _import_record(record, store, replace: bool, default_platform, seen: dict, p
     return "imported"
 
 
-def _read_existing(path: Path):
+def read_existing_case(path: Path):
     """The mapping in an existing case file, None when there is none, or a str saying why it is unreadable.
 
     Opened by its exact name; on a case-insensitive file system `cp-1.json`
-    opens `CP-1.json`, whose id then differs, and _same_case says so.
+    opens `CP-1.json`, whose id then differs, and same_case says so.
     """
     try:  # a queue file: never through a symlink, never a FIFO (as the desk reads it)
         data, _st = read_regular_bytes(path, 4 * MAX_RECORD_CHARS, follow_symlinks=False)
@@ -898,7 +898,7 @@ def _read_existing(path: Path):
     return value if isinstance(value, dict) else "not a JSON object"
 
 
-def _same_case(new: dict, old: dict) -> bool:
+def same_case(new: dict, old: dict) -> bool:
     """Whether `old` (a case file's mapping) is the case `new` would replace: the same exact id and,
     when both say so, the same exact platform ID.
 
@@ -926,12 +926,9 @@ def _describe(old) -> str:
     return f"{source!r}"
 
 
-SOURCE_CHOICES = (
-    "replydesk", "coupang-inquiries", "coupang-callcenter", "coupang-returns", "amazon", "tiktok", "shopee", "shopee-returns",
-)  # the queue's own shape, then replydesk.tui.inbound.detect.SOURCE_NAMES (a test keeps the two equal)
-
-
 def build_parser() -> argparse.ArgumentParser:
+    from replydesk.tui.inbound.detect import OWN, SOURCE_NAMES
+
     parser = argparse.ArgumentParser(
         prog="replydesk import",
         description="Turn exported platform notices (JSON, JSON Lines, CSV) into case files of a queue.",
@@ -942,7 +939,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--replace", action="store_true", help="overwrite cases already in the queue (the queue's own shape)")
     parser.add_argument(
         "--source",
-        choices=SOURCE_CHOICES,
+        choices=(OWN, *SOURCE_NAMES),
         help="read every record as this source's payload instead of telling it by its shape",
     )
     return parser
