@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from replydesk.linting.casefile import ANSWERED
-from replydesk.linting.context import parse_datetime
+from replydesk.linting.context import time_or_none
 
 from ..queue import workflow
 from ..queue.cases import CaseFileError, case_from_mapping, dump_case
@@ -48,7 +48,6 @@ newest is always kept). Older events keep their ID and times only, so a case pol
 for a month stays small - far under what the desk and the importer read (4 MiB) - and still knows
 every event it has seen."""
 PLATFORM_EVENT = "platform"  # a history record of what the platform changed (not a message: not linted)
-PLATFORM_NAMES = {"coupang": "Coupang", "amazon": "Amazon", "tiktok": "TikTok Shop", "shopee": "Shopee"}
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,13 @@ def apply(store, item: Notice | Ignored, *, actor: str, now: datetime) -> Applie
         raise PayloadError(f"the {notice.platform} pack has no kind {notice.kind!r} (sources.toml {notice.source})")
     case_id = case_id_of(notice, store.packs)
     path = store.case_path(case_id)
+    said_by = store.packs[notice.platform].title  # "TikTok Shop": how the history names the platform
     with store.writing():
         old = read_existing_case(path)
         if old is None:
             if not notice.create:
                 return Applied("ignored", None, f"no case for {notice.key} in the queue: {notice.summary}")
-            data, outcome, detail = new_case(case_id, notice, now, actor), "created", notice.summary
+            data, outcome, detail = new_case(case_id, notice, now, actor, said_by), "created", notice.summary
         else:
             if isinstance(old, str):
                 raise PayloadError(f"{path} exists but cannot be read ({old}); not updated")
@@ -88,7 +88,7 @@ def apply(store, item: Notice | Ignored, *, actor: str, now: datetime) -> Applie
             if notice.event_id in event_ids(old):
                 return Applied("duplicate", case_id, "event already in the case")
             holder = _live_holder(store, case_id, actor)
-            data, detail = merged(old, notice, now, actor, holder)
+            data, detail = merged(old, notice, now, actor, holder, said_by)
             outcome = "updated"
         try:
             case_from_mapping(data, store.packs, path=path, text=None)
@@ -149,7 +149,7 @@ def trimmed(events: list[dict]) -> list[dict]:
 
 def newest_news(data: dict) -> datetime | None:
     """The latest `as_of` among the events a case has applied: what the platform said last."""
-    times = [_time(e.get("as_of")) for e in data.get("source_events") or [] if isinstance(e, dict)]
+    times = [time_or_none(e.get("as_of")) for e in data.get("source_events") or [] if isinstance(e, dict)]
     return max((t for t in times if t is not None), default=None)
 
 
@@ -157,7 +157,7 @@ def _message(m, notice: Notice) -> dict:
     return {"who": m.who, "when": when_text(m.when), "text": m.text, "source_message": m.source_message}
 
 
-def new_case(case_id: str, notice: Notice, now: datetime, actor: str) -> dict:
+def new_case(case_id: str, notice: Notice, now: datetime, actor: str, said_by: str) -> dict:
     data: dict = {
         "id": case_id,
         "platform": notice.platform,
@@ -183,11 +183,11 @@ def new_case(case_id: str, notice: Notice, now: datetime, actor: str) -> dict:
     messages = [m for m in notice.messages if m.text]
     if messages and max(messages, key=lambda m: m.when).who == "seller":
         # Answered on the platform before it reached the queue: not a question waiting for us.
-        data = workflow.change_status(data, "sent", actor, now, note=f"answered on {_name(notice.platform)} before import")
+        data = workflow.change_status(data, "sent", actor, now, note=f"answered on {said_by} before import")
     return data
 
 
-def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | None) -> tuple[dict, str]:
+def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | None, said_by: str) -> tuple[dict, str]:
     """`old` with what the notice adds; (data, what changed in words)."""
     data = dict(old)
     history = list(old.get("history") or [])
@@ -203,14 +203,14 @@ def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | N
         said = ", ".join(x for x in (notice.platform_status and f"status {notice.platform_status}",
                                      notice.deadline and f"deadline {when_text(notice.deadline)}") if x)
         if said:
-            history.append(_record(notice, now, f"{_name(notice.platform)}: an older event (as of {when_text(notice.as_of)}) "
+            history.append(_record(notice, now, f"{said_by}: an older event (as of {when_text(notice.as_of)}) "
                                                 f"said {said}; not applied, the case has newer news (as of {when_text(newest)})"))
         notice = replace(notice, platform_status=None, deadline=None, result=None)
     if notice.platform_status and notice.platform_status != old.get("platform_status"):
         was = old.get("platform_status")
         changes.append(f"status {notice.platform_status}" + (f" (was {was})" if was else ""))
         data["platform_status"] = notice.platform_status
-    if notice.deadline is not None and _time(old.get("deadline")) != notice.deadline:
+    if notice.deadline is not None and time_or_none(old.get("deadline")) != notice.deadline:
         changes.append(f"deadline {when_text(notice.deadline)}")
         data["deadline"] = when_text(notice.deadline)
     for name, values in notice.ids.items():
@@ -225,15 +225,15 @@ def merged(old: dict, notice: Notice, now: datetime, actor: str, holder: str | N
             data["platform_ids"] = {**ids, **notice.platform_ids}
     words = "; ".join(changes) if changes else "nothing new"
     if changes and (len(changes) > 1 or not fresh):
-        history.append(_record(notice, now, f"{_name(notice.platform)}: {words}"))
+        history.append(_record(notice, now, f"{said_by}: {words}"))
     data["history"] = history
     events = [e for e in old.get("source_events") or [] if isinstance(e, dict)] + [_event(notice, now)]
     data["source_events"] = trimmed(events)
-    data = _status_follows(data, notice, fresh, now, actor, holder)
+    data = _status_follows(data, notice, fresh, now, actor, holder, said_by)
     return data, words
 
 
-def _status_follows(data: dict, notice: Notice, fresh: list, now: datetime, actor: str, holder: str | None) -> dict:
+def _status_follows(data: dict, notice: Notice, fresh: list, now: datetime, actor: str, holder: str | None, said_by: str) -> dict:
     """What the platform's news means for the case's own status, applied unless a desk has it open."""
     wanted: tuple[str, str | None] | None = None
     if notice.result and (data.get("status") or "new") in ANSWERED:
@@ -248,30 +248,19 @@ def _status_follows(data: dict, notice: Notice, fresh: list, now: datetime, acto
     if holder is not None:
         out = dict(data)
         out["history"] = list(data["history"]) + [
-            _record(notice, now, f"{_name(notice.platform)} says the case is {what}: not applied, {holder} has it open")
+            _record(notice, now, f"{said_by} says the case is {what}: not applied, {holder} has it open")
         ]
         return out
     try:
         if status == "sent":
-            return workflow.change_status(data, "sent", actor, now, note=f"answered on {_name(notice.platform)}")
-        return workflow.record_result(data, status, actor, now, outcome=outcome, note=f"{_name(notice.platform)} {notice.platform_status}")
+            return workflow.change_status(data, "sent", actor, now, note=f"answered on {said_by}")
+        return workflow.record_result(data, status, actor, now, outcome=outcome, note=f"{said_by} {notice.platform_status}")
     except ValueError as exc:
         out = dict(data)
-        out["history"] = list(data["history"]) + [_record(notice, now, f"{_name(notice.platform)} says {what}: not applied ({exc})")]
+        out["history"] = list(data["history"]) + [_record(notice, now, f"{said_by} says {what}: not applied ({exc})")]
         return out
 
 
 def _record(notice: Notice, now: datetime, text: str) -> dict:
     return {"event": PLATFORM_EVENT, "id": uuid.uuid4().hex[:12], "who": notice.platform, "when": when_text(now),
             "text": text, "source_event": notice.event_id}
-
-
-def _time(value) -> datetime | None:
-    try:
-        return parse_datetime("deadline", value) if value else None
-    except Exception:
-        return None
-
-
-def _name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform)

@@ -95,7 +95,7 @@ def optional_id(record: dict, name: str) -> str | None:
 
 
 def kst_time(value, name: str) -> datetime:
-    """Coupang's times: ISO 8601 or `YYYY-MM-DD HH:MM:SS`, without an offset: KST (Open API docs)."""
+    """Coupang's times: ISO 8601 or `YYYY-MM-DD HH:MM:SS`, without an offset: KST (coupang.py says why)."""
     try:
         if isinstance(value, str):
             return parse_datetime(name, value.strip().replace(" ", "T", 1)).astimezone(KST)
@@ -109,8 +109,8 @@ def iso_time(value, name: str) -> datetime:
     try:
         if isinstance(value, str):
             moment = parse_datetime(name, value)
-            if moment.tzinfo is KST and not value.rstrip().endswith(("+09:00", "KST")):
-                moment = moment.replace(tzinfo=timezone.utc)  # an Amazon time without an offset is UTC
+            if moment.tzinfo is KST:  # parse_datetime's zone for a time without an offset; Amazon's is UTC
+                moment = moment.replace(tzinfo=timezone.utc)
             return moment.astimezone(KST)
     except ContextError as exc:
         raise PayloadError(f"{name}: {exc.message}") from None
