@@ -38,9 +38,6 @@ from .notice import Ignored, Message, Notice, PayloadError, content_id, kst_time
 from .sources import Sources
 
 INQUIRIES, CALLCENTER, RETURNS = "coupang-inquiries", "coupang-callcenter", "coupang-returns"
-# A call-center inquiry's own `content` is often only this label ("consultation history", in every
-# documented sample); the words are in its replies. Kept out of the case's messages.
-PLACEHOLDERS = frozenset({"상담이력"})
 
 
 def items(record) -> list:
@@ -125,7 +122,7 @@ def _callcenter_inquiry(item: dict, source) -> Notice:
     order = optional_id(item, "orderId")
     category = plain_text(item.get("receiptCategory"), "receiptCategory")
     content = plain_text(item.get("content"), "content")
-    messages = [] if content in PLACEHOLDERS else [Message("platform", asked, content, f"coupang:cc-inquiry:{inquiry}")]
+    messages = [] if content in source.placeholders else [Message("platform", asked, content, f"coupang:cc-inquiry:{inquiry}")]
     for reply in item.get("replies") or []:
         answer = platform_id(need(reply, "answerId", "replies[]"), "answerId")
         when = kst_time(need(reply, "replyAt", "replies[]"), "replyAt")

@@ -31,6 +31,7 @@ class Source:
     open: frozenset[str]
     update: frozenset[str]
     results: dict[str, str]  # platform status -> "under-review" | "closed:<outcome>"
+    placeholders: frozenset[str] = frozenset()  # texts the platform puts where a message has none
 
     def action(self, status: str | None) -> str:
         """"open", "update" or "ignore" for a platform status (no status: open)."""
@@ -85,9 +86,10 @@ def load_sources(path: Path | None = None) -> Sources:
                 numbers[int(number)] = target
             types[name] = numbers
             continue
-        unknown = set(table) - {"platform", "kind", "open", "update", "results"}
+        unknown = set(table) - {"platform", "kind", "open", "update", "results", "placeholders"}
         if unknown:
-            raise doc.error((name, sorted(unknown)[0]), f"{name}: unknown key {sorted(unknown)[0]!r} (platform, kind, open, update, results)")
+            raise doc.error((name, sorted(unknown)[0]),
+                            f"{name}: unknown key {sorted(unknown)[0]!r} (platform, kind, open, update, results, placeholders)")
         for required in ("platform", "kind"):
             if not isinstance(table.get(required), str) or not table[required]:
                 raise doc.error((name,), f"{name}.{required} must be given (a pack name / a kind)")
@@ -110,6 +112,7 @@ def load_sources(path: Path | None = None) -> Sources:
             open=_strings(doc, (name, "open"), table.get("open", [])),
             update=_strings(doc, (name, "update"), table.get("update", [])),
             results=dict(results),
+            placeholders=_strings(doc, (name, "placeholders"), table.get("placeholders", [])),
         )
     for table, numbers in types.items():
         for number, target in numbers.items():
