@@ -98,3 +98,14 @@ def test_dead_letters_are_counted_with_the_newest_reason_and_how_to_replay_it(te
     (what,) = [k for k in found if k.startswith("dead-letter")]
     assert what == "dead-letter: 2 deliveries that replydesk receive rejected wait here (newest: 20261201T020000-relay-bbbb.json: invalid JSON: Expecting value)"
     assert found[what].startswith("fix the sender or sources.toml, then: replydesk import --queue")
+
+
+def test_a_fifo_planted_as_the_newest_dead_letter_does_not_hang_doctor(team_queue):
+    folder = team_queue / "dead-letter"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    os.mkfifo(folder / "99991231T235959-relay-ffff.json")
+    found = fixes(team_queue)  # would block forever on open() of the FIFO
+    (what,) = [k for k in found if k.startswith("dead-letter: ")]
+    assert "99991231T235959-relay-ffff.json: unreadable:" in what and "not a regular file" in what
+    assert any("not a regular file or folder" in k for k in found)  # and the plant itself is named

@@ -102,13 +102,14 @@ class Receiver:
 
     def __init__(self, store, secrets, *, max_body: int = DEFAULT_MAX_BODY, rate: float = 100.0, burst: int = 400,
                  workers: int = 4, max_inflight: int = 256, log: EventLog | None = None, clock=None):
+        from .signatures import ENDPOINTS
         from .sources import sources
 
         self.store, self.secrets = store, secrets
         self.max_body = max_body
         self.tables = sources()
-        self.buckets = {e: TokenBucket(rate, burst) for e in ("tiktok", "shopee", "relay")}  # signed deliveries
-        self.failures = {e: TokenBucket(rate, burst) for e in ("tiktok", "shopee", "relay")}  # bad signatures
+        self.buckets = {e: TokenBucket(rate, burst) for e in ENDPOINTS}  # signed deliveries
+        self.failures = {e: TokenBucket(rate, burst) for e in ENDPOINTS}  # bad signatures
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="replydesk-write")
         self.inflight = asyncio.Semaphore(max_inflight)
         self.log = log or EventLog(sys.stderr, as_json=False)

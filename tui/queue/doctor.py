@@ -146,15 +146,19 @@ def check_queue(root: Path, *, now: float | None = None, operator: Operator | No
 
 
 def _reason(letter: Path) -> str:
-    """A dead letter's reason, read without trusting the file (it may be anything)."""
+    """A dead letter's reason, read as every queue file is (no symlink, no FIFO: safeio), trusting nothing in it."""
     import json
 
+    from .safeio import read_regular
+
     try:
-        with open(letter, "rb") as handle:
-            value = json.loads(handle.read(1 << 20).decode("utf-8"))
+        data, _st = read_regular(letter, limit=1 << 20)
+        value = json.loads(data.decode("utf-8"))
         return str(value.get("reason", "?"))[:120] if isinstance(value, dict) else "?"
-    except (OSError, ValueError, RecursionError):
-        return "unreadable"
+    except OSError as exc:
+        return f"unreadable: {getattr(exc, 'reason', None) or exc.strerror or exc}"
+    except (ValueError, RecursionError):
+        return "unreadable: not a dead letter's JSON"
 
 
 def _walk(folder: Path, add):
