@@ -214,8 +214,14 @@ async def test_dead_letters_waiting_in_the_queue_are_told_once_at_start(make_app
         assert "replydesk doctor" in shown
 
 
-async def test_a_queue_without_dead_letters_says_nothing_of_them(make_app):
+async def test_a_queue_without_dead_letters_says_nothing_of_them(make_app, queue_dir):
+    (queue_dir / "dead-letter").mkdir()
+    (queue_dir / "dead-letter" / ".20261201T010000-tiktok-aaaa.json.x1.tmp").write_text("{")  # a write in progress
     app = make_app()
+    looked = []
+    look = app.tell_dead_letters
+    app.tell_dead_letters = lambda: (looked.append(True), look())
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: looked)  # the desk did look, and found none
         await settle(pilot)
         assert not any("webhook receiver" in t for t in toast_texts(pilot.app))
