@@ -343,8 +343,10 @@ async def _serve(receiver: Receiver, host: str, port: int) -> int:
     await site.start()
     bound = runner.addresses[0]
     where = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
+    from replydesk.linting.display import visible_controls
+
     print(f"replydesk receive: listening on {where} ({', '.join('/' + e for e in receiver.secrets.endpoints())}) "
-          f"-> {receiver.store.root}", flush=True)
+          f"-> {visible_controls(str(receiver.store.root))}", flush=True)
     if host not in ("127.0.0.1", "::1", "localhost"):
         print("replydesk receive: not on loopback: put TLS in front (the reverse proxy), platforms send over HTTPS",
               file=sys.stderr, flush=True)
