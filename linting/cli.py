@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .atomicfile import FileChangedError, FileSnapshot, atomic_write_text
 from .casefile import load_case_context
-from .context import CaseContext, ContextError
+from .context import CaseContext, ContextError, context_from_mapping
 from .display import visible_controls
 from .document import MAX_DRAFT_BYTES, DraftError, parse_draft, too_long
 from .findings import Severity
@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply fixes that change facts (IDs)")
     lint.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: error)")
     lint.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    lint.add_argument("--show-ignored", action="store_true",
+                      help="also list the findings the draft's or case's `ignore` silenced, with the reason, and entries that silenced nothing")
     lint.add_argument("--statistics", action="store_true", help="print counts per rule instead of each finding")
     lint.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     lint.add_argument("--jobs", "-j", type=_count, default=0, help="worker processes for large batches (default and most: one per CPU)")
@@ -218,7 +220,8 @@ class _LintJob:
     Serial and parallel runs share it, so their output is the same.
     """
 
-    def __init__(self, linter, case_ctx, flags, fix: bool, unsafe: bool, fmt: str = "text", color: bool = False):
+    def __init__(self, linter, case_ctx, flags, fix: bool, unsafe: bool, fmt: str = "text", color: bool = False,
+                 show_ignored: bool = False):
         self.linter = linter
         self.case_ctx = case_ctx
         self.flags = flags
@@ -228,6 +231,7 @@ class _LintJob:
         self.unsafe = unsafe
         self.fmt = fmt
         self.color = color
+        self.show_ignored = show_ignored
 
     def __call__(self, name: str):
         return self.lint(name).settle(self.fmt, self.linter.rules, color=self.color)
@@ -288,7 +292,12 @@ class _LintJob:
                     return FileReport(name, error=f"cannot write fixes: {exc.strerror or exc}")
                 result = linter.lint_text(new_text, ctx_override, now=self.now, **self.flags)
                 draft, findings, omitted = result.draft, result.findings, result.omitted
-        return FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
+        report = FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
+        if self.show_ignored:
+            report.suppressed = result.suppressed
+            report.unused_ignores = result.unused_ignores
+            report.ignores_in_draft = frozenset(context_from_mapping(draft.front_matter).ignore) if draft.front_matter else frozenset()
+        return report
 
 
 def run_lint(args) -> int:
@@ -348,7 +357,7 @@ def run_lint(args) -> int:
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     )
-    job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes, args.format, color)
+    job = _LintJob(linter, case_ctx, flags, args.fix, args.unsafe_fixes, args.format, color, args.show_ignored)
     reports: list[FileReport] = [FileReport(path=p, error=msg) for p, msg in missing]
     cpus = cpu_count()
     jobs = args.jobs or cpus

@@ -91,10 +91,6 @@ def _strings(value) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in (value if isinstance(value, tuple) else (value,)))
 
 
-def _codes(value) -> frozenset[str]:
-    return frozenset(code.upper() for code in _strings(value))
-
-
 def _name(value: str) -> str:
     return value.strip().lower()
 
@@ -120,6 +116,67 @@ class Attachment:
     bytes: int | None = key(None, check=not_negative, aliases=("size",), doc="its size (ATT002)")
     width: int | None = key(None, check=not_negative, doc="image width in pixels (ATT007)")
     height: int | None = key(None, check=not_negative, doc="image height in pixels")
+
+
+def _rule_code(value: str) -> str:
+    return value.strip().upper()
+
+
+def _quoted(value: str) -> str | None:
+    return None if value.strip() else "must quote some of the reply's text (leave it out to ignore the rule everywhere)"
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """One `ignore` entry: a rule silenced in this draft or case, everywhere or only inside `text`.
+
+    The reply goes to the platform verbatim, so a false alarm cannot be
+    silenced by a comment in its body (as `# noqa` does in code): the entry
+    quotes the text it applies to instead, and a finding of the rule whose
+    span lies inside an occurrence of that text is suppressed (white space
+    and letter case need not match). The desk records `by` and `when` with
+    the operator's reason; `lint --show-ignored` and `export` show them.
+    """
+
+    rule: str = key(required=True, check=_non_empty, convert=_rule_code, doc="the rule's code, or a prefix (`TONE`)")
+    text: str | None = key(None, check=_quoted, doc="only where the finding lies inside this quoted text of the reply")
+    reason: str | None = key(None, doc="why the finding is a false alarm here")
+    by: str | None = key(None, doc="who decided it (the desk writes the operator)")
+    when: str | None = key(None, accepts=Any, convert=lambda v: None if v is None else str(v), doc="when (ISO 8601)")
+
+    def covers_rule(self, rule: str) -> bool:
+        return rule.startswith(self.rule)
+
+    def describe(self) -> str:
+        """One line for people: what is ignored, where, by whom and why."""
+        where = f" in “{self.text}”" if self.text else ""
+        who = f" by {self.by}" if self.by else ""
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.rule} ignored{where}{who}{why}"
+
+    def as_mapping(self) -> dict | str:
+        """How a file writes it: the bare code when nothing else is said."""
+        values = {name: getattr(self, name) for name in ("rule", "text", "reason", "by", "when")}
+        values = {k: v for k, v in values.items() if v is not None}
+        return self.rule if values.keys() == {"rule"} else values
+
+
+def _suppressions(value) -> tuple[Suppression, ...]:
+    items = value if isinstance(value, tuple) else (value,)
+    out: list[Suppression] = []
+    for item in items:
+        entry = Suppression(rule=_rule_code(item)) if isinstance(item, str) else item
+        if entry not in out:
+            out.append(entry)
+    return tuple(out)
+
+
+def _rule_codes_given(value) -> str | None:
+    items = value if isinstance(value, tuple) else (value,)
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            return "must not hold an empty rule code"
+    return None
 
 
 def _attachments(items) -> tuple[Attachment, ...]:
@@ -159,7 +216,7 @@ class CaseContext:
     received_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the notice came (ISO 8601; without an offset, KST)")
     deadline: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the answer is due (ISO 8601; without an offset, KST)")
     drafted_at: datetime | None = key(None, accepts=Any, check=_is_time, convert=_when, doc="when the reply is drafted, for the follow-up rules (FUP002); none: `lint` and the desk use the clock, so pin it to lint as of a date")
-    ignore: frozenset[str] = key(frozenset(), accepts=IdList, convert=_codes, doc="rule codes to silence for this draft or case")
+    ignore: tuple[Suppression, ...] = key((), accepts=str | tuple[str | Suppression, ...], check=_rule_codes_given, convert=_suppressions, doc="rules to silence for this draft or case: codes (`\"TONE004\"`), or tables `{ rule, text, reason }` that silence a rule only inside the quoted text")
     history: tuple[HistoryMessage, ...] = key((), doc="the case's messages and the desk's records (`event`) in time order; the seller's own messages are checked for repeats")
     # The fields its source wrote (front matter, a case file), so that a case file laid over
     # front matter sets exactly those, a default value included; None (a context built in
@@ -177,6 +234,10 @@ class CaseContext:
             return self
         return replace(self, drafted_at=now, given=None if self.given is None else self.given | {"drafted_at"})
 
+    def ignored_rules(self) -> frozenset[str]:
+        """The codes (or prefixes) silenced everywhere in this draft or case."""
+        return frozenset(s.rule for s in self.ignore if s.text is None)
+
     def ids_of(self, field_name: str) -> tuple[str, ...]:
         return getattr(self, field_name, ())
 
@@ -193,6 +254,8 @@ class CaseContext:
         if not names:
             return base
         merged = replace(base, **{name: getattr(self, name) for name in names})
+        if "ignore" in names and base.ignore:  # suppressions add up: the draft's and the case's both hold
+            merged = replace(merged, ignore=_suppressions(base.ignore + self.ignore))
         return replace(merged, given=None if base.given is None else base.given | names)
 
     def sent_replies(self, seller_roles: frozenset[str]) -> tuple[str, ...]:

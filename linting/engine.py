@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .context import CaseContext, ContextError, context_from_mapping
+from .context import CaseContext, ContextError, Suppression, context_from_mapping
 from .document import Draft, DraftError, parse_draft
 from .findings import Finding
 from .normalise import MatchingView, matching_view
@@ -12,6 +12,7 @@ from .registry import all_rules, checks
 from .resources import Resources
 from .rules.base import RuleInput
 from .settings import Settings
+from .suppress import Suppressed, Suppressor
 
 
 @dataclass
@@ -20,6 +21,8 @@ class LintResult:
     context: CaseContext
     findings: list[Finding]
     omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap
+    suppressed: list[Suppressed] = field(default_factory=list)  # silenced by the context's `ignore`, with the entry
+    unused_ignores: tuple[Suppression, ...] = ()  # quoted `ignore` entries that silenced nothing
 
 
 class Linter:
@@ -112,6 +115,11 @@ class Linter:
         it: a later duplicate of it is counted again, a small overcount in
         a number that says only "many more".
         """
+        findings, omitted, _ = self.lint_suppressed(draft, context)
+        return findings, omitted
+
+    def lint_suppressed(self, draft: Draft, context: CaseContext) -> tuple[list[Finding], dict[str, int], Suppressor | None]:
+        """lint_counted, and the Suppressor that kept the `ignore`d findings out (None: no `ignore`)."""
         view = matching_view(draft.text)
         if view is None:
             return self._lint(draft, context, None)
@@ -129,9 +137,10 @@ class Linter:
             info=self.rules,
         )
 
-    def _lint(self, draft: Draft, context: CaseContext, mapping) -> tuple[list[Finding], dict[str, int]]:
+    def _lint(self, draft: Draft, context: CaseContext, mapping) -> tuple[list[Finding], dict[str, int], Suppressor | None]:
         inp = self._input(draft, context)
-        ignored = context.ignore
+        written = draft if mapping is None else mapping[1]
+        suppressor = Suppressor(context.ignore, written.text, written.body_start) if context.ignore else None
         verdicts = self._verdicts
         cap = self.settings.max_findings_per_rule
         kept: dict[str, list[Finding]] = {}
@@ -145,7 +154,7 @@ class Linter:
                 verdict = verdicts.get(rule)
                 if verdict is None:
                     verdict = self._verdict(rule)
-                if verdict is False or rule in ignored:
+                if verdict is False:
                     continue
                 if to_original is not None:
                     f = to_original(f)
@@ -153,10 +162,14 @@ class Linter:
                 if key in seen:
                     continue
                 seen.add(key)
+                if verdict is not True and verdict != f.severity:
+                    f = f.with_severity(verdict)
+                if suppressor is not None and suppressor.match(f) is not None:
+                    continue  # the Suppressor keeps it, for those who ask what was silenced
                 bucket = kept.get(rule)
                 if bucket is None:
                     bucket = kept[rule] = []
-                bucket.append(f if verdict is True or verdict == f.severity else f.with_severity(verdict))
+                bucket.append(f)
                 if cap and len(bucket) > 2 * cap:
                     _trim(bucket, cap, omitted, seen)
 
@@ -174,14 +187,16 @@ class Linter:
                 _trim(bucket, cap, omitted, seen)
             out.extend(bucket)
         out.sort(key=Finding.sort_key)
-        return out, omitted
+        return out, omitted, suppressor
 
     def lint_text(self, text: str, overrides: CaseContext | None = None, *, now: datetime | None = None, **flags) -> LintResult:
         """Parse, resolve context and lint. Raises DraftError or ContextError on bad input."""
         draft = parse_draft(text)
         ctx = self.context_for(draft, overrides, now=now, **flags)
-        findings, omitted = self.lint_counted(draft, ctx)
-        return LintResult(draft, ctx, findings, omitted)
+        findings, omitted, suppressor = self.lint_suppressed(draft, ctx)
+        if suppressor is None:
+            return LintResult(draft, ctx, findings, omitted)
+        return LintResult(draft, ctx, findings, omitted, suppressor.suppressed(), suppressor.unused())
 
 
 # Touches every family: IDs, times, zones, relative dates, links, keywords, Korean, Chinese,

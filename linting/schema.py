@@ -473,13 +473,20 @@ def reference(cls, table: str = "") -> list[tuple[str, str, str, str, str]]:
             continue
         if sub_origin is tuple and dataclasses.is_dataclass(typing.get_args(sub)[0]):
             if doc:  # the array itself, then its tables' keys
-                rows.append((table, f.name, "list of tables", "", doc))
+                rows.append((table, f.name, "list of strings or tables" if _takes_strings(f.type) else "list of tables", "", doc))
             base = table.strip("[]")
             nested.extend(reference(typing.get_args(sub)[0], f"[[{base + '.' if base else ''}{f.name}]]"))
             continue
         names = " / ".join((f.name, *f.aliases))
         rows.append((table, names, _type_text(tp), _default_text(f.default), doc))
     return rows + nested
+
+
+def _takes_strings(tp) -> bool:
+    """Whether a file may write the items of this list as strings (`attachments = ["a.pdf"]`)."""
+    lists = [a for a in (typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else (tp,))
+             if typing.get_origin(a) is tuple]
+    return any(item is str or str in typing.get_args(item) for lst in lists for item in typing.get_args(lst))
 
 
 def reference_markdown(cls, *, first_column: str = "table") -> str:

@@ -91,6 +91,11 @@ class FileReport:
     error_line: int | None = None
     fixed: int = 0
     omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap (engine.lint_counted)
+    # With --show-ignored: what the draft's or case's `ignore` silenced (suppress.Suppressed), the
+    # quoted entries that silenced nothing, and which entries the draft's own front matter holds.
+    suppressed: list = field(default_factory=list)
+    unused_ignores: tuple = ()
+    ignores_in_draft: frozenset = frozenset()
     tally: Tally | None = None
     piece: Any = None
     piece_format: tuple | None = None  # (format, color) the piece was rendered for
@@ -112,7 +117,21 @@ class FileReport:
             self.tally = tally
         self.draft = None
         self.findings = []
+        self.suppressed = []
         return self
+
+
+def ignored_note(entry) -> str:
+    """How every format gives the reason of a silenced finding."""
+    parts = [entry.reason or "no reason given"]
+    if entry.by or entry.when:
+        parts.append(" ".join(p for p in (f"by {entry.by}" if entry.by else "", f"at {entry.when}" if entry.when else "") if p))
+    return "; ".join(parts)
+
+
+def unused_message(entry) -> str:
+    """How every format says that a quoted `ignore` entry silenced nothing."""
+    return f"ignore entry {entry.rule} for \u201c{entry.text}\u201d silenced nothing (the text or the finding is gone: remove the entry)"
 
 
 def omitted_message(rule: str, n: int) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..display import visible_controls
 from ..findings import Severity
-from . import omitted_message
+from . import ignored_note, omitted_message, unused_message
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -32,6 +32,14 @@ def piece(rep, rules: dict, *, color: bool = False) -> str:
         )
     for rule, n in sorted(rep.omitted.items()):
         lines.append(f"::notice file={_prop(rep.path)},title={_prop(rule)}::{_escape(omitted_message(rule, n))}")
+    for s in rep.suppressed:  # --show-ignored: as notices, so a review sees what was silenced
+        p = rep.position(s.finding.start, s.finding.end)
+        lines.append(
+            f"::notice file={_prop(rep.path)},line={p.line},col={p.column},title={_prop(s.finding.rule + ' (ignored)')}::"
+            f"{_escape(s.finding.message + ' (ignored: ' + ignored_note(s.by) + ')')}"
+        )
+    for entry in rep.unused_ignores:
+        lines.append(f"::warning file={_prop(rep.path)},title=replydesk::{_escape(unused_message(entry))}")
     return "\n".join(lines)
 
 

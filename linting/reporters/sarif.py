@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
-from . import dumps, omitted_message
+from . import dumps, ignored_note, omitted_message, unused_message
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -19,9 +19,14 @@ def piece(rep, rules: dict, *, color: bool = False) -> tuple[list, list]:
         if rep.error_line:
             note["locations"][0]["physicalLocation"]["region"] = {"startLine": rep.error_line}
         return [], [note]
-    index = {code: i for i, code in enumerate(codes)} if rep.findings else {}
+    index = {code: i for i, code in enumerate(codes)} if rep.findings or rep.suppressed else {}
     results = []
-    for f in rep.findings:
+    # With --show-ignored the silenced findings are results too, carrying SARIF's own
+    # `suppressions` (inSource: the draft's front matter; external: the case file), which
+    # code-scanning dashboards show as dismissed rather than open.
+    silenced = {id(s.finding): s.by for s in rep.suppressed}
+    listed = sorted([*rep.findings, *(s.finding for s in rep.suppressed)], key=lambda f: f.sort_key())
+    for f in listed:
         p = rep.position(f.start, f.end)
         result = {
             "ruleId": f.rule,
@@ -37,6 +42,12 @@ def piece(rep, rules: dict, *, color: bool = False) -> tuple[list, list]:
         }
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
+        entry = silenced.get(id(f))
+        if entry is not None:
+            result["suppressions"] = [{
+                "kind": "inSource" if entry in rep.ignores_in_draft else "external",
+                "justification": ignored_note(entry),
+            }]
         if f.fix is not None:
             fp = rep.position(f.fix.start, f.fix.end)
             result["fixes"] = [{
@@ -59,6 +70,9 @@ def piece(rep, rules: dict, *, color: bool = False) -> tuple[list, list]:
         if rule in index:
             note["associatedRule"]["index"] = index[rule]
         notes.append(note)
+    for entry in rep.unused_ignores:
+        notes.append({"level": "warning", "message": {"text": unused_message(entry)},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
     return results, notes
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..display import visible_controls
 from ..findings import Severity
-from . import omitted_message
+from . import ignored_note, omitted_message, unused_message
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -44,6 +44,16 @@ def piece(rep, rules: dict, *, color: bool = False) -> str:
                 lines.append(f"  → {suggestion}")
     for rule, n in sorted(rep.omitted.items()):
         lines.append(f"{_paint(_BOLD, path, color)}: {_paint(_DIM, omitted_message(rule, n), color)}")
+    if rep.suppressed:
+        line_col = rep.draft.line_col
+        for s in rep.suppressed:
+            f = s.finding
+            line, col = line_col(f.start)
+            where = _paint(_BOLD, f"{path}:{line}:{col}", color)
+            lines.append(f"{where}: {_paint(_DIM, f'{f.rule} (ignored) {visible_controls(f.message)}', color)}")
+            lines.append(f"  {_paint(_DIM, '⊘', color)} {visible_controls(ignored_note(s.by))}")
+    for entry in rep.unused_ignores:
+        lines.append(f"{_paint(_BOLD, path, color)}: {_paint(_DIM, visible_controls(unused_message(entry)), color)}")
     return "\n".join(lines)
 
 

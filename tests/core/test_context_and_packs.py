@@ -20,7 +20,7 @@ def test_context_fields_are_typed_and_ids_kept_as_strings():
     assert ctx.order_ids == ("22000009546234",)
     assert ctx.deadline == datetime(2024, 5, 20, 23, 59, 59, tzinfo=KST)
     assert ctx.attachments[0].bytes == 10
-    assert ctx.ignore == frozenset({"TONE004"})
+    assert ctx.ignored_rules() == frozenset({"TONE004"})
 
 
 @pytest.mark.parametrize("data, key", [
