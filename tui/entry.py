@@ -18,6 +18,7 @@ usage: replydesk [QUEUE_DIR] [--mouse | --no-mouse] [--bell]
        replydesk rules [--format text|json]              list every rule
        replydesk explain CODE                            explain a rule
        replydesk glossary ...                            search and check the glossaries
+       replydesk lsp [--log FILE]                        the language server, on stdio, for editors
        replydesk import FILE... [--queue DIR] [--source NAME] [--replace]
                                                          platforms' payloads and exported notices
                                                          into cases (new, or updates of theirs)
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         from replydesk.linting.cli import main as cli_main
 
         return cli_main(args)
+    if args and args[0] == "lsp":
+        from replydesk.linting.lsp.server import main as lsp_main
+
+        return lsp_main(args[1:])
     if args and args[0] == "import":
         from replydesk.tui.queue.importer import main as import_main
 

@@ -125,6 +125,16 @@ def render(original: str, new: NewEntry) -> str:
     return original + sep + added.lstrip("\n")
 
 
+def text_with_entry(path: Path, original: str, new: NewEntry, *, platforms: tuple[str, ...] = ()) -> tuple[str, list[Problem]]:
+    """The file's text with the new entry, validated as `add` validates it, and the problems
+    that stop it (none: the text may be written). For an editor, which applies the text itself."""
+    text, entry, gs, problems = _build(Path(path), original, new, platforms)
+    if problems:
+        return original, problems
+    failures, _ = run_entry_tests(gs, entry)
+    return (original, failures) if failures else (text, [])
+
+
 def add_entry(path: Path, new: NewEntry, *, platforms: tuple[str, ...] = (), dry_run: bool = False) -> AddResult:
     """Validate the entry in place (schema, duplicates, self-tests) and write the file atomically."""
     path = Path(path)

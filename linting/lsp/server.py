@@ -1,0 +1,642 @@
+"""`replydesk lsp`: the linter in any editor, over the Language Server Protocol on stdio.
+
+Built on pygls 2 (with lsprotocol's types): the protocol's framing,
+JSON-RPC, document sync with incremental changes, position encodings and
+capability negotiation are a maintained library's job, and the server here
+is only what replydesk adds. The design answers the complaints the users
+of vale-ls, LTeX and harper-ls keep filing:
+
+- **Diagnostics as you type**, not on save: every change schedules a lint
+  after a short debounce (`debounceMs`, 150 by default), and a newer change
+  cancels the pending one, so typing never queues stale work. Open and save
+  lint at once. Lints run one at a time in a worker thread, so the server
+  keeps answering while one runs, and a result for an older version of the
+  document is dropped.
+- **Quick fixes without a client plugin**: every code action is a server
+  command that edits through `workspace/applyEdit`, which every client
+  implements (LTeX's `_ltex.*` commands needed its VS Code extension).
+- **Silencing a false alarm in place**: "ignore RULE here" and "ignore RULE
+  in this draft" write the front matter's `ignore`, never the reply text.
+- **The same answer as the command line**: the same `replydesk.toml` found
+  upward from the file, the same packs and glossaries, and the queue's case
+  file for `QUEUE/drafts/<id>.txt` (see `analysis.py`).
+
+Initialization options (all optional): `drafts` (globs, default `*.txt`
+and `*.draft`), `debounceMs`, `unsafeFixes` (offer fixes that change facts,
+such as another order ID), `ruleDocs` (a URL template with `{code}` for the
+diagnostics' documentation links; default: a page generated from
+`replydesk explain` in the user's cache).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from ..findings import Finding, Severity
+from .analysis import (
+    DEFAULT_DRAFT_GLOBS,
+    LOCAL_TERMS,
+    Analysis,
+    Problem,
+    Projects,
+    analyse,
+    glossary_check_problems,
+    kind_of,
+)
+from .encoding import LineMap
+
+SOURCE = "replydesk"
+DEFAULT_DEBOUNCE_MS = 150
+NEAR_MISS = "TERM002"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+_PROBLEM_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+
+log = logging.getLogger("replydesk.lsp")
+
+
+@dataclass
+class Options:
+    drafts: tuple[str, ...] = DEFAULT_DRAFT_GLOBS
+    debounce: float = DEFAULT_DEBOUNCE_MS / 1000
+    unsafe_fixes: bool = False
+    rule_docs: str | None = None
+
+    @classmethod
+    def read(cls, raw) -> "Options":
+        """From the client's initializationOptions; a wrong value is ignored (and logged), not fatal."""
+        out = cls()
+        if not isinstance(raw, dict):
+            return out
+        raw = raw.get("replydesk", raw) if isinstance(raw.get("replydesk"), dict) else raw
+        drafts = raw.get("drafts")
+        if isinstance(drafts, str):
+            drafts = [drafts]
+        if isinstance(drafts, list) and drafts and all(isinstance(g, str) and g for g in drafts):
+            out.drafts = tuple(drafts)
+        debounce = raw.get("debounceMs")
+        if isinstance(debounce, (int, float)) and not isinstance(debounce, bool) and 0 <= debounce <= 10_000:
+            out.debounce = debounce / 1000
+        if isinstance(raw.get("unsafeFixes"), bool):
+            out.unsafe_fixes = raw["unsafeFixes"]
+        docs = raw.get("ruleDocs")
+        if isinstance(docs, str) and "{code}" in docs:
+            out.rule_docs = docs
+        return out
+
+
+class ReplydeskServer(LanguageServer):
+    """The server's state: options, linters per configuration, the latest analysis per document."""
+
+    def __init__(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            own = version("replydesk")
+        except PackageNotFoundError:  # pragma: no cover - a bare checkout
+            own = "0"
+        super().__init__("replydesk", own, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.options = Options()
+        self.projects = Projects()
+        # One lint at a time: a keystroke's lint never races the previous one for the CPU.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replydesk-lint")
+        self.pending: dict[str, asyncio.Task] = {}
+        self.latest: dict[str, tuple[int | None, Analysis]] = {}  # uri → (version, analysis)
+        self.glossary_checks: dict[str, list[Problem]] = {}  # uri → the full check's problems, as saved
+
+    # --- documents -------------------------------------------------------------------------
+
+    def encoding(self) -> str:
+        enc = self.workspace.position_encoding if self.protocol.workspace is not None else None
+        return str(getattr(enc, "value", enc) or "utf-16")
+
+    def path_of(self, uri: str) -> Path | None:
+        if not uri.startswith("file:"):
+            return None
+        fs = to_fs_path(uri)
+        return Path(fs) if fs else None
+
+    def kind(self, uri: str, text: str) -> str:
+        path = self.path_of(uri)
+        return "other" if path is None else kind_of(path, text, self.options.drafts)
+
+    async def analyse_now(self, uri: str) -> tuple[int | None, Analysis] | None:
+        """Analyse the document as it is now (in the worker); None when it is closed or not ours."""
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None:
+            return None
+        path = self.path_of(uri)
+        text, version = doc.source, doc.version
+        kind = self.kind(uri, text)
+        if path is None or kind == "other":
+            return None
+        loop = asyncio.get_running_loop()
+        analysis = await loop.run_in_executor(self.worker, analyse, self.projects, path, text, kind)
+        return version, analysis
+
+    async def lint_and_publish(self, uri: str, *, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        done = await self.analyse_now(uri)
+        if done is None:
+            return
+        version, analysis = done
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None or doc.version != version:
+            return  # a newer change is on its way: its own lint publishes
+        self.latest[uri] = (version, analysis)
+        self.publish(uri, version, analysis)
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Lint `uri` after `delay`, cancelling a lint still waiting for this document."""
+        old = self.pending.pop(uri, None)
+        if old is not None and not old.done():
+            old.cancel()
+        task = asyncio.get_running_loop().create_task(self.lint_and_publish(uri, delay=delay))
+        self.pending[uri] = task
+        task.add_done_callback(lambda t, uri=uri: self._finished(uri, t))
+
+    def _finished(self, uri: str, task: asyncio.Task) -> None:
+        if self.pending.get(uri) is task:
+            del self.pending[uri]
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("lint of %s failed: %r", uri, exc, exc_info=exc)
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"replydesk: lint failed: {exc}"))
+
+    def publish(self, uri: str, version: int | None, analysis: Analysis) -> None:
+        lines = LineMap(analysis.text, self.encoding())
+        diagnostics = [self.diagnostic(f, analysis, lines) for f in analysis.findings]
+        diagnostics += [problem_diagnostic(p, lines) for p in analysis.problems]
+        diagnostics += [problem_diagnostic(p, lines) for p in self.glossary_checks.get(uri, [])]
+        diagnostics += [unused_diagnostic(e, analysis, lines) for e in analysis.unused_ignores]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+
+    def diagnostic(self, f: Finding, analysis: Analysis, lines: LineMap) -> types.Diagnostic:
+        message = f.message + (f"\n→ {f.suggestion}" if f.suggestion else "")
+        return types.Diagnostic(
+            range=span_range(lines, f.start + analysis.shift, f.end + analysis.shift),
+            message=message,
+            severity=_SEVERITY[f.severity],
+            code=f.rule,
+            code_description=types.CodeDescription(href=self.rule_href(f.rule)),
+            source=SOURCE,
+        )
+
+    def rule_href(self, code: str) -> str:
+        if self.options.rule_docs:
+            return self.options.rule_docs.replace("{code}", code)
+        from .ruledocs import rule_page
+
+        page = rule_page(code)
+        return from_fs_path(str(page)) if page is not None else "https://github.com/replydesk/replydesk#rules"
+
+    async def current(self, uri: str) -> tuple[int | None, Analysis] | None:
+        """The analysis of the document's current version: the latest one, or a fresh lint."""
+        doc = self.workspace.text_documents.get(uri)
+        if doc is None:
+            return None
+        latest = self.latest.get(uri)
+        if latest is not None and latest[0] == doc.version:
+            return latest
+        done = await self.analyse_now(uri)
+        if done is not None and done[0] == doc.version:
+            self.latest[uri] = done
+        return done
+
+    async def apply(self, label: str, edit: types.WorkspaceEdit) -> bool:
+        result = await self.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=label))
+        if not result.applied:
+            self.window_show_message(types.ShowMessageParams(
+                types.MessageType.Warning, f"replydesk: {label}: the editor did not apply it ({result.failure_reason or 'no reason given'})"))
+        return bool(result.applied)
+
+    def say(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(kind, f"replydesk: {message}"))
+
+
+def span_range(lines: LineMap, start: int, end: int) -> types.Range:
+    a, b = lines.position(start), lines.position(end)
+    return types.Range(types.Position(*a), types.Position(*b))
+
+
+def line_range(lines: LineMap, line: int | None, column: int | None = None) -> types.Range:
+    """A problem's line (1-based; None: the first) as a range over that line."""
+    index = max(0, (line or 1) - 1)
+    if index >= len(lines.starts):
+        index = len(lines.starts) - 1
+    start = lines.starts[index]
+    end = lines.starts[index + 1] - 1 if index + 1 < len(lines.starts) else len(lines.text)
+    if end > start and lines.text[end - 1] == "\r":
+        end -= 1
+    begin = start + (column - 1 if column and column > 1 else 0)
+    return span_range(lines, min(begin, end), end)
+
+
+def problem_diagnostic(p: Problem, lines: LineMap) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=line_range(lines, p.line, p.column),
+        message=p.message,
+        severity=_PROBLEM_SEVERITY.get(p.severity, types.DiagnosticSeverity.Error),
+        code=p.code,
+        source=SOURCE,
+    )
+
+
+def unused_diagnostic(entry, analysis: Analysis, lines: LineMap) -> types.Diagnostic:
+    from ..reporters import unused_message
+
+    # On the front matter's `ignore` line when it is there, else on the first line.
+    head = analysis.text[: analysis.body_start + analysis.shift]
+    match = re.search(r"(?m)^[ \t]*ignore[ \t]*=", head)
+    line = head.count("\n", 0, match.start()) + 1 if match else None
+    return types.Diagnostic(
+        range=line_range(lines, line),
+        message=unused_message(entry),
+        severity=types.DiagnosticSeverity.Hint,
+        code="ignore",
+        source=SOURCE,
+        tags=[types.DiagnosticTag.Unnecessary],
+    )
+
+
+server = ReplydeskServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: ReplydeskServer, params: types.InitializeParams) -> None:
+    ls.options = Options.read(params.initialization_options)
+    ls.projects.unsafe_fixes = ls.options.unsafe_fixes
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def did_open(ls: ReplydeskServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.kind(uri, params.text_document.text) == "glossary":
+        await full_glossary_check(ls, uri)
+    ls.schedule(uri, 0.0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: ReplydeskServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, ls.options.debounce)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+async def did_save(ls: ReplydeskServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    doc = ls.workspace.text_documents.get(uri)
+    kind = ls.kind(uri, doc.source) if doc is not None else "other"
+    if kind in ("glossary", "config"):
+        # A saved glossary or configuration changes what every open draft is linted with.
+        if kind == "glossary":
+            await full_glossary_check(ls, uri)
+        for other in list(ls.workspace.text_documents):
+            if other != uri:
+                ls.schedule(other, 0.0)
+    ls.schedule(uri, 0.0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: ReplydeskServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.latest.pop(uri, None)
+    ls.glossary_checks.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+async def full_glossary_check(ls: ReplydeskServer, uri: str) -> None:
+    path = ls.path_of(uri)
+    if path is None or not path.is_file():
+        return
+    loop = asyncio.get_running_loop()
+    problems = await loop.run_in_executor(ls.worker, glossary_check_problems, ls.projects, path)
+    # Schema problems come from the editor's text on every change; keep the others (self-tests, duplicates…).
+    ls.glossary_checks[uri] = [p for p in problems if p.code != "schema"]
+
+
+# --- hover ---------------------------------------------------------------------------------------
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: ReplydeskServer, params: types.HoverParams) -> types.Hover | None:
+    done = await ls.current(params.text_document.uri)
+    if done is None or done[1].kind != "draft":
+        return None
+    analysis = done[1]
+    lines = LineMap(analysis.text, ls.encoding())
+    at = lines.offset(params.position.line, params.position.character) - analysis.shift
+    here = [f for f in analysis.findings if f.start <= at <= f.end and (f.start < f.end or _on_body_start(analysis, at))]
+    if not here:
+        return None
+    from ..explain import explain_text
+    from ..display import visible_controls
+
+    parts = []
+    for f in here:
+        head = f"**{f.rule}** ({f.severity.label}): {_md(f.message)}"
+        if f.suggestion:
+            head += f"\n\n→ {_md(f.suggestion)}"
+        try:
+            why = explain_text(f.rule)
+        except KeyError:
+            why = ""
+        parts.append(head + (f"\n\n```text\n{visible_controls(why, keep_newlines=True)}\n```" if why else ""))
+    first = here[0]
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+        range=span_range(lines, first.start + analysis.shift, first.end + analysis.shift),
+    )
+
+
+def _on_body_start(analysis: Analysis, at: int) -> bool:
+    return at == analysis.body_start
+
+
+def _md(text: str) -> str:
+    """Text from a draft or a data file, inert in Markdown (no links, HTML or emphasis)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", text)
+
+
+# --- code actions and the commands behind them -------------------------------------------------
+
+APPLY_FIX = "replydesk.applyFix"
+FIX_ALL = "replydesk.fixAll"
+IGNORE = "replydesk.ignore"
+ADD_TERM = "replydesk.addTerm"
+COMMANDS = (APPLY_FIX, FIX_ALL, IGNORE, ADD_TERM)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]),
+)
+async def code_actions(ls: ReplydeskServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    done = await ls.current(uri)
+    if done is None or done[1].kind != "draft":
+        return None
+    version, analysis = done
+    lines = LineMap(analysis.text, ls.encoding())
+    a = lines.offset(params.range.start.line, params.range.start.character) - analysis.shift
+    b = lines.offset(params.range.end.line, params.range.end.character) - analysis.shift
+    wanted = params.context.only
+    actions: list[types.CodeAction] = []
+    fix_all_only = wanted is not None and all(str(k).startswith(types.CodeActionKind.Source) for k in wanted)
+    if not fix_all_only:
+        for f in analysis.findings:
+            if not (f.start <= b and a <= f.end):
+                continue
+            diag = ls.diagnostic(f, analysis, lines)
+            actions += finding_actions(ls, uri, version, f, diag, analysis)
+    from ..fixer import chosen_fixes
+
+    safe = chosen_fixes(analysis.text[analysis.shift:], analysis.findings)
+    if safe and (wanted is None or any(str(k).startswith(types.CodeActionKind.Source) for k in wanted)):
+        actions.append(types.CodeAction(
+            title=f"Fix all safe replydesk problems ({len(safe)})",
+            kind=types.CodeActionKind.SourceFixAll + ".replydesk",
+            command=types.Command(title="Fix all", command=FIX_ALL, arguments=[{"uri": uri, "version": version}]),
+        ))
+    return actions
+
+
+def finding_actions(ls: ReplydeskServer, uri: str, version, f: Finding, diag, analysis: Analysis) -> list[types.CodeAction]:
+    out: list[types.CodeAction] = []
+    text = analysis.text[analysis.shift:]
+    fix = f.fix
+    if fix is not None and (fix.safe or ls.options.unsafe_fixes) and text[fix.start:fix.end] != fix.replacement:
+        title = f"Replace with \u201c{fix.replacement}\u201d" if fix.replacement else "Remove it"
+        if not fix.safe:
+            title += " (changes a fact: check it)"
+        out.append(types.CodeAction(
+            title=title,
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diag],
+            is_preferred=fix.safe,
+            command=types.Command(title=title, command=APPLY_FIX, arguments=[{
+                "uri": uri, "version": version, "start": fix.start, "end": fix.end, "replacement": fix.replacement}]),
+        ))
+    if analysis.case_file is None:  # a queue draft is sent as it is: no front matter may be added to it
+        span = text[f.start:f.end]
+        if f.start < f.end and "\n" not in span.strip() and len(span) <= 200:
+            title = f"Ignore {f.rule} here (only in \u201c{span.strip()}\u201d)"
+            out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                                        command=types.Command(title=title, command=IGNORE, arguments=[{"uri": uri, "version": version, "rule": f.rule, "text": span.strip()}])))
+        title = f"Ignore {f.rule} in this draft"
+        out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                                    command=types.Command(title=title, command=IGNORE, arguments=[{"uri": uri, "version": version, "rule": f.rule}])))
+    if f.rule == NEAR_MISS and analysis.glossary_dir is not None and f.start < f.end:
+        term = text[f.start:f.end].strip()
+        title = f"Add \u201c{term}\u201d to the glossary ({LOCAL_TERMS})"
+        out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
+                                    command=types.Command(title=title, command=ADD_TERM, arguments=[{"uri": uri, "term": term}])))
+    return out
+
+
+def _argument(args) -> dict | None:
+    return args[0] if args and isinstance(args[0], dict) else None
+
+
+async def _same_version(ls: ReplydeskServer, arg: dict):
+    """The document and its current analysis when the command's version is still current; else None (and said)."""
+    uri = arg.get("uri")
+    doc = ls.workspace.text_documents.get(uri) if isinstance(uri, str) else None
+    if doc is None:
+        ls.say("the document is not open")
+        return None
+    if "version" in arg and arg["version"] != doc.version:
+        ls.say("the draft changed since this action was offered; ask for it again")
+        return None
+    return doc
+
+
+def _edit(uri: str, version, lines: LineMap, edits: list[tuple[int, int, str]]) -> types.WorkspaceEdit:
+    text_edits = [types.TextEdit(range=span_range(lines, a, b), new_text=r) for a, b, r in edits]
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=text_edits)])
+
+
+@server.command(APPLY_FIX)
+async def apply_fix(ls: ReplydeskServer, *args) -> bool:
+    arg = _argument(args)
+    doc = await _same_version(ls, arg or {})
+    if doc is None:
+        return False
+    try:
+        start, end, replacement = int(arg["start"]), int(arg["end"]), str(arg["replacement"])
+    except (KeyError, TypeError, ValueError):
+        ls.say("applyFix needs start, end and replacement")
+        return False
+    shift = 1 if doc.source.startswith("\ufeff") else 0
+    lines = LineMap(doc.source, ls.encoding())
+    return await ls.apply("replydesk fix", _edit(doc.uri, doc.version, lines, [(start + shift, end + shift, replacement)]))
+
+
+@server.command(FIX_ALL)
+async def fix_all(ls: ReplydeskServer, *args) -> int:
+    arg = _argument(args) or {}
+    doc = await _same_version(ls, arg)
+    if doc is None:
+        return 0
+    done = await ls.current(doc.uri)
+    if done is None:
+        return 0
+    from ..fixer import chosen_fixes
+
+    analysis = done[1]
+    fixes = chosen_fixes(analysis.text[analysis.shift:], analysis.findings, unsafe=bool(arg.get("unsafe")) and ls.options.unsafe_fixes)
+    if not fixes:
+        return 0
+    lines = LineMap(doc.source, ls.encoding())
+    s = analysis.shift
+    applied = await ls.apply("replydesk: fix all", _edit(doc.uri, doc.version, lines, [(x.start + s, x.end + s, x.replacement) for x in fixes]))
+    return len(fixes) if applied else 0
+
+
+@server.command(IGNORE)
+async def ignore(ls: ReplydeskServer, *args) -> bool:
+    from ..frontmatter import FrontMatterError, add_ignore
+
+    arg = _argument(args) or {}
+    doc = await _same_version(ls, arg)
+    if doc is None:
+        return False
+    rule = str(arg.get("rule", "")).strip().upper()
+    if not re.fullmatch(r"[A-Z]+[0-9]*", rule):
+        ls.say(f"not a rule code: {rule!r}")
+        return False
+    quote = arg.get("text")
+    try:
+        edit = add_ignore(doc.source, rule, quote=quote if isinstance(quote, str) and quote.strip() else None)
+    except FrontMatterError as exc:
+        ls.say(f"cannot add the ignore: {exc}")
+        return False
+    if edit is None:
+        ls.say(f"{rule} is already ignored there", types.MessageType.Info)
+        return True
+    lines = LineMap(doc.source, ls.encoding())
+    return await ls.apply(f"replydesk: ignore {rule}", _edit(doc.uri, doc.version, lines, [(edit.start, edit.end, edit.replacement)]))
+
+
+@server.command(ADD_TERM)
+async def add_term(ls: ReplydeskServer, *args) -> bool:
+    arg = _argument(args) or {}
+    uri, term = arg.get("uri"), arg.get("term")
+    path = ls.path_of(uri) if isinstance(uri, str) else None
+    if path is None or not isinstance(term, str) or not term.strip():
+        ls.say("addTerm needs the draft's uri and the term")
+        return False
+    loop = asyncio.get_running_loop()
+    try:
+        target, original, new_text = await loop.run_in_executor(ls.worker, _term_edit, ls.projects, path, term.strip())
+    except TermError as exc:
+        ls.say(str(exc))
+        return False
+    target_uri = from_fs_path(str(target))
+    open_doc = ls.workspace.text_documents.get(target_uri)
+    if open_doc is not None:
+        original = open_doc.source
+    if original is None:  # a new file: created and filled in one edit
+        edit = types.WorkspaceEdit(document_changes=[
+            types.CreateFile(uri=target_uri, options=types.CreateFileOptions(ignore_if_exists=True)),
+            types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=target_uri, version=None),
+                                   edits=[types.TextEdit(types.Range(types.Position(0, 0), types.Position(0, 0)), new_text)]),
+        ])
+    else:
+        lines = LineMap(original, ls.encoding())
+        edit = _edit(target_uri, open_doc.version if open_doc is not None else None, lines, [(0, len(original), new_text)])
+    ok = await ls.apply(f"replydesk: add {term} to the glossary", edit)
+    if ok:
+        ls.projects.forget()  # the file may stay unsaved in the editor; the next lint reads the folder again
+        for other in list(ls.workspace.text_documents):
+            ls.schedule(other, 0.0)
+    return ok
+
+
+class TermError(Exception):
+    pass
+
+
+def _term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | None, str]:
+    """(glossary file, its text now or None if new, its text with the term): validated like `glossary add`."""
+    from ..glossary.edit import AddError, NewEntry, text_with_entry
+    from ..tomldata import DataFileError, read_text_file
+
+    try:
+        project = projects.project_for(draft.parent)
+    except DataFileError as exc:
+        raise TermError(f"the configuration is broken: {exc}") from None
+    if not project.config.glossary_dirs:
+        raise TermError("no glossary folder is configured: add glossary_dirs to replydesk.toml")
+    target = project.config.glossary_dirs[0] / LOCAL_TERMS
+    original: str | None
+    try:
+        original = read_text_file(target)
+    except DataFileError:
+        if target.exists():
+            raise TermError(f"cannot read {target}") from None
+        original = None
+    base = original if original is not None else LOCAL_TERMS_HEADER
+    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "term"
+    taken = set(re.findall(r'(?m)^\s*id\s*=\s*"([^"]*)"', base))
+    entry_id, n = slug, 2
+    while entry_id in taken:
+        entry_id, n = f"{slug}-{n}", n + 1
+    lang = "en" if re.search(r"[A-Za-z]", term) else ("ko" if re.search(r"[\uac00-\ud7a3]", term) else "zh")
+    new = NewEntry(id=entry_id, preferred={lang: [term]}, notes="added from the editor: a word the team uses, not a misspelling")
+    try:
+        text, problems = text_with_entry(target, base, new, platforms=tuple(project.linter.resources.packs))
+    except AddError as exc:
+        raise TermError(f"cannot add to {target}: {exc}") from None
+    if problems:
+        raise TermError(f"not added to {target}: {problems[0]}")
+    return target, original, text
+
+
+LOCAL_TERMS_HEADER = """\
+# Words this team uses that are not misspellings (product names, brands, couriers).
+# The language server's "Add … to the glossary" appends here; edit it like any glossary file.
+[glossary]
+name = "Local terms"
+languages = ["en", "ko", "zh"]
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="replydesk lsp", description="Run the replydesk language server on stdio.")
+    parser.add_argument("--log", metavar="FILE", help="write the server's log here (stderr by default)")
+    parser.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="warning")
+    args = parser.parse_args(argv)
+    handler: logging.Handler = logging.FileHandler(args.log, encoding="utf-8") if args.log else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(args.log_level.upper())
+    if sys.stdin.isatty():
+        print("replydesk lsp speaks the Language Server Protocol on stdin/stdout; start it from your editor "
+              "(see README, Editors).", file=sys.stderr)
+    server.start_io()
+    return 0
