@@ -18,7 +18,7 @@ def main() -> int:
     quick = "--quick" in sys.argv[1:]
     print(f"CPU reference: sum(range(2e6)) best of 5 = {cpu_reference() * 1e3:.1f} ms")
 
-    from . import false_alarms, glossary_bench, language_bench, lint_bench, peers, receiver_bench, stats_bench, tui_bench
+    from . import false_alarms, glossary_bench, language_bench, lint_bench, lsp_bench, peers, receiver_bench, stats_bench, tui_bench
 
     _section("false alarms and recall (Leipzig sentences, clean replies, labelled defects)")
     false_alarms.main([])
@@ -42,6 +42,9 @@ def main() -> int:
 
     _section("replydesk receive: signed deliveries over loopback HTTP, durable writes")
     receiver_bench.main([])
+
+    _section("replydesk lsp: start-up and diagnostics per keystroke (2,000-character draft)")
+    lsp_bench.main([])
 
     _section("peers: textlint + prh, proselint (same corpus)")
     rows = peers.run(runs=3, with_5000=not quick)

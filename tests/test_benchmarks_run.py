@@ -18,3 +18,15 @@ def test_the_language_benchmark_runs_and_times_real_work(capsys):
     language_bench.main()
     out = capsys.readouterr().out
     assert "language check, English draft" in out and "langdetect profiles" in out
+
+
+def test_the_lsp_benchmark_runs_a_real_server(capsys):
+    sys.path.insert(0, str(REPO))
+    try:
+        from benchmarks import lsp_bench
+    finally:
+        sys.path.remove(str(REPO))
+    rows = dict((name, value) for name, value, _ in lsp_bench.run(changes=5, starts=1))
+    assert rows["didChange → diagnostics, debounce 0 (p95)"].endswith(" ms")
+    first = next(v for k, v in rows.items() if "2,0" in k and "p50" in k or "draft, debounce 0 (p50)" in k)
+    assert float(first.split()[0]) > 0

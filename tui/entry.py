@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return cli_main(args)
     if args and args[0] == "lsp":
-        from replydesk.linting.lsp.server import main as lsp_main
+        from replydesk.linting.lsp.start import main as lsp_main
 
         return lsp_main(args[1:])
     if args and args[0] == "import":

@@ -4,8 +4,8 @@ Parsing TOML is slow in Python (tomllib: ~0.35 s for a 10,000-entry
 file), so a large set is compiled once and then unpickled (~0.1 s). The key
 hashes every file's bytes, the platform list, the Python version and this
 package's own source, so an edited glossary or an upgraded replydesk never
-reads a stale entry. Small sets (the shipped ones) skip the cache: they load
-faster than a pickle. `REPLYDESK_CACHE_DIR=off` disables it.
+reads a stale entry. Small sets skip the cache: they load
+faster than a pickle (see MIN_BYTES). `REPLYDESK_CACHE_DIR=off` disables it.
 
 A pickle runs code when it is loaded, and the file name is predictable (a
 digest of files everyone can read), so a cache file is only unpickled when
@@ -41,7 +41,11 @@ from pathlib import Path
 from .glossary_set import GlossarySet
 from .matcher import collector_paused
 
-MIN_BYTES = 256 * 1024  # below this, compiling is faster than unpickling
+# Below this, compiling is about as fast as unpickling. Since glossary forms pass the regex
+# safety checks at load, the shipped set (125 KB) compiles in ~0.47 s and loads from the cache in
+# ~0.03 s (+0.1 s more to warm), so it is cached too: `replydesk lint`, the desk and the language
+# server each start about 0.35 s sooner.
+MIN_BYTES = 32 * 1024
 KEEP = 4  # cached sets kept per directory (the most recently written)
 _PREFIX = "glossary-"
 _TAG_BYTES = 32  # HMAC-SHA256

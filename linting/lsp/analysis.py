@@ -17,21 +17,24 @@ on the next one.
 from __future__ import annotations
 
 import os
-import stat
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 
-from ..casefile import load_case_context
-from ..cli import case_file_for
-from ..config import CONFIG_NAME, Config, config_from_table, find_config, load_config
-from ..context import CaseContext, ContextError, Suppression
-from ..document import DraftError, parse_draft
+from typing import TYPE_CHECKING
+
 from ..findings import Finding
-from ..positions import TextPositions
-from ..suppress import Suppressed
-from ..tomldata import DataFileError, TomlDocument, TomlSyntaxError, loads_toml
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..context import Suppression
+    from ..suppress import Suppressed
+
+# The language server process imports this module for `kind_of` and the result types only; the
+# linting modules are imported where they are used, in the linting process (worker.py).
+CONFIG_NAME = "replydesk.toml"  # config.CONFIG_NAME, which tests/lsp checks this matches
 
 DEFAULT_DRAFT_GLOBS = ("*.txt", "*.draft")
 LOCAL_TERMS = "local-terms.toml"  # where "add this term to the glossary" writes, in the first glossary folder
@@ -59,14 +62,15 @@ class Analysis:
     kind: str  # "draft", "glossary", "config" or "other"
     text: str
     findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    unused_ignores: tuple[Suppression, ...] = ()
+    suppressed: list["Suppressed"] = field(default_factory=list)
+    unused_ignores: tuple["Suppression", ...] = ()
     problems: list[Problem] = field(default_factory=list)
     shift: int = 0
     body_start: int = 0
     case_file: Path | None = None  # a queue draft's case: its `ignore` is the case's, not the front matter's
     glossary_dir: Path | None = None  # the first configured glossary folder, or None
     config_path: Path | None = None
+    rule_pages: dict[str, Path] = field(default_factory=dict)  # rule → its page (ruledocs), for the diagnostics' links
 
 
 def is_draft(path: PurePath, globs: tuple[str, ...]) -> bool:
@@ -118,7 +122,7 @@ def _folder_key(folder: Path) -> tuple:
 
 @dataclass
 class Project:
-    config: Config
+    config: "Config"
     linter: object  # engine.Linter
     stamp: tuple
 
@@ -126,12 +130,13 @@ class Project:
 class Projects:
     """Linters by configuration file (None: no configuration, the defaults)."""
 
-    def __init__(self, *, unsafe_fixes: bool = False):
+    def __init__(self):
         self._lock = threading.Lock()
         self._projects: dict[Path | None, Project] = {}
-        self.unsafe_fixes = unsafe_fixes
 
     def config_path_for(self, folder: Path) -> Path | None:
+        from ..config import find_config
+
         found = find_config(folder)
         return None if found is None else found[0]
 
@@ -142,8 +147,10 @@ class Projects:
             project = self._projects.get(config_path)
             if project is not None and project.stamp == self._stamp(config_path, project.config):
                 return project
-            config = load_config(config_path) if config_path is not None else Config()
+            from ..config import Config, load_config
             from ..loading import build_linter
+
+            config = load_config(config_path) if config_path is not None else Config()
 
             linter = build_linter(config)
             project = Project(config, linter, self._stamp(config_path, config))
@@ -156,7 +163,7 @@ class Projects:
             self._projects.clear()
 
     @staticmethod
-    def _stamp(config_path: Path | None, config: Config) -> tuple:
+    def _stamp(config_path: Path | None, config: "Config") -> tuple:
         return (
             _stat_key(config_path) if config_path is not None else None,
             tuple(_folder_key(d) for d in (*config.pack_dirs, *config.glossary_dirs)),
@@ -177,6 +184,13 @@ def analyse(projects: Projects, path: Path, text: str, kind: str, *, now: dateti
 
 
 def _lint_draft(projects: Projects, path: Path, text: str, now: datetime) -> Analysis:
+    from ..casefile import load_case_context
+    from ..cli import case_file_for
+    from ..context import CaseContext, ContextError
+    from ..document import DraftError, parse_draft
+    from ..positions import TextPositions
+    from ..tomldata import DataFileError
+
     out = Analysis("draft", text, shift=1 if text.startswith("\ufeff") else 0)
     try:
         project = projects.project_for(path.parent)
@@ -207,6 +221,12 @@ def _lint_draft(projects: Projects, path: Path, text: str, now: datetime) -> Ana
         out.problems.append(Problem(f"{exc.key}: {exc.message}", line, None, "error", "front-matter"))
         return out
     out.findings = result.findings
+    from .ruledocs import rule_page
+
+    for code in {f.rule for f in result.findings}:
+        page = rule_page(code)
+        if page is not None:
+            out.rule_pages[code] = page
     out.suppressed = result.suppressed
     out.unused_ignores = result.unused_ignores
     out.body_start = result.draft.body_start
@@ -216,6 +236,9 @@ def _lint_draft(projects: Projects, path: Path, text: str, now: datetime) -> Ana
 
 
 def _check_config(path: Path, text: str) -> Analysis:
+    from ..config import config_from_table
+    from ..tomldata import DataFileError, TomlDocument, TomlSyntaxError, loads_toml
+
     out = Analysis("config", text)
     try:
         data = loads_toml(text)
@@ -232,6 +255,7 @@ def glossary_text_problems(path: Path, text: str) -> list[Problem]:
     included): quick enough for every change. The full check (duplicates across files,
     self-tests, regex timing) runs on open and save: `glossary_check_problems`."""
     from ..glossary.schema import parse_document
+    from ..tomldata import TomlDocument, TomlSyntaxError, loads_toml
 
     try:
         data = loads_toml(text)
@@ -243,7 +267,9 @@ def glossary_text_problems(path: Path, text: str) -> list[Problem]:
 
 def glossary_check_problems(projects: Projects, path: Path) -> list[Problem]:
     """`replydesk glossary check FILE`'s problems for this file, as saved."""
+    from ..config import Config, load_config
     from ..glossary.check import check_files
+    from ..tomldata import DataFileError
     from ..glossary.loader import glossary_paths, particle_files
     from ..loading import builtin_glossary_dir, load_packs
     from ..registry import all_rules
@@ -268,8 +294,66 @@ def glossary_check_problems(projects: Projects, path: Path) -> list[Problem]:
             for p in report.problems if p.path in (mine, resolved)]
 
 
-def regular_file(path: Path) -> bool:
+def explain(codes: tuple[str, ...]) -> dict[str, str]:
+    """`replydesk explain` for each known rule, control characters made visible (for hover)."""
+    from ..display import visible_controls
+    from ..explain import explain_text
+
+    out = {}
+    for code in codes:
+        try:
+            out[code] = visible_controls(explain_text(code), keep_newlines=True)
+        except KeyError:
+            continue
+    return out
+
+
+# --- "add this term to the glossary" ------------------------------------------------------
+
+class TermError(Exception):
+    pass
+
+
+def term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | None, str]:
+    """(glossary file, its text now or None if new, its text with the term): validated like `glossary add`."""
+    from ..glossary.edit import AddError, NewEntry, text_with_entry
+    from ..tomldata import DataFileError, read_text_file
+
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
+        project = projects.project_for(draft.parent)
+    except DataFileError as exc:
+        raise TermError(f"the configuration is broken: {exc}") from None
+    if not project.config.glossary_dirs:
+        raise TermError("no glossary folder is configured: add glossary_dirs to replydesk.toml")
+    target = project.config.glossary_dirs[0] / LOCAL_TERMS
+    original: str | None
+    try:
+        original = read_text_file(target)
+    except DataFileError:
+        if target.exists():
+            raise TermError(f"cannot read {target}") from None
+        original = None
+    base = original if original is not None else LOCAL_TERMS_HEADER
+    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "term"
+    taken = set(re.findall(r'(?m)^\s*id\s*=\s*"([^"]*)"', base))
+    entry_id, n = slug, 2
+    while entry_id in taken:
+        entry_id, n = f"{slug}-{n}", n + 1
+    lang = "en" if re.search(r"[A-Za-z]", term) else ("ko" if re.search(r"[\uac00-\ud7a3]", term) else "zh")
+    new = NewEntry(id=entry_id, preferred={lang: [term]}, notes="added from the editor: a word the team uses, not a misspelling")
+    try:
+        text, problems = text_with_entry(target, base, new, platforms=tuple(project.linter.resources.packs))
+    except AddError as exc:
+        raise TermError(f"cannot add to {target}: {exc}") from None
+    if problems:
+        raise TermError(f"not added to {target}: {problems[0]}")
+    return target, original, text
+
+
+LOCAL_TERMS_HEADER = """\
+# Words this team uses that are not misspellings (product names, brands, couriers).
+# The language server's "Add … to the glossary" appends here; edit it like any glossary file.
+[glossary]
+name = "Local terms"
+languages = ["en", "ko", "zh"]
+"""

@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,19 +41,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from ..findings import Finding, Severity
-from .analysis import (
-    DEFAULT_DRAFT_GLOBS,
-    LOCAL_TERMS,
-    Analysis,
-    Problem,
-    Projects,
-    analyse,
-    glossary_check_problems,
-    kind_of,
-)
+from .analysis import DEFAULT_DRAFT_GLOBS, LOCAL_TERMS, Analysis, Problem, kind_of
 from .encoding import LineMap
+from .worker import Worker, WorkerError
 
 SOURCE = "replydesk"
+# Where a rule's page is when none could be written (an unwritable cache): the README's rule table.
+RULES_README = "https://github.com/replydesk/replydesk/blob/main/README.md#rules"
 DEFAULT_DEBOUNCE_MS = 150
 NEAR_MISS = "TERM002"
 
@@ -106,16 +99,13 @@ class ReplydeskServer(LanguageServer):
     """The server's state: options, linters per configuration, the latest analysis per document."""
 
     def __init__(self) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            own = version("replydesk")
-        except PackageNotFoundError:  # pragma: no cover - a bare checkout
-            own = "0"
-        super().__init__("replydesk", own, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        # No version in serverInfo: importlib.metadata costs 80 ms of start-up (zipfile, email,
+        # lzma), a twelfth of the budget for the first diagnostics (`pip show replydesk` has it).
+        super().__init__("replydesk", None, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.options = Options()
-        self.projects = Projects()
-        # One lint at a time: a keystroke's lint never races the previous one for the CPU.
+        self.linting: Worker | None = None  # the linting process (worker.py), set before start_io
+        # One call to it at a time: a keystroke's lint never races the previous one for the CPU,
+        # and a lint still waiting here when a newer change comes is cancelled before it is sent.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replydesk-lint")
         self.pending: dict[str, asyncio.Task] = {}
         self.latest: dict[str, tuple[int | None, Analysis]] = {}  # uri → (version, analysis)
@@ -147,14 +137,29 @@ class ReplydeskServer(LanguageServer):
         kind = self.kind(uri, text)
         if path is None or kind == "other":
             return None
-        loop = asyncio.get_running_loop()
-        analysis = await loop.run_in_executor(self.worker, analyse, self.projects, path, text, kind)
+        analysis = await self.call("analyse", path, text, kind)
         return version, analysis
+
+    async def call(self, name: str, *args):
+        """A function of the linting process (worker.serve), run from the single lint thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.worker, lambda: self.linting.call(name, *args))
 
     async def lint_and_publish(self, uri: str, *, delay: float = 0.0) -> None:
         if delay:
             await asyncio.sleep(delay)
-        done = await self.analyse_now(uri)
+        try:
+            done = await self.analyse_now(uri)
+        except WorkerError as exc:
+            # The linter failed on this text (or its process died and came back): say so on the
+            # document, in one line, and keep serving; the log has the whole story.
+            log.error("lint of %s failed: %s", uri, exc)
+            doc = self.workspace.text_documents.get(uri)
+            if doc is not None:
+                failed = Analysis("draft", doc.source, problems=[Problem(
+                    f"replydesk could not lint this file: {str(exc).splitlines()[0]}", None, None, "error", "replydesk")])
+                self.publish(uri, doc.version, failed)
+            return
         if done is None:
             return
         version, analysis = done
@@ -197,17 +202,15 @@ class ReplydeskServer(LanguageServer):
             message=message,
             severity=_SEVERITY[f.severity],
             code=f.rule,
-            code_description=types.CodeDescription(href=self.rule_href(f.rule)),
+            code_description=types.CodeDescription(href=self.rule_href(f.rule, analysis)),
             source=SOURCE,
         )
 
-    def rule_href(self, code: str) -> str:
+    def rule_href(self, code: str, analysis: Analysis) -> str:
         if self.options.rule_docs:
             return self.options.rule_docs.replace("{code}", code)
-        from .ruledocs import rule_page
-
-        page = rule_page(code)
-        return from_fs_path(str(page)) if page is not None else "https://github.com/replydesk/replydesk#rules"
+        page = analysis.rule_pages.get(code)  # written by the linting process (ruledocs.py)
+        return from_fs_path(str(page)) if page is not None else RULES_README
 
     async def current(self, uri: str) -> tuple[int | None, Analysis] | None:
         """The analysis of the document's current version: the latest one, or a fresh lint."""
@@ -284,7 +287,6 @@ server = ReplydeskServer()
 @server.feature(types.INITIALIZE)
 def initialize(ls: ReplydeskServer, params: types.InitializeParams) -> None:
     ls.options = Options.read(params.initialization_options)
-    ls.projects.unsafe_fixes = ls.options.unsafe_fixes
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -330,8 +332,7 @@ async def full_glossary_check(ls: ReplydeskServer, uri: str) -> None:
     path = ls.path_of(uri)
     if path is None or not path.is_file():
         return
-    loop = asyncio.get_running_loop()
-    problems = await loop.run_in_executor(ls.worker, glossary_check_problems, ls.projects, path)
+    problems = await ls.call("glossary_check", path)
     # Schema problems come from the editor's text on every change; keep the others (self-tests, duplicates…).
     ls.glossary_checks[uri] = [p for p in problems if p.code != "schema"]
 
@@ -349,19 +350,14 @@ async def hover(ls: ReplydeskServer, params: types.HoverParams) -> types.Hover |
     here = [f for f in analysis.findings if f.start <= at <= f.end and (f.start < f.end or _on_body_start(analysis, at))]
     if not here:
         return None
-    from ..explain import explain_text
-    from ..display import visible_controls
-
+    explained = await ls.call("explain", tuple(dict.fromkeys(f.rule for f in here)))
     parts = []
     for f in here:
         head = f"**{f.rule}** ({f.severity.label}): {_md(f.message)}"
         if f.suggestion:
             head += f"\n\n→ {_md(f.suggestion)}"
-        try:
-            why = explain_text(f.rule)
-        except KeyError:
-            why = ""
-        parts.append(head + (f"\n\n```text\n{visible_controls(why, keep_newlines=True)}\n```" if why else ""))
+        why = explained.get(f.rule, "")
+        parts.append(head + (f"\n\n```text\n{why.replace('```', '` ` `')}\n```" if why else ""))
     first = here[0]
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
@@ -547,11 +543,10 @@ async def add_term(ls: ReplydeskServer, *args) -> bool:
     if path is None or not isinstance(term, str) or not term.strip():
         ls.say("addTerm needs the draft's uri and the term")
         return False
-    loop = asyncio.get_running_loop()
     try:
-        target, original, new_text = await loop.run_in_executor(ls.worker, _term_edit, ls.projects, path, term.strip())
-    except TermError as exc:
-        ls.say(str(exc))
+        target, original, new_text = await ls.call("term_edit", path, term.strip())
+    except WorkerError as exc:
+        ls.say(str(exc).split("\n")[0].removeprefix("TermError: "))
         return False
     target_uri = from_fs_path(str(target))
     open_doc = ls.workspace.text_documents.get(target_uri)
@@ -568,75 +563,7 @@ async def add_term(ls: ReplydeskServer, *args) -> bool:
         edit = _edit(target_uri, open_doc.version if open_doc is not None else None, lines, [(0, len(original), new_text)])
     ok = await ls.apply(f"replydesk: add {term} to the glossary", edit)
     if ok:
-        ls.projects.forget()  # the file may stay unsaved in the editor; the next lint reads the folder again
+        await ls.call("forget")  # the file may stay unsaved in the editor; the next lint reads the folder again
         for other in list(ls.workspace.text_documents):
             ls.schedule(other, 0.0)
     return ok
-
-
-class TermError(Exception):
-    pass
-
-
-def _term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | None, str]:
-    """(glossary file, its text now or None if new, its text with the term): validated like `glossary add`."""
-    from ..glossary.edit import AddError, NewEntry, text_with_entry
-    from ..tomldata import DataFileError, read_text_file
-
-    try:
-        project = projects.project_for(draft.parent)
-    except DataFileError as exc:
-        raise TermError(f"the configuration is broken: {exc}") from None
-    if not project.config.glossary_dirs:
-        raise TermError("no glossary folder is configured: add glossary_dirs to replydesk.toml")
-    target = project.config.glossary_dirs[0] / LOCAL_TERMS
-    original: str | None
-    try:
-        original = read_text_file(target)
-    except DataFileError:
-        if target.exists():
-            raise TermError(f"cannot read {target}") from None
-        original = None
-    base = original if original is not None else LOCAL_TERMS_HEADER
-    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "term"
-    taken = set(re.findall(r'(?m)^\s*id\s*=\s*"([^"]*)"', base))
-    entry_id, n = slug, 2
-    while entry_id in taken:
-        entry_id, n = f"{slug}-{n}", n + 1
-    lang = "en" if re.search(r"[A-Za-z]", term) else ("ko" if re.search(r"[\uac00-\ud7a3]", term) else "zh")
-    new = NewEntry(id=entry_id, preferred={lang: [term]}, notes="added from the editor: a word the team uses, not a misspelling")
-    try:
-        text, problems = text_with_entry(target, base, new, platforms=tuple(project.linter.resources.packs))
-    except AddError as exc:
-        raise TermError(f"cannot add to {target}: {exc}") from None
-    if problems:
-        raise TermError(f"not added to {target}: {problems[0]}")
-    return target, original, text
-
-
-LOCAL_TERMS_HEADER = """\
-# Words this team uses that are not misspellings (product names, brands, couriers).
-# The language server's "Add … to the glossary" appends here; edit it like any glossary file.
-[glossary]
-name = "Local terms"
-languages = ["en", "ko", "zh"]
-"""
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="replydesk lsp", description="Run the replydesk language server on stdio.")
-    parser.add_argument("--log", metavar="FILE", help="write the server's log here (stderr by default)")
-    parser.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="warning")
-    args = parser.parse_args(argv)
-    handler: logging.Handler = logging.FileHandler(args.log, encoding="utf-8") if args.log else logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(args.log_level.upper())
-    if sys.stdin.isatty():
-        print("replydesk lsp speaks the Language Server Protocol on stdin/stdout; start it from your editor "
-              "(see README, Editors).", file=sys.stderr)
-    server.start_io()
-    return 0

@@ -168,7 +168,7 @@ async def start_editor(cwd: Path, *, options: dict | None = None, spec: str = "v
         editor.apply(params.edit)
         return types.ApplyWorkspaceEditResult(applied=True)
 
-    env = dict(os.environ, XDG_CACHE_HOME=str(cwd / ".cache"), REPLYDESK_CACHE_DIR="off")
+    env = dict(os.environ, XDG_CACHE_HOME=str(cwd / ".cache"), REPLYDESK_CACHE_DIR=str(cwd / ".cache" / "glossaries"))
     await client.start_io(sys.executable, "-m", "replydesk.tui.entry", "lsp", cwd=str(cwd), env=env)
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(spec),
