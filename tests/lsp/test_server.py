@@ -306,3 +306,21 @@ async def test_other_clients(project, spec):
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_a_killed_linting_process_is_restarted(editor, project):
+    import os
+    import signal
+    import subprocess
+
+    uri = editor.open(project / "drafts" / "en.txt", EN)
+    await editor.diagnostics(uri, 1)
+    server_pid = editor.client._server.pid
+    children = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 1, children  # the linting process (worker.py)
+    os.kill(int(children[0]), signal.SIGKILL)
+    editor.replace(uri, "delivery delay", "shipping delay")
+    diags = await editor.diagnostics(uri, 2)
+    assert by_code(editor, uri, diags, "TERM001") == ["invoice number"]  # linted by a new process
+    after = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True).stdout.split()
+    assert len(after) == 1 and after != children
