@@ -12,6 +12,7 @@ The chain of one case (`chain(case)`, the JSON element; `export_version` 1):
      "order_ids": […], "claim_ids": […], "case_ids": […], "asins": […],
      "required_evidence": […], "attachments": [{"name": "pod.zip", "bytes": 3200000 | null}],
      "first_sent_at": … | null, "first_sent_kst": … | null,
+     "ignored": [{"rule", "text" | null, "reason" | null, "by" | null, "when" | null}],   # findings overruled, and why
      "platform_status": the platform's own status (import / receive) | null,
      "platform_ids": {"shop_id": "…", …},
      "source_events": [{"id", "source", "at", "as_of", "payload"}],   # the platform events, as received
@@ -210,6 +211,7 @@ def chain(case: Case | Mapping, *, packs: Mapping | None = None) -> dict:
     out["attachments"] = [_attachment(a) for a in attachments] if isinstance(attachments, list) else []
     out["first_sent_at"] = _iso(first)
     out["first_sent_kst"] = _kst(first)
+    out["ignored"] = ignored_entries(raw.get("ignore"))
     status = raw.get("platform_status")
     out["platform_status"] = status if isinstance(status, str) else None
     ids = raw.get("platform_ids")
@@ -221,6 +223,19 @@ def chain(case: Case | Mapping, *, packs: Mapping | None = None) -> dict:
         for e in (events if isinstance(events, list) else []) if isinstance(e, dict)
     ]
     out["history"] = history
+    return out
+
+
+def ignored_entries(value) -> list[dict]:
+    """The case's `ignore`, each entry as a table (a bare rule code is `{"rule": code}`)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append({"rule": item.strip().upper(), "text": None, "reason": None, "by": None, "when": None})
+        elif isinstance(item, dict):
+            out.append({key: (_text(item.get(key)) if item.get(key) is not None else None)
+                        for key in ("rule", "text", "reason", "by", "when")})
     return out
 
 
@@ -312,7 +327,8 @@ tr.undone td { text-decoration: line-through; color: #555; }
 }
 """
 
-_TYPE_LABEL = {"message": "message", "sent": "reply sent", "status": "status", "assigned": "assigned", "undo": "undo"}
+_TYPE_LABEL = {"message": "message", "sent": "reply sent", "status": "status", "assigned": "assigned", "undo": "undo",
+               "ignored": "finding ignored"}
 
 
 def _details(e: dict) -> str:
@@ -350,6 +366,9 @@ def _case_html(c: dict) -> str:
         ("Platform events", ", ".join(
             f"{e['id']} ({e['source']}, received {e['at']})" for e in c.get("source_events") or []
         ) + (" — their payloads are in the JSON export" if c.get("source_events") else "")),
+        ("Findings ignored", "; ".join(
+            f"{i['rule']}" + (f" in “{i['text']}”" if i["text"] else "") + (f" by {i['by']}" if i["by"] else "")
+            + (f": {i['reason']}" if i["reason"] else "") for i in c.get("ignored") or [])),
         ("Required evidence", ", ".join(c["required_evidence"])),
         ("Attachments", ", ".join(
             (a["name"] or "?") + (f" ({a['bytes']:,} bytes)" if a["bytes"] is not None else "") for a in c["attachments"]

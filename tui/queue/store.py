@@ -257,6 +257,10 @@ class QueueStore:
         self._remove_draft_holding(case_id, text)
         return updated
 
+    def ignore_finding(self, case_id: str, rule: str, quote: str | None, reason: str, who: str, when: datetime) -> Case:
+        """A finding judged a false alarm for this case, with the reason (workflow.ignore_finding)."""
+        return self.update_case(case_id, lambda data: workflow.ignore_finding(data, rule, quote, reason, who, when))
+
     def record_result(self, case_id: str, status: str, who: str, when: datetime, *, outcome: str | None = None) -> Case:
         """The platform's answer: `under-review`, or `closed` with an outcome (workflow.record_result)."""
         return self.update_case(case_id, lambda data: workflow.record_result(data, status, who, when, outcome=outcome))

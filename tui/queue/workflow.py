@@ -19,6 +19,15 @@ confirmation ID when the operator has one, `attachments` the files that
 went with it): the sent text is frozen in the history, and the repeat and
 follow-up rules (TPL002, FUP001, FUP002) see it when a follow-up is drafted.
 
+An operator who judges a finding a false alarm for this case records it
+(`ignore_finding`): an entry in the case's `ignore` (the rule, the quoted
+text it applies to, the reason, who and when; the linter then stays
+quiet there) and an `ignored` record in the history saying the same:
+
+    {"event": "ignored", "id": "…", "who": "op1", "when": "…", "rule": "TERM001",
+     "quote": "invoice number", "reason": "the buyer's own words",
+     "text": "op1 ignored TERM001 in “invoice number”: the buyer's own words"}
+
 After sending, the platform's answer is recorded the same way: `under-review`,
 then `closed` with an `outcome` (`reversed`, `partial`, `denied`,
 `accepted`); the closing record carries `outcome` and the outcome it
@@ -41,7 +50,8 @@ from .cases import KST, STATUSES
 ASSIGNED = "assigned"
 STATUS = "status"
 UNDO = "undo"
-EVENTS = (ASSIGNED, STATUS, UNDO)
+IGNORED = "ignored"
+EVENTS = (ASSIGNED, STATUS, UNDO, IGNORED)
 
 
 class NothingToUndo(Exception):
@@ -172,6 +182,38 @@ def record_result(data: dict, status: str, who: str, when: datetime, *, outcome:
     out["status"], out["outcome"] = "closed", outcome
     out["history"] = _history(data) + [
         _record(STATUS, who, when, text, **{"from": current, "to": "closed"}, outcome=outcome, outcome_was=before_outcome)
+    ]
+    return out
+
+
+def ignore_finding(data: dict, rule: str, quote: str | None, reason: str, who: str, when: datetime) -> dict:
+    """Silence `rule` in this case (only inside `quote` when given), with the operator's reason.
+
+    A reason is required: the next operator, the reviewer and the export
+    must see why the linter was overruled. Ignoring what is ignored
+    already (the same rule and quote) changes nothing.
+    """
+    rule = rule.strip().upper()
+    reason = reason.strip()
+    quote = quote.strip() if quote and quote.strip() else None
+    if not rule:
+        raise ValueError("which rule? (no rule code)")
+    if not reason:
+        raise ValueError("a reason is needed: say why this finding is a false alarm here")
+    current = data.get("ignore")
+    entries = [current] if isinstance(current, str) else list(current) if isinstance(current, list) else []
+    for entry in entries:
+        same = entry.strip().upper() == rule if isinstance(entry, str) else (
+            isinstance(entry, dict) and str(entry.get("rule", "")).strip().upper() == rule and (entry.get("text") or None) == quote)
+        if same and (quote is None or not isinstance(entry, str)):
+            return data
+    stamp = when_text(when)
+    entry = {"rule": rule, **({"text": quote} if quote else {}), "reason": reason, "by": who, "when": stamp}
+    out = dict(data)
+    out["ignore"] = entries + [entry]
+    where = f" in \u201c{quote}\u201d" if quote else " in this case"
+    out["history"] = _history(data) + [
+        _record(IGNORED, who, when, f"{who} ignored {rule}{where}: {reason}", rule=rule, quote=quote, reason=reason)
     ]
     return out
 

@@ -149,6 +149,7 @@ class CaseScreen(Screen):
         Binding("h", "history", "History", tooltip="The case's history, oldest first, searchable", id="case.history"),
         Binding("u", "undo_status", "Undo status", show=False, tooltip="Undo the last status change (outside the editor)", id="case.undo"),
         Binding("x", "export", "Export", show=False, tooltip="Export the case's whole chain as one printable HTML file (outside the editor)", id="case.export"),
+        Binding("d", "ignore_finding", "Ignore here", show=False, tooltip="Ignore the highlighted finding in this case, with a reason: kept in the case file, its history and the export (outside the editor)", id="case.ignore"),
         Binding("v", "record_result", "Result", show=False, tooltip="Record the platform's answer to the sent reply: under review, or closed with its outcome (outside the editor)", id="case.result"),
         Binding("i", "focus_info", "Info", show=False, tooltip="Case details and history pane", id="case.info"),
         Binding("y", "copy", "Copy", tooltip="Copy the draft to your own clipboard over SSH (OSC 52)", id="case.copy"),
@@ -356,7 +357,7 @@ class CaseScreen(Screen):
             return False
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if self.read_only and action in ("save", "apply_fix", "fix_all", "mark_ready", "mark_sent", "undo_status", "record_result", "edit"):
+        if self.read_only and action in ("save", "apply_fix", "fix_all", "mark_ready", "mark_sent", "undo_status", "record_result", "edit", "ignore_finding"):
             return False  # hidden from the footer: a read-only case cannot be changed
         return True
 
@@ -429,6 +430,9 @@ class CaseScreen(Screen):
         findings = outcome.findings
         errors, warnings = count_findings(findings)
         findings_list.border_title = f"Findings: {errors} error(s), {warnings} warning(s)"
+        silenced = len(getattr(outcome, "suppressed", ()) or ())
+        if silenced:  # overruled in this case (d) or the draft: say so, so nothing is hidden unseen
+            findings_list.border_subtitle = f"{silenced} ignored here (history: h)"
         if findings:
             findings_list.show(findings, outcome.draft)
         else:
@@ -772,6 +776,62 @@ class CaseScreen(Screen):
             timeout=6,
         )
         desk.close_case(self)
+
+    def finding_to_ignore(self) -> Finding | None:
+        """The finding highlighted in the findings panel, else the narrowest one at the editor's cursor."""
+        if self.focused is self.findings and self.findings.current is not None:
+            chosen = self.findings.current
+            return next((f for f in self.current_findings()
+                         if f.rule == chosen.rule and f.start == chosen.start and f.end == chosen.end), None)
+        offset = self.editor.cursor_offset()
+        here = [f for f in self.current_findings() if f.start <= offset <= f.end]
+        return min(here, key=lambda f: (f.end - f.start, -int(f.severity))) if here else None
+
+    def action_ignore_finding(self) -> None:
+        """A false alarm for this case: ask why, then record it in the case (workflow.ignore_finding).
+
+        A finding with a span is ignored only inside the text it covers (the
+        reply is not changed; see context.Suppression); one about something
+        missing, for the whole case.
+        """
+        if self.read_only:
+            return
+        if self.desk.linter is None:
+            self.notify("The linter is still loading.", severity="warning", timeout=2)
+            return
+        finding = self.finding_to_ignore()
+        if finding is None:
+            self.notify("No finding at the cursor or highlighted (n/ctrl+n moves to the next finding).", timeout=3)
+            return
+        # The finding's own text is the quote (line breaks match any white space); one about
+        # something missing has none, and so has a span too long to be worth quoting.
+        quote = self.editor.text[finding.start:finding.end].strip() or None
+        if quote is not None and len(quote) > 300:
+            quote = None
+        where = f"in \u201c{quote}\u201d" if quote else "in this whole case"
+        message = (f"{finding.rule}: {finding.message}\n\nIgnore it {where}? The case file, its history and the export "
+                   "keep your reason. Why is it a false alarm here?")
+        desk = self.desk
+
+        def answered(reason: str | None) -> None:
+            if reason is None:
+                return
+            if not reason.strip():
+                self.notify("Not ignored: a reason is needed.", severity="warning", timeout=4)
+                return
+            try:
+                self.case = desk.store.ignore_finding(self.case.id, finding.rule, quote, reason, desk.operator.who, desk.clock())
+            except (CaseFileError, OSError, ValueError) as exc:
+                self.notify(f"Not ignored: {exc}", severity="error", timeout=8, markup=False)
+                return
+            desk.case_changed(self.case)
+            self.build_context()
+            self.refresh_case()
+            self.lint_now()
+            desk.recount(self.case.id)
+            self.notify(f"{finding.rule} ignored {where} for {self.case.id}; the reason is in its history.", timeout=5, markup=False)
+
+        self.app.push_screen(AskText(f"Ignore {finding.rule} here", message, id="ignore-dialog"), answered)
 
     def action_export(self) -> None:
         self.desk.export_case(self.case.id)
