@@ -314,8 +314,11 @@ class TermError(Exception):
     pass
 
 
-def term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | None, str]:
-    """(glossary file, its text now or None if new, its text with the term): validated like `glossary add`."""
+def term_edit(projects: Projects, draft: Path, term: str, current: str | None = None) -> tuple[Path, str | None, str]:
+    """(glossary file, its text now or None if new, its text with the term): validated like `glossary add`.
+
+    `current`: the file's text as the editor holds it, when it is open there (unsaved changes included).
+    """
     from ..glossary.edit import AddError, NewEntry, text_with_entry
     from ..tomldata import DataFileError, read_text_file
 
@@ -326,13 +329,14 @@ def term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | N
     if not project.config.glossary_dirs:
         raise TermError("no glossary folder is configured: add glossary_dirs to replydesk.toml")
     target = project.config.glossary_dirs[0] / LOCAL_TERMS
-    original: str | None
-    try:
-        original = read_text_file(target)
-    except DataFileError:
-        if target.exists():
-            raise TermError(f"cannot read {target}") from None
-        original = None
+    original: str | None = current
+    if original is None:
+        try:
+            original = read_text_file(target)
+        except DataFileError:
+            if target.exists():
+                raise TermError(f"cannot read {target}") from None
+            original = None
     base = original if original is not None else LOCAL_TERMS_HEADER
     slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "term"
     taken = set(re.findall(r'(?m)^\s*id\s*=\s*"([^"]*)"', base))
@@ -348,6 +352,25 @@ def term_edit(projects: Projects, draft: Path, term: str) -> tuple[Path, str | N
     if problems:
         raise TermError(f"not added to {target}: {problems[0]}")
     return target, original, text
+
+
+def write_term(target: Path, original: str | None, text: str) -> None:
+    """Write the glossary file with the new entry, atomically, only if it still holds `original`
+    (None: only if it still does not exist): someone's newer edit is never overwritten."""
+    from ..atomicfile import atomic_write_text
+    from ..tomldata import DataFileError, read_text_file
+
+    def unchanged() -> None:
+        try:
+            now = read_text_file(target)
+        except DataFileError:
+            now = None if not target.exists() else "\0"
+        if now != original:
+            raise TermError(f"{target} changed meanwhile; nothing written (ask again)")
+
+    unchanged()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, text, before_replace=unchanged)
 
 
 LOCAL_TERMS_HEADER = """\

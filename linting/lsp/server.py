@@ -543,27 +543,25 @@ async def add_term(ls: ReplydeskServer, *args) -> bool:
     if path is None or not isinstance(term, str) or not term.strip():
         ls.say("addTerm needs the draft's uri and the term")
         return False
+    # The glossary file is the team's: when it is open in the editor the edit goes there (the
+    # editor owns its text, unsaved changes and undo included, and saving it lints again); when
+    # it is not, the server writes it, atomically and only if unchanged, as harper-ls writes its
+    # dictionary, so that the near miss is gone at once instead of waiting in an unsaved buffer.
     try:
-        target, original, new_text = await ls.call("term_edit", path, term.strip())
+        target, original, new_text = await ls.call("term_edit", path, term.strip(), None)
+        target_uri = from_fs_path(str(target))
+        open_doc = ls.workspace.text_documents.get(target_uri)
+        if open_doc is not None:
+            target, original, new_text = await ls.call("term_edit", path, term.strip(), open_doc.source)
+            lines = LineMap(original, ls.encoding())
+            edit = _edit(target_uri, open_doc.version, lines, [(0, len(original), new_text)])
+            return await ls.apply(f"replydesk: add {term} to the glossary", edit)
+        await ls.call("write_term", target, original, new_text)
     except WorkerError as exc:
         ls.say(str(exc).split("\n")[0].removeprefix("TermError: "))
         return False
-    target_uri = from_fs_path(str(target))
-    open_doc = ls.workspace.text_documents.get(target_uri)
-    if open_doc is not None:
-        original = open_doc.source
-    if original is None:  # a new file: created and filled in one edit
-        edit = types.WorkspaceEdit(document_changes=[
-            types.CreateFile(uri=target_uri, options=types.CreateFileOptions(ignore_if_exists=True)),
-            types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=target_uri, version=None),
-                                   edits=[types.TextEdit(types.Range(types.Position(0, 0), types.Position(0, 0)), new_text)]),
-        ])
-    else:
-        lines = LineMap(original, ls.encoding())
-        edit = _edit(target_uri, open_doc.version if open_doc is not None else None, lines, [(0, len(original), new_text)])
-    ok = await ls.apply(f"replydesk: add {term} to the glossary", edit)
-    if ok:
-        await ls.call("forget")  # the file may stay unsaved in the editor; the next lint reads the folder again
-        for other in list(ls.workspace.text_documents):
-            ls.schedule(other, 0.0)
-    return ok
+    ls.say(f"added \u201c{term.strip()}\u201d to {target}", types.MessageType.Info)
+    await ls.call("forget")
+    for other in list(ls.workspace.text_documents):
+        ls.schedule(other, 0.0)
+    return True

@@ -57,13 +57,14 @@ def _read_frame(stream):
 # --- the worker side ------------------------------------------------------------------------
 
 def serve(stdin, stdout, prebuild: Path | None) -> int:
-    from .analysis import Projects, analyse, explain, glossary_check_problems, term_edit
+    from .analysis import Projects, analyse, explain, glossary_check_problems, term_edit, write_term
 
     projects = Projects()
     functions = {
         "analyse": lambda path, text, kind: analyse(projects, path, text, kind),
         "glossary_check": lambda path: glossary_check_problems(projects, path),
-        "term_edit": lambda draft, term: term_edit(projects, draft, term),
+        "term_edit": lambda draft, term, current=None: term_edit(projects, draft, term, current),
+        "write_term": write_term,
         "forget": lambda: projects.forget(),
         "explain": lambda codes: explain(codes),
         "ping": lambda: os.getpid(),

@@ -195,6 +195,7 @@ async def test_add_term_to_the_glossary(editor, project):
     glossary = project / "words" / "local-terms.toml"
     written = glossary.read_text(encoding="utf-8")
     assert '[[entry]]\nid = "deliverix"\nen = "Deliverix"' in written
+    assert any("added “Deliverix” to" in m for m in editor.messages)
     # The glossary now holds the word: the draft is linted again, and the near miss is gone.
     for _ in range(100):
         last = [p for p in editor.published if p.uri == uri][-1]
@@ -202,6 +203,43 @@ async def test_add_term_to_the_glossary(editor, project):
             break
         await asyncio.sleep(0.05)
     assert "TERM002" not in [x.code for x in last.diagnostics]
+
+
+async def test_add_term_goes_into_the_glossary_open_in_the_editor(editor, project):
+    glossary = project / "words" / "local-terms.toml"
+    header = '[glossary]\nname = "Local terms"\nlanguages = ["en"]\n'
+    glossary.write_text(header, encoding="utf-8")
+    guri = editor.open(glossary, language="toml")
+    editor.replace(guri, 'name = "Local terms"', 'name = "Our words"')  # unsaved: the editor's text wins
+    text = '+++\nplatform = "coupang"\n+++\nThe Deliverix courier called; please find the waybill number attached.\n'
+    uri = editor.open(project / "drafts" / "near.txt", text)
+    d = next(d for d in await editor.diagnostics(uri, 1) if d.code == "TERM002")
+    add = next(a for a in await actions(editor, uri, d) if a.title.startswith("Add"))
+    assert await run(editor, add) is True
+    assert editor.texts[guri].startswith('[glossary]\nname = "Our words"\n')
+    assert 'id = "deliverix"\nen = "Deliverix"' in editor.texts[guri]
+    assert glossary.read_text(encoding="utf-8") == header  # on disk once the user saves
+    editor.save(guri)
+    for _ in range(200):
+        last = [p for p in editor.published if p.uri == uri][-1]
+        if "TERM002" not in [x.code for x in last.diagnostics]:
+            break
+        await asyncio.sleep(0.05)
+    assert "TERM002" not in [x.code for x in last.diagnostics]
+
+
+async def test_add_term_without_a_glossary_folder_says_how(project):
+    (project / "replydesk.toml").write_text("", encoding="utf-8")
+    client, editor = await start_editor(project)
+    try:
+        text = '+++\nplatform = "coupang"\n+++\nThe Deliverix courier called.\n'
+        uri = editor.open(project / "drafts" / "near.txt", text)
+        d = next(d for d in await editor.diagnostics(uri, 1) if d.code == "TERM002")
+        titles = [a.title for a in await actions(editor, uri, d)]
+        assert not [t for t in titles if t.startswith("Add")]  # offered only where it can be written
+    finally:
+        await client.shutdown_session()
+        await client.stop()
 
 
 async def test_hover_explains_the_rule(editor, project):
