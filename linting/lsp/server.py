@@ -40,6 +40,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
+from ..display import visible_controls
 from ..findings import Finding, Severity
 from .analysis import DEFAULT_DRAFT_GLOBS, LOCAL_TERMS, Analysis, Problem, kind_of
 from .encoding import LineMap
@@ -197,6 +198,8 @@ class ReplydeskServer(LanguageServer):
 
     def diagnostic(self, f: Finding, analysis: Analysis, lines: LineMap) -> types.Diagnostic:
         message = f.message + (f"\n→ {f.suggestion}" if f.suggestion else "")
+        # Messages quote the draft and data files: Neovim and Helix draw them in a terminal.
+        message = visible_controls(message, keep_newlines=True)
         return types.Diagnostic(
             range=span_range(lines, f.start + analysis.shift, f.end + analysis.shift),
             message=message,
@@ -257,7 +260,7 @@ def line_range(lines: LineMap, line: int | None, column: int | None = None) -> t
 def problem_diagnostic(p: Problem, lines: LineMap) -> types.Diagnostic:
     return types.Diagnostic(
         range=line_range(lines, p.line, p.column),
-        message=p.message,
+        message=visible_controls(p.message, keep_newlines=True),
         severity=_PROBLEM_SEVERITY.get(p.severity, types.DiagnosticSeverity.Error),
         code=p.code,
         source=SOURCE,

@@ -362,3 +362,19 @@ async def test_a_killed_linting_process_is_restarted(editor, project):
     assert by_code(editor, uri, diags, "TERM001") == ["invoice number"]  # linted by a new process
     after = subprocess.run(["pgrep", "-P", str(server_pid)], capture_output=True, text=True).stdout.split()
     assert len(after) == 1 and after != children
+
+
+async def test_hostile_drafts_are_one_diagnostic_each_and_the_server_lives(editor, project):
+    nul = editor.open(project / "drafts" / "nul.txt", "Order 1\x00 shipped.\n")
+    diags = await editor.diagnostics(nul, 1)
+    assert [(d.code, d.range.start.line) for d in diags] == [("front-matter", 0)] and "NUL" in diags[0].message
+    huge = editor.open(project / "drafts" / "huge.txt", "a" * 1_000_001)
+    diags = await editor.diagnostics(huge, 1)
+    assert len(diags) == 1 and "the limit is 1,000,000 characters" in diags[0].message
+    esc = editor.open(project / "drafts" / "esc.txt", '+++\nplatform = "coupang"\nattachments = ["proof\\u001b[2J.exe"]\n+++\n'
+                      'Order 22000009546234 was delivered on 2024-05-12 14:22 KST; the proof of delivery is attached.\n')
+    diags = await editor.diagnostics(esc, 1)
+    assert diags and not any("\x1b" in d.message for d in diags)
+    assert any("'proof␛[2J.exe'" in d.message for d in diags)  # the quoted name shows the ESC, visibly
+    ok = editor.open(project / "drafts" / "en.txt", EN)
+    assert by_code(editor, ok, await editor.diagnostics(ok, 1), "TERM001") == ["delivery delay", "invoice number"]
