@@ -47,8 +47,6 @@ from .encoding import LineMap
 from .worker import Worker, WorkerError
 
 SOURCE = "replydesk"
-# Where a rule's page is when none could be written (an unwritable cache): the README's rule table.
-RULES_README = "https://github.com/replydesk/replydesk/blob/main/README.md#rules"
 DEFAULT_DEBOUNCE_MS = 150
 NEAR_MISS = "TERM002"
 
@@ -205,15 +203,17 @@ class ReplydeskServer(LanguageServer):
             message=message,
             severity=_SEVERITY[f.severity],
             code=f.rule,
-            code_description=types.CodeDescription(href=self.rule_href(f.rule, analysis)),
+            code_description=self.rule_link(f.rule, analysis),
             source=SOURCE,
         )
 
-    def rule_href(self, code: str, analysis: Analysis) -> str:
+    def rule_link(self, code: str, analysis: Analysis) -> types.CodeDescription | None:
+        """The rule's page: the team's `ruleDocs` URL, else the page the linting process wrote
+        (ruledocs.py); none when neither exists (an unwritable cache), rather than a dead link."""
         if self.options.rule_docs:
-            return self.options.rule_docs.replace("{code}", code)
-        page = analysis.rule_pages.get(code)  # written by the linting process (ruledocs.py)
-        return from_fs_path(str(page)) if page is not None else RULES_README
+            return types.CodeDescription(href=self.options.rule_docs.replace("{code}", code))
+        page = analysis.rule_pages.get(code)
+        return types.CodeDescription(href=from_fs_path(str(page))) if page is not None else None
 
     async def current(self, uri: str) -> tuple[int | None, Analysis] | None:
         """The analysis of the document's current version: the latest one, or a fresh lint."""

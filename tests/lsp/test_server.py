@@ -323,6 +323,17 @@ async def test_files_that_are_not_drafts_are_left_alone(editor, project):
     assert not [p for p in editor.published if p.uri == uri]
 
 
+async def test_rule_links_follow_the_teams_template(project):
+    client, editor = await start_editor(project, options={"ruleDocs": "https://wiki.example/replydesk/{code}"})
+    try:
+        uri = editor.open(project / "drafts" / "en.txt", EN)
+        diags = await editor.diagnostics(uri, 1)
+        assert {d.code_description.href for d in diags if d.code == "TERM001"} == {"https://wiki.example/replydesk/TERM001"}
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 async def test_configured_draft_glob(project):
     client, editor = await start_editor(project, options={"drafts": ["*.md"]})
     try:
