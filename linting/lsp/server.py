@@ -100,7 +100,11 @@ class ReplydeskServer(LanguageServer):
     def __init__(self) -> None:
         # No version in serverInfo: importlib.metadata costs 80 ms of start-up (zipfile, email,
         # lzma), a twelfth of the budget for the first diagnostics (`pip show replydesk` has it).
-        super().__init__("replydesk", None, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        # Full sync: pygls splits a document into lines with str.splitlines(), which also breaks at
+        # U+2028, form feed, \x85 and other characters pasted replies carry, while clients count
+        # lines only at \n, \r\n and \r; an incremental change then lands on the wrong line and
+        # the server's copy of the draft goes wrong. A draft is at most 1 MB: send it whole.
+        super().__init__("replydesk", None, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.options = Options()
         self.linting: Worker | None = None  # the linting process (worker.py), set before start_io
         # One call to it at a time: a keystroke's lint never races the previous one for the CPU,
@@ -135,6 +139,10 @@ class ReplydeskServer(LanguageServer):
         text, version = doc.source, doc.version
         kind = self.kind(uri, text)
         if path is None or kind == "other":
+            if uri in self.latest or uri in self.glossary_checks:  # it stopped being ours (a glossary lost its header)
+                self.latest.pop(uri, None)
+                self.glossary_checks.pop(uri, None)
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=version))
             return None
         analysis = await self.call("analyse", path, text, kind)
         return version, analysis
@@ -498,8 +506,12 @@ async def fix_all(ls: ReplydeskServer, *args) -> int:
     doc = await _same_version(ls, arg)
     if doc is None:
         return 0
+    version = doc.version
     done = await ls.current(doc.uri)
-    if done is None:
+    # The lint awaited above lets changes arrive: the edit is built from the analysed text and
+    # sent only for the version that text is, or a fix would land on other words.
+    if done is None or done[0] != version or doc.version != version:
+        ls.say("the draft changed while it was being fixed; ask again")
         return 0
     from ..fixer import chosen_fixes
 
@@ -507,9 +519,9 @@ async def fix_all(ls: ReplydeskServer, *args) -> int:
     fixes = chosen_fixes(analysis.text[analysis.shift:], analysis.findings, unsafe=bool(arg.get("unsafe")) and ls.options.unsafe_fixes)
     if not fixes:
         return 0
-    lines = LineMap(doc.source, ls.encoding())
+    lines = LineMap(analysis.text, ls.encoding())
     s = analysis.shift
-    applied = await ls.apply("replydesk: fix all", _edit(doc.uri, doc.version, lines, [(x.start + s, x.end + s, x.replacement) for x in fixes]))
+    applied = await ls.apply("replydesk: fix all", _edit(doc.uri, version, lines, [(x.start + s, x.end + s, x.replacement) for x in fixes]))
     return len(fixes) if applied else 0
 
 
@@ -555,9 +567,13 @@ async def add_term(ls: ReplydeskServer, *args) -> bool:
         target_uri = from_fs_path(str(target))
         open_doc = ls.workspace.text_documents.get(target_uri)
         if open_doc is not None:
-            target, original, new_text = await ls.call("term_edit", path, term.strip(), open_doc.source)
-            lines = LineMap(original, ls.encoding())
-            edit = _edit(target_uri, open_doc.version, lines, [(0, len(original), new_text)])
+            source, version = open_doc.source, open_doc.version  # together, before anything is awaited
+            target, original, new_text = await ls.call("term_edit", path, term.strip(), source)
+            if open_doc.version != version:
+                ls.say(f"{target} changed while the term was being added; ask again")
+                return False
+            lines = LineMap(source, ls.encoding())
+            edit = _edit(target_uri, version, lines, [(0, len(source), new_text)])
             return await ls.apply(f"replydesk: add {term} to the glossary", edit)
         await ls.call("write_term", target, original, new_text)
     except WorkerError as exc:

@@ -39,4 +39,6 @@ def main(argv: list[str] | None = None) -> int:
         server.start_io()
     finally:
         linting.close()
-    return 0
+        server.worker.shutdown(wait=False, cancel_futures=True)
+    # LSP: exit after a shutdown request is 0, an exit (or the editor gone) without one is 1.
+    return 0 if server.protocol._shutdown else 1

@@ -114,11 +114,14 @@ class Worker:
         self._lock = threading.Lock()
         self._ident = 0
         self.restarts = 0
+        self.closed = False
         self.proc: subprocess.Popen | None = None
         self._start()
 
     def _start(self) -> None:
-        args = [sys.executable, "-m", "replydesk.linting.lsp.worker"]
+        # -P: the editor starts the server in the workspace, and `-m` would put that folder first
+        # on sys.path, so a `replydesk/` or `pickle.py` there would run in the linting process.
+        args = [sys.executable, "-P", "-m", "replydesk.linting.lsp.worker"]
         if self.prebuild is not None:
             args.append(str(self.prebuild))
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
@@ -126,6 +129,8 @@ class Worker:
     def call(self, name: str, *args):
         with self._lock:
             for attempt in (1, 2):
+                if self.closed:
+                    raise WorkerError("the language server is shutting down")
                 if self.proc is None or self.proc.poll() is not None:
                     self.restarts += 1
                     self._start()
@@ -165,13 +170,22 @@ class Worker:
                 pass
         self.proc = None
 
-    def close(self) -> None:
-        if self.proc is not None:
-            try:
-                self.proc.stdin.close()
-                self.proc.wait(timeout=5)
-            except Exception:
-                self._kill()
+    def close(self, grace: float = 2.0) -> None:
+        """Stop the linting process: end of its input, then a kill after `grace` seconds (a lint
+        still running is not worth waiting for once the editor has gone); never restarted after."""
+        self.closed = True
+        proc = self.proc
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ class Editor:
         self.arrived = asyncio.Event()
         self.edits: list[types.WorkspaceEdit] = []
         self.encoding = encoding
+        self.full_sync = False  # set from the server's textDocumentSync, as an editor honours it
 
     @property
     def messages(self) -> list[str]:
@@ -58,9 +59,11 @@ class Editor:
         rng = types.Range(self.position(text, start), self.position(text, end))
         self.texts[uri] = text[:start] + new + text[end:]
         self.versions[uri] += 1
+        change = (types.TextDocumentContentChangeWholeDocument(text=self.texts[uri]) if self.full_sync
+                  else types.TextDocumentContentChangePartial(range=rng, text=new))
         self.client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new)]))
+            content_changes=[change]))
 
     def save(self, uri: str) -> None:
         Path(to_fs_path(uri)).write_text(self.texts[uri], encoding="utf-8")
@@ -170,12 +173,15 @@ async def start_editor(cwd: Path, *, options: dict | None = None, spec: str = "v
 
     env = dict(os.environ, XDG_CACHE_HOME=str(cwd / ".cache"), REPLYDESK_CACHE_DIR=str(cwd / ".cache" / "glossaries"))
     await client.start_io(sys.executable, "-m", "replydesk.tui.entry", "lsp", cwd=str(cwd), env=env)
-    await client.initialize_session(types.InitializeParams(
+    result = await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(spec),
         root_uri=from_fs_path(str(cwd)),
         workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(cwd)), name="drafts")],
         initialization_options={"debounceMs": 40, **(options or {})},
     ))
+    sync = result.capabilities.text_document_sync
+    kind = sync.change if isinstance(sync, types.TextDocumentSyncOptions) else sync
+    editor.full_sync = kind == types.TextDocumentSyncKind.Full
     return client, editor
 
 

@@ -389,3 +389,32 @@ async def test_hostile_drafts_are_one_diagnostic_each_and_the_server_lives(edito
     assert any("'proof␛[2J.exe'" in d.message for d in diags)  # the quoted name shows the ESC, visibly
     ok = editor.open(project / "drafts" / "en.txt", EN)
     assert by_code(editor, ok, await editor.diagnostics(ok, 1), "TERM001") == ["delivery delay", "invoice number"]
+
+
+async def test_text_with_unicode_line_separators_stays_in_step(editor, project):
+    # U+2028 and a form feed are line breaks to str.splitlines() but not to LSP clients.
+    text = '+++\nplatform = "coupang"\n+++\nOrder 22000009546234\u2028was delivered.\x0c We apologise for the invoice number.\n'
+    uri = editor.open(project / "drafts" / "ls.txt", text)
+    assert by_code(editor, uri, await editor.diagnostics(uri, 1), "TERM001") == ["invoice number"]
+    editor.replace(uri, "invoice number", "waybill number")
+    assert by_code(editor, uri, await editor.diagnostics(uri, 2), "TERM001") == []
+
+
+async def test_a_file_that_stops_being_a_glossary_loses_its_diagnostics(editor, project):
+    path = project / "words" / "team.toml"
+    path.write_text('[glossary]\nname = "Team"\nlanguages = ["en"]\n\n[[entry]]\nid = "Bad Id"\nen = "parcel"\n', encoding="utf-8")
+    uri = editor.open(path, language="toml")
+    assert await editor.diagnostics(uri, 1)
+    editor.replace(uri, "[glossary]", "[notes]")
+    assert await editor.diagnostics(uri, 2) == []
+
+
+async def test_exit_codes_follow_the_protocol(project):
+    client, editor = await start_editor(project)
+    await client.shutdown_session()
+    assert client._server.returncode == 0
+    await client.stop()
+    client, editor = await start_editor(project)
+    client.exit(None)  # no shutdown first
+    assert await asyncio.wait_for(client._server.wait(), 20) == 1
+    await client.stop()
