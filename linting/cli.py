@@ -294,6 +294,7 @@ class _LintJob:
         report = FileReport(name, draft=draft, findings=findings, fixed=fixed, omitted=omitted)
         if self.show_ignored:
             report.suppressed = result.suppressed
+            report.suppressed_omitted = result.suppressed_omitted
             report.unused_ignores = result.unused_ignores
             report.ignores_in_draft = frozenset(context_from_mapping(draft.front_matter).ignore) if draft.front_matter else frozenset()
         return report

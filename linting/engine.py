@@ -23,6 +23,7 @@ class LintResult:
     omitted: dict[str, int] = field(default_factory=dict)  # rule → findings past the cap
     suppressed: list[Suppressed] = field(default_factory=list)  # silenced by the context's `ignore`, with the entry
     unused_ignores: tuple[Suppression, ...] = ()  # quoted `ignore` entries that silenced nothing
+    suppressed_omitted: dict[str, int] = field(default_factory=dict)  # rule → silenced findings past the cap
 
 
 class Linter:
@@ -93,6 +94,22 @@ class Linter:
         kinds = packs[ctx.platform].kinds
         if ctx.kind not in kinds:
             raise ContextError("kind", f"unknown kind {ctx.kind!r} (known: {', '.join(sorted(kinds))})")
+        for i, entry in enumerate(ctx.ignore):
+            problem = self._not_a_rule(entry.rule)
+            if problem:
+                raise ContextError(f"ignore[{i + 1}]", problem, ("ignore", i))
+
+    def _not_a_rule(self, code: str) -> str | None:
+        """Why an `ignore` code names no rule, or None: a typo (`TERM01`, `NOPE999`) must not
+        silently silence nothing, nor a one-letter prefix (`T`) every family that starts with it."""
+        family = code.rstrip("0123456789")
+        families = {c.rstrip("0123456789") for c in self.rules}
+        if family not in families:
+            return f"unknown rule {code!r}: not a rule code or family (families: {', '.join(sorted(families))})"
+        if not any(c.startswith(code) for c in self.rules):
+            near = ", ".join(c for c in self.rules if c.startswith(family))
+            return f"unknown rule {code!r} (the {family} rules: {near})"
+        return None
 
     def lint(self, draft: Draft, context: CaseContext) -> list[Finding]:
         """Sorted findings, at most `settings.max_findings_per_rule` of each rule (see lint_counted)."""
@@ -140,7 +157,8 @@ class Linter:
     def _lint(self, draft: Draft, context: CaseContext, mapping) -> tuple[list[Finding], dict[str, int], Suppressor | None]:
         inp = self._input(draft, context)
         written = draft if mapping is None else mapping[1]
-        suppressor = Suppressor(context.ignore, written.text, written.body_start) if context.ignore else None
+        suppressor = (Suppressor(context.ignore, written.text, written.body_start, view=None if mapping is None else mapping[0],
+                                 cap=self.settings.max_findings_per_rule) if context.ignore else None)
         verdicts = self._verdicts
         cap = self.settings.max_findings_per_rule
         kept: dict[str, list[Finding]] = {}
@@ -196,7 +214,7 @@ class Linter:
         findings, omitted, suppressor = self.lint_suppressed(draft, ctx)
         if suppressor is None:
             return LintResult(draft, ctx, findings, omitted)
-        return LintResult(draft, ctx, findings, omitted, suppressor.suppressed(), suppressor.unused())
+        return LintResult(draft, ctx, findings, omitted, suppressor.suppressed(), suppressor.unused(), dict(suppressor.omitted))
 
 
 # Touches every family: IDs, times, zones, relative dates, links, keywords, Korean, Chinese,

@@ -60,12 +60,24 @@ def add_ignore(text: str, rule: str, *, quote: str | None = None, reason: str | 
         array = tomlkit.array()
         array.append(entry)
         doc["ignore"] = array
+    elif isinstance(current, tomlkit.items.AoT):  # [[ignore]] tables: one more table
+        if _holds(current, rule, quote):
+            return None
+        table = tomlkit.table()
+        table["rule"] = rule
+        if quote is not None:
+            table["text"] = quote
+        if reason is not None:
+            table["reason"] = reason
+        current.append(table)
     else:
         if isinstance(current, str):
             array = tomlkit.array()
             array.append(str(current))
             doc["ignore"] = array
             current = doc["ignore"]
+        if not isinstance(current, tomlkit.items.Array):
+            raise FrontMatterError(f"its `ignore` is not a list of rules ({type(current).__name__}): fix it first")
         if _holds(current, rule, quote):
             return None
         current.append(entry)

@@ -94,6 +94,7 @@ class FileReport:
     # With --show-ignored: what the draft's or case's `ignore` silenced (suppress.Suppressed), the
     # quoted entries that silenced nothing, and which entries the draft's own front matter holds.
     suppressed: list = field(default_factory=list)
+    suppressed_omitted: dict = field(default_factory=dict)  # rule → silenced findings past the cap
     unused_ignores: tuple = ()
     ignores_in_draft: frozenset = frozenset()
     tally: Tally | None = None

@@ -20,6 +20,8 @@ def report_to_dict(rep) -> dict:
              "ignore": _entry(s.by), "in_draft": s.by in rep.ignores_in_draft, "note": ignored_note(s.by)}
             for s in rep.suppressed
         ]
+    if rep.suppressed_omitted:
+        out["ignored_omitted"] = dict(sorted(rep.suppressed_omitted.items()))
     if rep.unused_ignores:
         out["unused_ignores"] = [_entry(e) for e in rep.unused_ignores]
     return out

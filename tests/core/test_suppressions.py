@@ -212,3 +212,82 @@ def test_show_ignored_case_file_entry_is_external(run, tmp_path):
     code, out, _ = run("lint", str(queue / "drafts" / "C1.txt"), "--show-ignored", "--format", "sarif")
     dismissed = [r for r in json.loads(out)["runs"][0]["results"] if "suppressions" in r]
     assert dismissed[0]["suppressions"] == [{"kind": "external", "justification": "quoted; by op1 at 2026-12-02T10:00:00+09:00"}]
+
+
+# --- found in review -----------------------------------------------------------------------
+
+
+def _best_of(n, fn):
+    import time as _time
+
+    best = float("inf")
+    for _ in range(n):
+        t = _time.perf_counter()
+        fn()
+        best = min(best, _time.perf_counter() - t)
+    return best
+
+
+def test_a_quoted_entry_stays_linear_in_the_number_of_findings(linter):
+    # Every "!" is a TONE004 finding and every "ok!" an occurrence of the quote: looking each
+    # finding up in every occurrence made this quadratic (28 s at 32,000 repetitions).
+    def draft_of(n):
+        return draft('platform = "coupang"\nignore = [{ rule = "TONE004", text = "ok!" }]', "ok! " * n)
+
+    small, large = draft_of(1_000), draft_of(8_000)
+    t_small = _best_of(3, lambda: linter.lint_text(small))
+    t_large = _best_of(3, lambda: linter.lint_text(large))
+    assert t_large / max(t_small, 0.002) < 24  # 8x the text: linear ~8, quadratic ~64
+    assert linter.lint_text(large).suppressed  # and they are silenced
+
+
+def test_quotes_match_the_text_as_the_rules_see_it(linter):
+    # An invisible character or a soft hyphen inside the span, an NFD Korean body: the rule
+    # matches through them (the matching view), and so must the quote typed without them.
+    for body in ("We apologise; the invoice\u200b number is 340010913442.",
+                 "We apologise; the invo\u00adice number is 340010913442."):
+        text = draft('platform = "coupang"\nignore = [{ rule = "TERM001", text = "the invoice number" }]', body)
+        result = linter.lint_text(text)
+        assert "TERM001" not in [f.rule for f in result.findings], body
+        assert result.unused_ignores == ()
+    import unicodedata
+
+    body = unicodedata.normalize("NFD", "풀필먼트 센터에서 2024-05-12 14:22 KST에 출고되었습니다.")
+    text = draft('platform = "coupang"\nignore = [{ rule = "TERM001", text = "풀필먼트 센터" }]', body)
+    result = linter.lint_text(text)
+    assert "TERM001" not in [f.rule for f in result.findings]
+    assert [text[s.finding.start:s.finding.end] for s in result.suppressed] == [unicodedata.normalize("NFD", "풀필먼트 센터")]
+
+
+def test_overlapping_occurrences_of_a_quote_count(linter):
+    body = "delivery delay delivery delay delivery delay"
+    text = draft('platform = "coupang"\nignore = [{ rule = "TERM001", text = "delivery delay delivery delay" }]', body)
+    result = linter.lint_text(text)
+    assert [f for f in result.findings if f.rule == "TERM001"] == []
+    assert len(result.suppressed) == 3
+
+
+@pytest.mark.parametrize("code, says", [
+    ("NOPE999", "not a rule code or family"),
+    ("TERM01", "the TERM rules: TERM001, TERM002"),
+    ("T", "not a rule code or family"),
+])
+def test_an_ignore_code_that_names_no_rule_is_an_error_at_its_line(linter, code, says, run, tmp_path):
+    text = draft(f'platform = "coupang"\nignore = [\n  "TONE004",\n  "{code}",\n]', EN_BODY)
+    with pytest.raises(ContextError) as exc:
+        linter.lint_text(text)
+    assert exc.value.key == "ignore[2]" and says in exc.value.message
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    rc, out, _ = run("lint", "d.txt")
+    assert rc == 2 and f"d.txt:5: error: ignore[2]: unknown rule '{code}'" in out
+
+
+def test_show_ignored_keeps_each_rules_first_findings_and_counts_the_rest(run, tmp_path):
+    body = "We apologise; the invoice number is 340010913442. " + "Done! " * 150 + "\n"
+    text = draft('platform = "coupang"\nignore = ["TONE004", { rule = "TERM001", text = "the invoice number" }]', body)
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    rc, out, _ = run("lint", "d.txt", "--show-ignored", "--max-findings-per-rule", "20")
+    assert "TERM001 (ignored)" in out  # not crowded out by the many TONE004
+    assert out.count("TONE004 (ignored)") == 20
+    assert "… and 130 more ignored TONE004 findings" in out
+    assert "silenced nothing" not in out

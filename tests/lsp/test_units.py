@@ -82,3 +82,13 @@ def test_file_kinds():
     assert analysis.kind_of(PurePath("/g/pyproject.toml"), "[project]\n", globs) == "other"
     assert analysis.kind_of(PurePath("/n/notes.md"), "", globs) == "other"
     assert analysis.kind_of(PurePath("/n/notes.md"), "", ("*.md",)) == "draft"
+
+
+def test_add_ignore_to_an_array_of_tables_and_refusing_other_shapes():
+    text = '+++\n[[ignore]]\nrule = "TONE001"\n+++\nbody\n'
+    out = apply(text, add_ignore(text, "TERM002", quote="x y"))
+    assert parse_draft(out).front_matter["ignore"] == [{"rule": "TONE001"}, {"rule": "TERM002", "text": "x y"}]
+    assert add_ignore(out, "TERM002", quote="x y") is None
+    for bad in ('+++\nignore = { rule = "TONE001" }\n+++\nb\n', '+++\nignore = 5\n+++\nb\n'):
+        with pytest.raises(FrontMatterError, match="not a list of rules"):
+            add_ignore(bad, "TERM002")

@@ -106,3 +106,36 @@ def test_workflow_records_once_and_export_shows_it(queue_dir):
     whole = workflow.ignore_finding(case.raw, "TONE004", None, "our house style", "op1", when)
     assert whole["ignore"][-1]["rule"] == "TONE004" and "text" not in whole["ignore"][-1]
     assert whole["history"][-1]["text"] == "op1 ignored TONE004 in this case: our house style"
+
+
+async def test_a_draft_saved_with_a_byte_order_mark_is_quoted_exactly(make_app, real_linter, queue_dir):
+    # parse_draft drops a BOM, so the linter's offsets start after it; with the BOM in the
+    # editor every span (and the quote recorded here) was one character off: "delivery dela".
+    path = queue_dir / "drafts" / f"{RETURN_DISPUTE}.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    app = make_app(linter=real_linter)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot)
+        screen = await open_case(pilot, RETURN_DISPUTE)
+        await settle(pilot)
+        assert not screen.editor.text.startswith("\ufeff")
+        await highlight(pilot, screen, "TERM001", "delivery delay")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Ignore it in “delivery delay”?" in pilot.app.screen.message
+        for ch in "quoted":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await settle(pilot)
+        data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
+        assert data["ignore"][-1]["text"] == "delivery delay"
+        assert ("TERM001", "delivery delay") not in rules(screen)
+
+
+def test_export_keeps_hand_written_entries_it_cannot_read_visible():
+    from replydesk.tui.queue.export import ignored_entries
+
+    assert ignored_entries({"rule": "tone001"}) == [{"rule": "TONE001", "text": None, "reason": None, "by": None, "when": None}]
+    assert ignored_entries([{"rule": None, "text": "x"}, 5])[0]["rule"] == "(no rule)"
+    assert ignored_entries([5])[0]["rule"] == "(not an entry: 5)"
+    assert ignored_entries(None) == []

@@ -228,14 +228,18 @@ def chain(case: Case | Mapping, *, packs: Mapping | None = None) -> dict:
 
 def ignored_entries(value) -> list[dict]:
     """The case's `ignore`, each entry as a table (a bare rule code is `{"rule": code}`)."""
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    items = [value] if isinstance(value, (str, dict)) else value if isinstance(value, list) else []
     out = []
     for item in items:
         if isinstance(item, str):
             out.append({"rule": item.strip().upper(), "text": None, "reason": None, "by": None, "when": None})
         elif isinstance(item, dict):
-            out.append({key: (_text(item.get(key)) if item.get(key) is not None else None)
-                        for key in ("rule", "text", "reason", "by", "when")})
+            entry = {key: (_text(item.get(key)) if item.get(key) is not None else None)
+                     for key in ("rule", "text", "reason", "by", "when")}
+            entry["rule"] = entry["rule"].strip().upper() if entry["rule"] else "(no rule)"
+            out.append(entry)
+        else:  # written by hand and not an entry: kept visible in the audit trail, not dropped
+            out.append({"rule": f"(not an entry: {_text(item)})", "text": None, "reason": None, "by": None, "when": None})
     return out
 
 

@@ -313,6 +313,10 @@ class QueueStore:
 
         A symlink, FIFO, device or directory in its place, an unreadable
         or oversized file: CaseFileError naming the file, nothing read.
+        A leading byte-order mark (some Windows editors write one) is not
+        part of the reply and is dropped: the linter's offsets start after
+        it, so with it in the editor every mark, jump and fix was one
+        character off.
         """
         path = self.draft_path(case_id)
         try:
@@ -324,7 +328,7 @@ class QueueStore:
         except OSError as exc:
             raise CaseFileError(path, None, f"cannot read: {exc.strerror or exc}") from None
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise CaseFileError(path, line, "draft is not UTF-8 text") from None

@@ -805,7 +805,8 @@ class CaseScreen(Screen):
             return
         # The finding's own text is the quote (line breaks match any white space); one about
         # something missing has none, and so has a span too long to be worth quoting.
-        quote = self.editor.text[finding.start:finding.end].strip() or None
+        linted = self.result.draft.text if self.result is not None else self.editor.text  # the text the offsets are in
+        quote = linted[finding.start:finding.end].strip() or None
         if quote is not None and len(quote) > 300:
             quote = None
         where = f"in \u201c{quote}\u201d" if quote else "in this whole case"
