@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import Position
+from .lines import line_starts
 from .tomldata import TomlSyntaxError, loads_simple_toml, loads_toml
 
 FENCE = "+++"
@@ -36,13 +37,7 @@ class LineIndex:
     __slots__ = ("_starts", "_length")
 
     def __init__(self, text: str):
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self._starts = starts
+        self._starts = line_starts(text)
         self._length = len(text)
 
     @property

@@ -33,6 +33,7 @@ class Linter:
         self.resources = resources
         self.settings = settings or Settings()
         self.rules = all_rules()
+        self._families = frozenset(code.rstrip("0123456789") for code in self.rules)  # TERM, TONE, …: `ignore` codes
         self._verdicts: dict = {}  # rule code → _verdict()
         # A check runs when any rule that names it (registry: the rule records) is selected.
         self._checks = [module for module, codes in checks() if any(self.settings.enabled(c) for c in codes)]
@@ -103,9 +104,8 @@ class Linter:
         """Why an `ignore` code names no rule, or None: a typo (`TERM01`, `NOPE999`) must not
         silently silence nothing, nor a one-letter prefix (`T`) every family that starts with it."""
         family = code.rstrip("0123456789")
-        families = {c.rstrip("0123456789") for c in self.rules}
-        if family not in families:
-            return f"unknown rule {code!r}: not a rule code or family (families: {', '.join(sorted(families))})"
+        if family not in self._families:
+            return f"unknown rule {code!r}: not a rule code or family (families: {', '.join(sorted(self._families))})"
         if not any(c.startswith(code) for c in self.rules):
             near = ", ".join(c for c in self.rules if c.startswith(family))
             return f"unknown rule {code!r} (the {family} rules: {near})"

@@ -63,13 +63,7 @@ def add_ignore(text: str, rule: str, *, quote: str | None = None, reason: str | 
     elif isinstance(current, tomlkit.items.AoT):  # [[ignore]] tables: one more table
         if _holds(current, rule, quote):
             return None
-        table = tomlkit.table()
-        table["rule"] = rule
-        if quote is not None:
-            table["text"] = quote
-        if reason is not None:
-            table["reason"] = reason
-        current.append(table)
+        current.append(_filled(tomlkit.table(), rule, quote, reason))
     else:
         if isinstance(current, str):
             array = tomlkit.array()
@@ -90,9 +84,13 @@ def add_ignore(text: str, rule: str, *, quote: str | None = None, reason: str | 
 
 
 def _entry(rule: str, quote: str | None, reason: str | None):
+    """The entry as an array item: the bare code when nothing else is said."""
     if quote is None and reason is None:
         return rule
-    table = tomlkit.inline_table()
+    return _filled(tomlkit.inline_table(), rule, quote, reason)
+
+
+def _filled(table, rule: str, quote: str | None, reason: str | None):
     table["rule"] = rule
     if quote is not None:
         table["text"] = quote

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 
+from ..lines import line_starts
+
 
 class LineMap:
     """One text's line starts, and conversions in one encoding ("utf-16", "utf-8" or "utf-32")."""
@@ -19,13 +21,7 @@ class LineMap:
     def __init__(self, text: str, encoding: str = "utf-16"):
         self.text = text
         self.encoding = encoding
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self.starts = starts
+        self.starts = line_starts(text)
 
     def _units(self, s: str) -> int:
         if self.encoding == "utf-32":

@@ -135,9 +135,9 @@ def unused_message(entry) -> str:
     return f"ignore entry {entry.rule} for \u201c{entry.text}\u201d silenced nothing (the text or the finding is gone: remove the entry)"
 
 
-def omitted_message(rule: str, n: int) -> str:
-    """How every format says that the cap left findings out."""
-    return f"… and {n:,} more {rule} findings (not shown: max_findings_per_rule)"
+def omitted_message(rule: str, n: int, *, ignored: bool = False) -> str:
+    """How every format says that the cap left findings (or, `ignored`, silenced ones) out."""
+    return f"… and {n:,} more {'ignored ' if ignored else ''}{rule} findings (not shown: max_findings_per_rule)"
 
 
 # json.dumps escapes C0 controls (\u001b) but writes DEL and C1 (\x9b is CSI to

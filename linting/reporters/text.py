@@ -53,7 +53,7 @@ def piece(rep, rules: dict, *, color: bool = False) -> str:
             lines.append(f"{where}: {_paint(_DIM, f'{f.rule} (ignored) {visible_controls(f.message)}', color)}")
             lines.append(f"  {_paint(_DIM, '⊘', color)} {visible_controls(ignored_note(s.by))}")
     for rule, n in sorted(rep.suppressed_omitted.items()):
-        lines.append(f"{_paint(_BOLD, path, color)}: {_paint(_DIM, omitted_message(rule, n).replace(' more ', ' more ignored '), color)}")
+        lines.append(f"{_paint(_BOLD, path, color)}: {_paint(_DIM, omitted_message(rule, n, ignored=True), color)}")
     for entry in rep.unused_ignores:
         lines.append(f"{_paint(_BOLD, path, color)}: {_paint(_DIM, visible_controls(unused_message(entry)), color)}")
     return "\n".join(lines)
