@@ -244,7 +244,8 @@ class ReplydeskServer(LanguageServer):
         return bool(result.applied)
 
     def say(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
-        self.window_show_message(types.ShowMessageParams(kind, f"replydesk: {message}"))
+        # Messages quote terms, rule codes and file names from drafts and data files.
+        self.window_show_message(types.ShowMessageParams(kind, f"replydesk: {visible_controls(message)}"))
 
 
 def span_range(lines: LineMap, start: int, end: int) -> types.Range:
@@ -433,7 +434,7 @@ def finding_actions(ls: ReplydeskServer, uri: str, version, f: Finding, diag, an
     text = analysis.text[analysis.shift:]
     fix = f.fix
     if fix is not None and (fix.safe or ls.options.unsafe_fixes) and text[fix.start:fix.end] != fix.replacement:
-        title = f"Replace with \u201c{fix.replacement}\u201d" if fix.replacement else "Remove it"
+        title = f"Replace with \u201c{visible_controls(fix.replacement)}\u201d" if fix.replacement else "Remove it"
         if not fix.safe:
             title += " (changes a fact: check it)"
         out.append(types.CodeAction(
@@ -447,7 +448,7 @@ def finding_actions(ls: ReplydeskServer, uri: str, version, f: Finding, diag, an
     if analysis.case_file is None:  # a queue draft is sent as it is: no front matter may be added to it
         span = text[f.start:f.end]
         if f.start < f.end and "\n" not in span.strip() and len(span) <= 200:
-            title = f"Ignore {f.rule} here (only in \u201c{span.strip()}\u201d)"
+            title = f"Ignore {f.rule} here (only in \u201c{visible_controls(span.strip())}\u201d)"  # a menu in a terminal
             out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
                                         command=types.Command(title=title, command=IGNORE, arguments=[{"uri": uri, "version": version, "rule": f.rule, "text": span.strip()}])))
         title = f"Ignore {f.rule} in this draft"
@@ -455,7 +456,7 @@ def finding_actions(ls: ReplydeskServer, uri: str, version, f: Finding, diag, an
                                     command=types.Command(title=title, command=IGNORE, arguments=[{"uri": uri, "version": version, "rule": f.rule}])))
     if f.rule == NEAR_MISS and analysis.glossary_dir is not None and f.start < f.end:
         term = text[f.start:f.end].strip()
-        title = f"Add \u201c{term}\u201d to the glossary ({LOCAL_TERMS})"
+        title = f"Add \u201c{visible_controls(term)}\u201d to the glossary ({LOCAL_TERMS})"
         out.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag],
                                     command=types.Command(title=title, command=ADD_TERM, arguments=[{"uri": uri, "term": term}])))
     return out

@@ -830,7 +830,7 @@ class CaseScreen(Screen):
             self.refresh_case()
             self.lint_now()
             desk.recount(self.case.id)
-            self.notify(f"{finding.rule} ignored {where} for {self.case.id}; the reason is in its history.", timeout=5, markup=False)
+            self.notify(shown(f"{finding.rule} ignored {where} for {self.case.id}; the reason is in its history."), timeout=5, markup=False)
 
         self.app.push_screen(AskText(f"Ignore {finding.rule} here", message, id="ignore-dialog"), answered)
 
