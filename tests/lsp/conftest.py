@@ -9,6 +9,7 @@ is written to disk, as VS Code does when the edit is applied and saved.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -185,6 +186,17 @@ async def start_editor(cwd: Path, *, options: dict | None = None, spec: str = "v
     return client, editor
 
 
+@contextlib.asynccontextmanager
+async def running_editor(cwd: Path, **kwargs):
+    """An editor on its own server (other options or capabilities than the fixture's), shut down after."""
+    client, editor = await start_editor(cwd, **kwargs)
+    try:
+        yield editor
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A team's repository: replydesk.toml naming a glossary folder, and drafts."""
@@ -196,7 +208,5 @@ def project(tmp_path: Path) -> Path:
 
 @pytest_asyncio.fixture
 async def editor(project: Path):
-    client, editor = await start_editor(project)
-    yield editor
-    await client.shutdown_session()
-    await client.stop()
+    async with running_editor(project) as editor:
+        yield editor

@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from .conftest import start_editor
+from .conftest import running_editor, start_editor
 
 EN = '+++\nplatform = "coupang"\n+++\nWe apologise for the delivery delay; the invoice number is 340010913442.\n'
 KO = '+++\nplatform = "coupang"\n+++\n풀필먼트 센터에서 2024-05-12 14:22 KST에 출고되었습니다. 😀 송장번호는 340010913442입니다.\n'
@@ -78,6 +78,7 @@ async def test_save_lints_again(editor, project):
         if len(editor.published) > n:
             break
         await asyncio.sleep(0.05)
+    assert len(editor.published) > n  # a new publication, not the one from opening
     assert editor.published[-1].uri == uri and editor.published[-1].version == 1
 
 
@@ -119,17 +120,13 @@ async def test_fix_all_is_a_source_action(editor, project):
 async def test_unsafe_fix_is_offered_only_when_enabled(project):
     text = '+++\nplatform = "coupang"\norder_ids = ["22000009546234"]\n+++\nOrder 22000009546235 was delivered on 2024-05-12 14:22 KST.\n'
     for enabled in (False, True):
-        client, editor = await start_editor(project, options={"unsafeFixes": enabled})
-        try:
+        async with running_editor(project, options={"unsafeFixes": enabled}) as editor:
             uri = editor.open(project / "drafts" / "id.txt", text)
             diags = await editor.diagnostics(uri, 1)
             d = next(d for d in diags if d.code == "ID001")
             titles = [a.title for a in await actions(editor, uri, d)]
             replace = [t for t in titles if t.startswith("Replace with")]
             assert replace == (["Replace with “22000009546234” (changes a fact: check it)"] if enabled else [])
-        finally:
-            await client.shutdown_session()
-            await client.stop()
 
 
 async def test_ignore_actions_edit_the_front_matter_not_the_reply(editor, project):
@@ -230,16 +227,12 @@ async def test_add_term_goes_into_the_glossary_open_in_the_editor(editor, projec
 
 async def test_add_term_without_a_glossary_folder_says_how(project):
     (project / "replydesk.toml").write_text("", encoding="utf-8")
-    client, editor = await start_editor(project)
-    try:
+    async with running_editor(project) as editor:
         text = '+++\nplatform = "coupang"\n+++\nThe Deliverix courier called.\n'
         uri = editor.open(project / "drafts" / "near.txt", text)
         d = next(d for d in await editor.diagnostics(uri, 1) if d.code == "TERM002")
         titles = [a.title for a in await actions(editor, uri, d)]
         assert not [t for t in titles if t.startswith("Add")]  # offered only where it can be written
-    finally:
-        await client.shutdown_session()
-        await client.stop()
 
 
 async def test_hover_explains_the_rule(editor, project):
@@ -259,8 +252,7 @@ async def test_hover_explains_the_rule(editor, project):
 
 async def test_broken_config_is_one_clear_diagnostic(project):
     (project / "replydesk.toml").write_text('glossary_dirs = ["words"]\nselect = 5\n', encoding="utf-8")
-    client, editor = await start_editor(project)
-    try:
+    async with running_editor(project) as editor:
         uri = editor.open(project / "drafts" / "en.txt", EN)
         diags = await editor.diagnostics(uri, 1)
         assert len(diags) == 1
@@ -281,9 +273,6 @@ async def test_broken_config_is_one_clear_diagnostic(project):
             await asyncio.sleep(0.05)
         assert any(x.code == "TERM001" for x in last.diagnostics)
         assert editor.messages == []  # no "Error in server" popups
-    finally:
-        await client.shutdown_session()
-        await client.stop()
 
 
 async def test_broken_front_matter_is_a_diagnostic_at_its_line(editor, project):
@@ -324,37 +313,25 @@ async def test_files_that_are_not_drafts_are_left_alone(editor, project):
 
 
 async def test_rule_links_follow_the_teams_template(project):
-    client, editor = await start_editor(project, options={"ruleDocs": "https://wiki.example/replydesk/{code}"})
-    try:
+    async with running_editor(project, options={"ruleDocs": "https://wiki.example/replydesk/{code}"}) as editor:
         uri = editor.open(project / "drafts" / "en.txt", EN)
         diags = await editor.diagnostics(uri, 1)
         assert {d.code_description.href for d in diags if d.code == "TERM001"} == {"https://wiki.example/replydesk/TERM001"}
-    finally:
-        await client.shutdown_session()
-        await client.stop()
 
 
 async def test_configured_draft_glob(project):
-    client, editor = await start_editor(project, options={"drafts": ["*.md"]})
-    try:
+    async with running_editor(project, options={"drafts": ["*.md"]}) as editor:
         uri = editor.open(project / "reply.md", EN, language="markdown")
         diags = await editor.diagnostics(uri, 1)
         assert by_code(editor, uri, diags, "TERM001") == ["delivery delay", "invoice number"]
-    finally:
-        await client.shutdown_session()
-        await client.stop()
 
 
 @pytest.mark.parametrize("spec", ["neovim", "emacs"])
 async def test_other_clients(project, spec):
-    client, editor = await start_editor(project, spec=spec)
-    try:
+    async with running_editor(project, spec=spec) as editor:
         uri = editor.open(project / "drafts" / "en.txt", EN)
         diags = await editor.diagnostics(uri, 1)
         assert by_code(editor, uri, diags, "TERM001") == ["delivery delay", "invoice number"]
-    finally:
-        await client.shutdown_session()
-        await client.stop()
 
 
 async def test_a_killed_linting_process_is_restarted(editor, project):
@@ -387,6 +364,10 @@ async def test_hostile_drafts_are_one_diagnostic_each_and_the_server_lives(edito
     diags = await editor.diagnostics(esc, 1)
     assert diags and not any("\x1b" in d.message for d in diags)
     assert any("'proof␛[2J.exe'" in d.message for d in diags)  # the quoted name shows the ESC, visibly
+    zh = editor.open(project / "drafts" / "zh-esc.txt", ZH.replace("请查看附件", "请\x1b[2J查看附件"))
+    d = next(d for d in await editor.diagnostics(zh, 1) if d.code == "LANG001")
+    titles = [a.title for a in await actions(editor, zh, d)]
+    assert "Ignore LANG001 here (only in “我们已经发货了，请␛[2J查看附件。”)" in titles  # a menu in a terminal
     ok = editor.open(project / "drafts" / "en.txt", EN)
     assert by_code(editor, ok, await editor.diagnostics(ok, 1), "TERM001") == ["delivery delay", "invoice number"]
 

@@ -20,6 +20,22 @@ def rules(screen) -> list[tuple[str, str]]:
     return [(f.rule, text[f.start:f.end]) for f in screen.findings.findings]
 
 
+async def opened(pilot):
+    """The return dispute's case screen, linted (the real linter)."""
+    await settle(pilot)
+    screen = await open_case(pilot, RETURN_DISPUTE)
+    await settle(pilot)
+    return screen
+
+
+async def answer(pilot, text: str) -> None:
+    """Type the reason into the dialog and press enter."""
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def highlight(pilot, screen, rule: str, span: str) -> None:
     await pilot.press("escape")  # out of the editor, onto the findings panel
     findings = screen.findings
@@ -31,9 +47,7 @@ async def highlight(pilot, screen, rule: str, span: str) -> None:
 async def test_d_ignores_the_highlighted_finding_with_a_reason(make_app, real_linter, queue_dir):
     app = make_app(linter=real_linter)
     async with app.run_test(size=(110, 34)) as pilot:
-        await settle(pilot)
-        screen = await open_case(pilot, RETURN_DISPUTE)
-        await settle(pilot)
+        screen = await opened(pilot)
         assert ("TERM001", "delivery delay") in rules(screen)
         await highlight(pilot, screen, "TERM001", "delivery delay")
         await pilot.press("d")
@@ -41,10 +55,7 @@ async def test_d_ignores_the_highlighted_finding_with_a_reason(make_app, real_li
         dialog = pilot.app.screen
         assert dialog.id == "ignore-dialog"
         assert "Ignore it in “delivery delay”?" in dialog.message
-        for ch in "the buyer's words, quoted":
-            await pilot.press("space" if ch == " " else ch)
-        await pilot.press("enter")
-        await settle(pilot)
+        await answer(pilot, "the buyer's words, quoted")
         assert ("TERM001", "delivery delay") not in rules(screen)
         assert screen.findings.border_subtitle == "1 ignored here (history: h)"
         data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
@@ -62,9 +73,7 @@ async def test_d_ignores_the_highlighted_finding_with_a_reason(make_app, real_li
 async def test_ignoring_needs_a_reason(make_app, real_linter, queue_dir):
     app = make_app(linter=real_linter)
     async with app.run_test(size=(110, 34)) as pilot:
-        await settle(pilot)
-        screen = await open_case(pilot, RETURN_DISPUTE)
-        await settle(pilot)
+        screen = await opened(pilot)
         before = (queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_bytes()
         await highlight(pilot, screen, "TERM001", "delivery delay")
         await pilot.press("d")
@@ -115,18 +124,13 @@ async def test_a_draft_saved_with_a_byte_order_mark_is_quoted_exactly(make_app, 
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     app = make_app(linter=real_linter)
     async with app.run_test(size=(110, 34)) as pilot:
-        await settle(pilot)
-        screen = await open_case(pilot, RETURN_DISPUTE)
-        await settle(pilot)
+        screen = await opened(pilot)
         assert not screen.editor.text.startswith("\ufeff")
         await highlight(pilot, screen, "TERM001", "delivery delay")
         await pilot.press("d")
         await settle(pilot)
         assert "Ignore it in “delivery delay”?" in pilot.app.screen.message
-        for ch in "quoted":
-            await pilot.press(ch)
-        await pilot.press("enter")
-        await settle(pilot)
+        await answer(pilot, "quoted")
         data = json.loads((queue_dir / "cases" / f"{RETURN_DISPUTE}.json").read_text(encoding="utf-8"))
         assert data["ignore"][-1]["text"] == "delivery delay"
         assert ("TERM001", "delivery delay") not in rules(screen)
